@@ -1,0 +1,30 @@
+# okr: PGXS build.  The install script okr--$(EXTVERSION).sql is assembled
+# from src/sql/*.sql (one file per concern) so that each part stays readable.
+EXTENSION  = okr
+EXTVERSION = 1.0
+
+MODULE_big = okr
+OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
+       src/triggers.o src/spi_util.o
+PGFILEDESC = "okr - OKR engine for PostgreSQL"
+
+SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA       = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=okr
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+
+EXTRA_CLEAN = $(DATA_built)
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $^ > $@
+
+src/%.o: src/okr.h

@@ -1,0 +1,2 @@
+/* aggregate.c -- placeholder; being written on branch funcs */
+#include "okr.h"

@@ -1,0 +1,96 @@
+/*
+ * okr.h
+ *	  How the pieces of the okr extension fit together.
+ *
+ *	  guc.c        settings: okr.on_track_ratio, okr.at_risk_ratio, okr.stale_after
+ *	  progress.c   pure maths of SPEC 3: key-result progress, expected progress,
+ *	               status and grade (no table access)
+ *	  aggregate.c  okr.weighted_progress aggregate with a combine function
+ *	  spi_util.c   entering and leaving SPI with a pinned search_path, and
+ *	               optionally as the owner of the okr tables (as RI triggers do)
+ *	  triggers.c   the link rules of SPEC 2, one trigger function per table
+ *	  rollup.c     okr.progress() and okr.objective_progress(): hierarchical
+ *	               progress as of any moment, built from progress.c
+ *
+ *	  okr.c holds the module magic and _PG_init.
+ */
+#ifndef OKR_H
+#define OKR_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "executor/spi.h"
+#include "utils/date.h"
+#include "utils/timestamp.h"
+
+/* ---- SQLSTATEs of the link rules (class 23: integrity constraint violation) */
+#define ERRCODE_OKR_HIERARCHY_CYCLE		MAKE_SQLSTATE('2','3','O','0','1')	/* rule 1 */
+#define ERRCODE_OKR_CYCLE_NOT_COVERED	MAKE_SQLSTATE('2','3','O','0','2')	/* rule 2 */
+#define ERRCODE_OKR_KIND_MISMATCH		MAKE_SQLSTATE('2','3','O','0','3')	/* rule 3 */
+/* rule 4: direct writes to current_value use ERRCODE_GENERATED_ALWAYS (428C9) */
+#define ERRCODE_OKR_OUTSIDE_CYCLE		MAKE_SQLSTATE('2','3','O','0','5')	/* rule 5 */
+#define ERRCODE_OKR_PARENT_INACTIVE		MAKE_SQLSTATE('2','3','O','0','6')	/* rule 6 */
+#define ERRCODE_OKR_DONE_AT_INVALID		MAKE_SQLSTATE('2','3','O','0','7')	/* rule 7 */
+
+/* ---- guc.c */
+extern double okr_on_track_ratio;
+extern double okr_at_risk_ratio;
+extern int	okr_stale_after_minutes;
+extern void okr_define_gucs(void);
+
+/* ---- progress.c: key-result kinds */
+typedef enum OkrKrKind
+{
+	OKR_KR_METRIC,
+	OKR_KR_AT_LEAST,
+	OKR_KR_AT_MOST,
+	OKR_KR_MILESTONE,
+	OKR_KR_PROJECTS
+} OkrKrKind;
+
+/* Parse a kind name; raises 22023 for an unknown one. */
+extern OkrKrKind okr_parse_kr_kind(const char *kind);
+
+/*
+ * Progress of a value-based key result from numeric inputs (NULL = absent).
+ * Returns false when it cannot be computed (missing start/target, kind
+ * 'projects'); otherwise sets *progress (clamped to [0,1]) and, when not
+ * NULL, *attainment (the unclamped ratio for metric, else = progress).
+ */
+extern bool okr_kr_progress_numeric(OkrKrKind kind, Datum start, bool start_null,
+									Datum target, bool target_null,
+									Datum value, bool value_null,
+									double *progress, double *attainment);
+
+/* Share of [starts_on 00:00, ends_on + 1 day 00:00) elapsed at as_of, in [0,1]. */
+extern double okr_expected_progress(DateADT starts_on, DateADT ends_on,
+									TimestampTz as_of);
+/* Start of a date in the session time zone (the cycle bounds of rule 5). */
+extern TimestampTz okr_date_start(DateADT d);
+
+/* Status for an active item that has started; progress may be NaN = NULL. */
+extern const char *okr_status_name(bool progress_null, double progress,
+								   double expected);
+extern const char *okr_grade_name(double score, bool aspirational);
+
+/* ---- spi_util.c */
+typedef struct OkrSpiState
+{
+	int			guc_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+	bool		switched_user;
+} OkrSpiState;
+
+/*
+ * Connect to SPI with search_path pinned to pg_catalog, pg_temp.  When
+ * as_owner is valid, queries run as that role with row-level security
+ * bypassed, so integrity checks see every row whatever the caller may read.
+ */
+extern void okr_spi_enter(OkrSpiState *st, Oid as_owner);
+extern void okr_spi_leave(OkrSpiState *st);
+/* Prepare (once per backend) and cache a plan. */
+extern SPIPlanPtr okr_spi_plan(SPIPlanPtr *cache, const char *sql,
+							   int nargs, Oid *argtypes);
+
+#endif							/* OKR_H */

@@ -1,0 +1,2 @@
+/* rollup.c -- placeholder for okr.progress() (issue 3) */
+#include "okr.h"

@@ -1,0 +1,66 @@
+/*
+ * spi_util.c
+ *	  Entering SPI safely.
+ *
+ * Every query okr runs through SPI executes with search_path pinned to
+ * "pg_catalog, pg_temp", so objects planted by a user earlier on the path
+ * (a table called okr, an operator = on bigint) can never capture a name or
+ * an operator in our queries.  Trigger checks also switch to the owner of the
+ * table, as PostgreSQL's foreign-key triggers do: an integrity check must see
+ * every row whatever the current user may read, and maintenance writes (the
+ * current_value of a key result) must not need extra grants.
+ */
+#include "okr.h"
+
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+void
+okr_spi_enter(OkrSpiState *st, Oid as_owner)
+{
+	st->switched_user = false;
+	if (OidIsValid(as_owner))
+	{
+		GetUserIdAndSecContext(&st->save_userid, &st->save_sec_context);
+		SetUserIdAndSecContext(as_owner,
+							   st->save_sec_context |
+							   SECURITY_LOCAL_USERID_CHANGE |
+							   SECURITY_NOFORCE_RLS);
+		st->switched_user = true;
+	}
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "okr: SPI_connect failed");
+
+	st->guc_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+void
+okr_spi_leave(OkrSpiState *st)
+{
+	AtEOXact_GUC(true, st->guc_nestlevel);
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "okr: SPI_finish failed");
+	if (st->switched_user)
+		SetUserIdAndSecContext(st->save_userid, st->save_sec_context);
+}
+
+SPIPlanPtr
+okr_spi_plan(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*cache == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "okr: SPI_prepare failed for \"%s\": %s",
+				 sql, SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "okr: SPI_keepplan failed");
+		*cache = plan;
+	}
+	return *cache;
+}

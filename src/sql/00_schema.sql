@@ -1,0 +1,125 @@
+-- okr 1.0: schema and tables (SPEC 1).
+-- Every name is schema-qualified; nothing here depends on search_path.
+\echo Use "CREATE EXTENSION okr" to load this file. \quit
+
+CREATE SCHEMA okr;
+COMMENT ON SCHEMA okr IS 'OKR engine: objectives, key results, check-ins, projects, tasks and their progress';
+REVOKE ALL ON SCHEMA okr FROM PUBLIC;
+
+CREATE TABLE okr.cycle (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name      text NOT NULL UNIQUE,
+    starts_on date NOT NULL,
+    ends_on   date NOT NULL,
+    parent_id bigint REFERENCES okr.cycle (id),
+    CONSTRAINT cycle_dates_ordered CHECK (starts_on OPERATOR(pg_catalog.<=) ends_on),
+    CONSTRAINT cycle_dates_finite CHECK (pg_catalog.isfinite(starts_on) AND pg_catalog.isfinite(ends_on))
+);
+CREATE INDEX cycle_parent_idx ON okr.cycle (parent_id);
+COMMENT ON TABLE okr.cycle IS 'Goal periods (a quarter, a year); dates are inclusive; a child cycle lies inside its parent';
+
+CREATE TABLE okr.team (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name      text NOT NULL UNIQUE,
+    parent_id bigint REFERENCES okr.team (id)
+);
+CREATE INDEX team_parent_idx ON okr.team (parent_id);
+COMMENT ON TABLE okr.team IS 'The org chart';
+
+CREATE TABLE okr.objective (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    cycle_id  bigint NOT NULL REFERENCES okr.cycle (id),
+    parent_id bigint REFERENCES okr.objective (id),
+    team_id   bigint REFERENCES okr.team (id),
+    title     text NOT NULL,
+    owner     text,
+    kind      text NOT NULL DEFAULT 'committed',
+    weight    double precision NOT NULL DEFAULT 1,
+    rollup    text NOT NULL DEFAULT 'both',
+    state     text NOT NULL DEFAULT 'active',
+    CONSTRAINT objective_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['committed', 'aspirational'])),
+    CONSTRAINT objective_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
+    CONSTRAINT objective_rollup_valid CHECK (rollup OPERATOR(pg_catalog.=) ANY (ARRAY['both', 'key_results', 'children'])),
+    CONSTRAINT objective_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['draft', 'active', 'closed', 'cancelled']))
+);
+CREATE INDEX objective_parent_idx ON okr.objective (parent_id);
+CREATE INDEX objective_cycle_idx ON okr.objective (cycle_id);
+CREATE INDEX objective_team_idx ON okr.objective (team_id);
+COMMENT ON TABLE okr.objective IS 'What we want to achieve; aligns to a parent objective whose cycle covers its own';
+
+CREATE TABLE okr.key_result (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    objective_id  bigint NOT NULL REFERENCES okr.objective (id),
+    title         text NOT NULL,
+    owner         text,
+    kind          text NOT NULL DEFAULT 'metric',
+    start_value   numeric,
+    target_value  numeric,
+    current_value numeric,
+    unit          text,
+    weight        double precision NOT NULL DEFAULT 1,
+    state         text NOT NULL DEFAULT 'active',
+    CONSTRAINT key_result_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['metric', 'at_least', 'at_most', 'milestone', 'projects'])),
+    CONSTRAINT key_result_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
+    CONSTRAINT key_result_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'cancelled'])),
+    CONSTRAINT key_result_values_finite CHECK (
+        (start_value IS NULL OR (start_value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND start_value OPERATOR(pg_catalog.<) 'Infinity'::numeric))
+        AND (target_value IS NULL OR (target_value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND target_value OPERATOR(pg_catalog.<) 'Infinity'::numeric)))
+);
+CREATE INDEX key_result_objective_idx ON okr.key_result (objective_id);
+COMMENT ON TABLE okr.key_result IS 'An outcome we measure; current_value is maintained from its check-ins';
+
+CREATE TABLE okr.checkin (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key_result_id bigint NOT NULL REFERENCES okr.key_result (id),
+    value         numeric NOT NULL,
+    confidence    real,
+    note          text,
+    checked_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    author        text NOT NULL DEFAULT CURRENT_USER,
+    CONSTRAINT checkin_value_finite CHECK (value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND value OPERATOR(pg_catalog.<) 'Infinity'::numeric),
+    CONSTRAINT checkin_confidence_valid CHECK (confidence OPERATOR(pg_catalog.>=) 0 AND confidence OPERATOR(pg_catalog.<=) 1),
+    CONSTRAINT checkin_checked_at_finite CHECK (pg_catalog.isfinite(checked_at))
+);
+-- Serves "latest check-in of a key result" and "value as of T".
+CREATE INDEX checkin_latest_idx ON okr.checkin (key_result_id, checked_at, id);
+COMMENT ON TABLE okr.checkin IS 'History of a key result''s measured value';
+
+CREATE TABLE okr.project (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key_result_id bigint NOT NULL REFERENCES okr.key_result (id),
+    name          text NOT NULL,
+    owner         text,
+    weight        double precision NOT NULL DEFAULT 1,
+    state         text NOT NULL DEFAULT 'active',
+    CONSTRAINT project_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
+    CONSTRAINT project_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['planned', 'active', 'done', 'cancelled']))
+);
+CREATE INDEX project_key_result_idx ON okr.project (key_result_id);
+COMMENT ON TABLE okr.project IS 'An initiative that should move a key result';
+
+CREATE TABLE okr.task (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    project_id bigint NOT NULL REFERENCES okr.project (id),
+    title      text NOT NULL,
+    assignee   text,
+    status     text NOT NULL DEFAULT 'todo',
+    effort     double precision NOT NULL DEFAULT 1,
+    due_on     date,
+    done_at    timestamptz,
+    CONSTRAINT task_status_valid CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['todo', 'doing', 'done', 'cancelled'])),
+    CONSTRAINT task_effort_valid CHECK (effort OPERATOR(pg_catalog.>) 0 AND effort OPERATOR(pg_catalog.<) 'Infinity'::double precision),
+    -- Kept true by the task trigger (rule 7); the CHECK documents it for readers.
+    CONSTRAINT task_done_at_iff_done CHECK ((status OPERATOR(pg_catalog.=) 'done') OPERATOR(pg_catalog.=) (done_at IS NOT NULL))
+);
+CREATE INDEX task_project_idx ON okr.task (project_id);
+COMMENT ON TABLE okr.task IS 'Something we do; belongs to a project';
+
+-- pg_dump keeps the rows of these tables (they are members of the extension).
+SELECT pg_catalog.pg_extension_config_dump('okr.cycle', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.team', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.objective', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.key_result', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.checkin', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.project', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.task', '');

@@ -1,0 +1,2 @@
+/* triggers.c -- placeholder */
+#include "okr.h"

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Runs inside pg_virtualenv (PGHOST/PGPORT/PGUSER set).  Prints each suite's
+# result and ends with a line "N passed, N failed" counting every test.
+set -uo pipefail
+cd "$OKR_ROOT"
+PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+passed=0; failed=0
+
+# 1. pg_regress
+out="$(make -s PG_CONFIG=$PG_CONFIG installcheck 2>&1)"; rc=$?
+echo "$out"
+if [ $rc -ne 0 ] && [ -f regression.diffs ]; then cat regression.diffs; fi
+n_ok=$(grep -cE '^ok [0-9]+|\.\.\. ok' <<<"$out" || true)
+n_bad=$(grep -cE '^not ok [0-9]+|\.\.\. FAILED' <<<"$out" || true)
+passed=$((passed + n_ok)); failed=$((failed + n_bad))
+[ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
+
+# 2. pgTAP
+createdb okr_tap
+psql -q -d okr_tap -c 'CREATE EXTENSION pgtap' >/dev/null
+out="$(pg_prove -d okr_tap --ext .sql -r test/pgtap 2>&1)"; rc=$?
+echo "$out"
+n_tests=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' <<<"$out")
+n_bad=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' <<<"$out" | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
+n_tests=${n_tests:-0}
+passed=$((passed + n_tests - n_bad)); failed=$((failed + n_bad))
+[ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
+
+echo "okr: $passed passed, $failed failed"
+[ $failed -eq 0 ]
