@@ -123,3 +123,11 @@ SELECT pg_catalog.pg_extension_config_dump('okr.key_result', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.checkin', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.project', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.task', '');
+-- ... and the identity sequences, so restored databases hand out fresh ids.
+SELECT pg_catalog.pg_extension_config_dump('okr.cycle_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.team_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.objective_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.key_result_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.checkin_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.project_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.task_id_seq', '');
