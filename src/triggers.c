@@ -17,6 +17,7 @@
  *	okr_key_result_guard BEFORE ROW on key_result: rules 3, 4, 5 and 6.
  *	okr_checkin_guard	BEFORE ROW on checkin: rules 3, 5 and 6.
  *	okr_checkin_sync	AFTER ROW on checkin: rule 4 (current_value).
+ *	okr_checkin_truncate AFTER TRUNCATE on checkin: rule 4 when every check-in goes.
  *	okr_project_guard	BEFORE ROW on project: rule 6.
  *	okr_task_guard		BEFORE ROW on task: rules 6 and 7.
  *
@@ -49,6 +50,7 @@ PG_FUNCTION_INFO_V1(okr_objective_check);
 PG_FUNCTION_INFO_V1(okr_key_result_guard);
 PG_FUNCTION_INFO_V1(okr_checkin_guard);
 PG_FUNCTION_INFO_V1(okr_checkin_sync);
+PG_FUNCTION_INFO_V1(okr_checkin_truncate);
 PG_FUNCTION_INFO_V1(okr_project_guard);
 PG_FUNCTION_INFO_V1(okr_task_guard);
 
@@ -1019,6 +1021,30 @@ okr_checkin_sync(PG_FUNCTION_ARGS)
 		sync_current_value(old_kr);
 	if (new_kr != 0)
 		sync_current_value(new_kr);
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}
+
+/* TRUNCATE fires no row triggers: with every check-in gone, no value is left. */
+Datum
+okr_checkin_truncate(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = trigger_data(fcinfo, "okr_checkin_truncate");
+	OkrSpiState st;
+
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+	okr_syncing_current_value = true;
+	PG_TRY();
+	{
+		if (SPI_execute("UPDATE okr.key_result SET current_value = NULL"
+						" WHERE current_value IS NOT NULL", false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "okr: could not clear current_value");
+	}
+	PG_FINALLY();
+	{
+		okr_syncing_current_value = false;
+	}
+	PG_END_TRY();
 	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
 }

@@ -16,6 +16,8 @@ CREATE FUNCTION okr.checkin_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_checkin_guard' LANGUAGE C;
 CREATE FUNCTION okr.checkin_sync() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_checkin_sync' LANGUAGE C;
+CREATE FUNCTION okr.checkin_truncate() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_checkin_truncate' LANGUAGE C;
 CREATE FUNCTION okr.project_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_project_guard' LANGUAGE C;
 CREATE FUNCTION okr.task_guard() RETURNS trigger
@@ -47,6 +49,8 @@ CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.checkin FOR EACH ROW EXECUTE FUNCTION okr.checkin_guard();
 CREATE TRIGGER okr_20_sync AFTER INSERT OR UPDATE OF key_result_id, value, checked_at OR DELETE
     ON okr.checkin FOR EACH ROW EXECUTE FUNCTION okr.checkin_sync();
+CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
+    ON okr.checkin FOR EACH STATEMENT EXECUTE FUNCTION okr.checkin_truncate();
 
 -- Rule 6 for projects; rules 6 and 7 for tasks.
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
