@@ -82,7 +82,7 @@ CREATE TABLE okr.checkin (
     CONSTRAINT checkin_checked_at_finite CHECK (pg_catalog.isfinite(checked_at))
 );
 -- Serves "latest check-in of a key result" and "value as of T".
-CREATE INDEX checkin_latest_idx ON okr.checkin (key_result_id, checked_at, id);
+CREATE INDEX checkin_latest_idx ON okr.checkin (key_result_id, checked_at DESC, id DESC);
 COMMENT ON TABLE okr.checkin IS 'History of a key result''s measured value';
 
 CREATE TABLE okr.project (
