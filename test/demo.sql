@@ -353,39 +353,35 @@ ORDER BY outcome_gap DESC;
 \echo 'a negative one, results moving with little of the planned work done (Sales).'
 
 ------------------------------------------------------------------------------
--- Rollup (okr.progress)
-------------------------------------------------------------------------------
--- Enable once okr.progress is installed (remove the leading "-- " from the
--- lines from \echo on): the whole tree (objectives, their key results and
--- projects, and aligned child objectives) as the engine computes it, with
+-- Rollup (okr.progress): the whole tree as the engine computes it, with
 -- progress, activity, expected, status and outcome_gap.
---
--- \echo
--- \echo '=== (f) Rollup: okr.progress as of 2026-09-30 12:00 UTC ==='
--- WITH RECURSIVE r AS (
---     SELECT p.*,
---            coalesce(o.title, k.title, pr.name) AS title,
---            -- under an objective, its key results come before its child objectives
---            CASE p.item WHEN 'objective' THEN 2 ELSE 1 END::bigint * 1000000000 + p.id AS sort_key
---     FROM okr.progress('2026-09-30 12:00+00') p
---     LEFT JOIN okr.objective o ON p.item = 'objective' AND o.id = p.id
---     LEFT JOIN okr.key_result k ON p.item = 'key_result' AND k.id = p.id
---     LEFT JOIN okr.project pr ON p.item = 'project' AND pr.id = p.id
--- ), tree AS (
---     SELECT r.*, 0 AS depth, ARRAY[r.sort_key] AS path
---     FROM r
---     WHERE r.item = 'objective' AND r.parent_id IS NULL
---     UNION ALL
---     SELECT r.*, tree.depth + 1, tree.path || r.sort_key
---     FROM r
---     JOIN tree ON r.parent_item = tree.item AND r.parent_id = tree.id
--- )
--- SELECT repeat('    ', depth) || title AS title,
---        item,
---        round(progress::numeric, 2) AS progress,
---        round(activity::numeric, 2) AS activity,
---        round(expected::numeric, 2) AS expected,
---        status,
---        round((activity - progress)::numeric, 2) AS outcome_gap
--- FROM tree
--- ORDER BY path;
+-------------------------------------------------------------------------------
+\echo
+\echo '=== (f) Rollup: okr.progress as of 2026-09-30 12:00 UTC ==='
+WITH RECURSIVE r AS (
+    SELECT p.*,
+           coalesce(o.title, k.title, pr.name) AS title,
+           -- under an objective, its key results come before its child objectives
+           CASE p.item WHEN 'objective' THEN 2 ELSE 1 END::bigint * 1000000000 + p.id AS sort_key
+    FROM okr.progress('2026-09-30 12:00+00') p
+    LEFT JOIN okr.objective o ON p.item = 'objective' AND o.id = p.id
+    LEFT JOIN okr.key_result k ON p.item = 'key_result' AND k.id = p.id
+    LEFT JOIN okr.project pr ON p.item = 'project' AND pr.id = p.id
+), tree AS (
+    SELECT r.*, 0 AS depth, ARRAY[r.sort_key] AS path
+    FROM r
+    WHERE r.item = 'objective' AND r.parent_id IS NULL
+    UNION ALL
+    SELECT r.*, tree.depth + 1, tree.path || r.sort_key
+    FROM r
+    JOIN tree ON r.parent_item = tree.item AND r.parent_id = tree.id
+)
+SELECT repeat('    ', depth) || title AS title,
+       item,
+       round(progress::numeric, 2) AS progress,
+       round(activity::numeric, 2) AS activity,
+       round(expected::numeric, 2) AS expected,
+       status,
+       round((activity - progress)::numeric, 2) AS outcome_gap
+FROM tree
+ORDER BY path;
