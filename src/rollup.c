@@ -1,2 +1,745 @@
-/* rollup.c -- placeholder for okr.progress() (issue 3) */
+/*
+ * rollup.c
+ *	  Hierarchical progress as of any moment (SPEC 3): okr.progress() and
+ *	  okr.objective_progress().
+ *
+ * A fixed handful of queries loads the rows once (cycles, objectives, key
+ * results with their value at T, projects, task effort sums per project);
+ * everything else happens in memory:
+ *
+ *	 1. project progress and activity from its task sums;
+ *	 2. key-result progress from its value (progress.c) or, for kind
+ *		'projects', from its projects; activity from its projects' tasks;
+ *	 3. objectives in reverse breadth-first order, so every child is final
+ *		before its parent reads it.  No recursion: memory is bounded by the
+ *		number of rows, whatever the depth of the alignment tree.
+ *
+ * All queries run read-only under the caller's snapshot, so one call sees
+ * one consistent state, and as the caller, so grants and row-level security
+ * apply.  For objective_progress() the same queries are restricted to the
+ * objective's subtree.
+ */
 #include "okr.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+PG_FUNCTION_INFO_V1(okr_progress);
+PG_FUNCTION_INFO_V1(okr_objective_progress);
+
+/* item states, shared by every level */
+typedef enum RState
+{
+	RS_ACTIVE,
+	RS_DRAFT,
+	RS_CLOSED,
+	RS_CANCELLED,
+	RS_PLANNED,
+	RS_DONE
+} RState;
+
+static const char *const rstate_names[] = {
+	"active", "draft", "closed", "cancelled", "planned", "done"
+};
+
+typedef struct RCycle
+{
+	int64		id;
+	double		expected;
+	bool		started;
+} RCycle;
+
+typedef struct RObjective
+{
+	int64		id;
+	int64		parent_id;
+	int64		cycle_id;
+	int			cycle;			/* index into cycles, -1 if not loaded */
+	int			parent;			/* index, -1 for a root of the loaded set */
+	int			first_child;
+	int			next_sibling;
+	int			first_kr;
+	double		weight;
+	bool		use_krs;
+	bool		use_children;
+	RState		state;
+	/* results */
+	bool		progress_null;
+	double		progress;
+	double		done_effort;
+	double		total_effort;
+} RObjective;
+
+typedef struct RKeyResult
+{
+	int64		id;
+	int64		objective_id;
+	int			objective;
+	int			next_kr;
+	int			first_project;
+	OkrKrKind	kind;
+	RState		state;
+	double		weight;
+	double		progress;
+	double		done_effort;
+	double		total_effort;
+} RKeyResult;
+
+typedef struct RProject
+{
+	int64		id;
+	int64		key_result_id;
+	int			key_result;
+	int			next_project;
+	RState		state;
+	double		weight;
+	double		progress;
+	double		done_effort;
+	double		total_effort;
+} RProject;
+
+typedef struct Rollup
+{
+	TimestampTz as_of;
+	int			ncycles;
+	RCycle	   *cycles;
+	int			nobjectives;
+	RObjective *objectives;
+	int			nkrs;
+	RKeyResult *krs;
+	int			nprojects;
+	RProject   *projects;
+} Rollup;
+
+typedef struct IdEntry
+{
+	int64		id;
+	int			index;
+} IdEntry;
+
+/* ---------------------------------------------------------------------
+ * Loading
+ * --------------------------------------------------------------------- */
+
+static HTAB *
+make_id_map(const char *name, int size)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(IdEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, Max(size, 16), &ctl,
+					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+static void
+map_put(HTAB *map, int64 id, int index)
+{
+	bool		found;
+	IdEntry    *e = hash_search(map, &id, HASH_ENTER, &found);
+
+	e->index = index;
+}
+
+static int
+map_get(HTAB *map, int64 id)
+{
+	IdEntry    *e = hash_search(map, &id, HASH_FIND, NULL);
+
+	return e ? e->index : -1;
+}
+
+static RState
+parse_state(const char *s)
+{
+	int			i;
+
+	for (i = 0; i < (int) lengthof(rstate_names); i++)
+		if (strcmp(s, rstate_names[i]) == 0)
+			return (RState) i;
+	elog(ERROR, "okr: unknown state \"%s\"", s);
+	return RS_ACTIVE;			/* keep compiler quiet */
+}
+
+static int64
+col_int64(HeapTuple tup, TupleDesc desc, int col, int64 dflt)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+
+	return isnull ? dflt : DatumGetInt64(d);
+}
+
+static double
+col_float8(HeapTuple tup, TupleDesc desc, int col, double dflt)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+
+	return isnull ? dflt : DatumGetFloat8(d);
+}
+
+/* text column compared without copying */
+static const char *
+col_cstring(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+	MemoryContext old;
+	char	   *s;
+
+	if (isnull)
+		return "";
+	old = MemoryContextSwitchTo(cxt);
+	s = TextDatumGetCString(d);
+	MemoryContextSwitchTo(old);
+	return s;
+}
+
+/*
+ * The queries.  In subtree mode ($2 is the array of objective ids of the
+ * subtree) each is restricted to it; $1 is always as_of.
+ */
+#define Q_CYCLES \
+	"SELECT id, starts_on, ends_on FROM okr.cycle"
+#define Q_CYCLES_SUB \
+	"SELECT id, starts_on, ends_on FROM okr.cycle" \
+	" WHERE id IN (SELECT cycle_id FROM okr.objective WHERE id = ANY ($2))"
+#define Q_OBJECTIVES \
+	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective ORDER BY id"
+#define Q_OBJECTIVES_SUB \
+	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective" \
+	" WHERE id = ANY ($2) ORDER BY id"
+/* value at T: latest check-in with checked_at <= T, via checkin_latest_idx */
+#define Q_KRS_COLS \
+	"SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
+	" (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
+	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1)" \
+	" FROM okr.key_result k"
+#define Q_KRS		Q_KRS_COLS " WHERE $1 IS NOT NULL ORDER BY k.id"
+#define Q_KRS_SUB	Q_KRS_COLS " WHERE k.objective_id = ANY ($2) ORDER BY k.id"
+#define Q_PROJECTS \
+	"SELECT id, key_result_id, weight, state FROM okr.project ORDER BY id"
+#define Q_PROJECTS_SUB \
+	"SELECT p.id, p.key_result_id, p.weight, p.state FROM okr.project p" \
+	" JOIN okr.key_result k ON k.id = p.key_result_id" \
+	" WHERE k.objective_id = ANY ($2) ORDER BY p.id"
+#define Q_TASKS_COLS \
+	"SELECT t.project_id," \
+	" sum(t.effort) FILTER (WHERE t.status <> 'cancelled')," \
+	" sum(t.effort) FILTER (WHERE t.status = 'done' AND t.done_at <= $1)" \
+	" FROM okr.task t"
+#define Q_TASKS		Q_TASKS_COLS " WHERE $1 IS NOT NULL GROUP BY t.project_id"
+#define Q_TASKS_SUB	Q_TASKS_COLS \
+	" JOIN okr.project p ON p.id = t.project_id" \
+	" JOIN okr.key_result k ON k.id = p.key_result_id" \
+	" WHERE k.objective_id = ANY ($2) GROUP BY t.project_id"
+
+typedef struct RollupPlans
+{
+	SPIPlanPtr	cycles;
+	SPIPlanPtr	objectives;
+	SPIPlanPtr	krs;
+	SPIPlanPtr	projects;
+	SPIPlanPtr	tasks;
+} RollupPlans;
+
+static RollupPlans full_plans;
+static RollupPlans sub_plans;
+
+static void
+run_query(SPIPlanPtr *cache, const char *sql, bool subtree,
+		  TimestampTz as_of, Datum subtree_ids)
+{
+	Oid			argtypes[2] = {TIMESTAMPTZOID, INT8ARRAYOID};
+	Datum		values[2];
+	int			rc;
+
+	values[0] = TimestampTzGetDatum(as_of);
+	values[1] = subtree_ids;
+	/* read-only: every query of one call uses the caller's snapshot */
+	rc = SPI_execute_plan(okr_spi_plan(cache, sql, subtree ? 2 : 1, argtypes),
+						  values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "okr: rollup query failed: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * Load all rows (subtree_ids = 0) or those of one subtree, into structures
+ * allocated in cxt.
+ */
+static void
+rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
+{
+	bool		sub = subtree_ids != (Datum) 0;
+	RollupPlans *plans = sub ? &sub_plans : &full_plans;
+	MemoryContext old;
+	HTAB	   *cycle_map,
+			   *objective_map,
+			   *kr_map,
+			   *project_map;
+	TupleDesc	desc;
+	uint64		i;
+
+	/* cycles */
+	run_query(&plans->cycles, sub ? Q_CYCLES_SUB : Q_CYCLES, sub, r->as_of, subtree_ids);
+	desc = SPI_tuptable->tupdesc;
+	old = MemoryContextSwitchTo(cxt);
+	r->ncycles = (int) SPI_processed;
+	r->cycles = palloc0(sizeof(RCycle) * Max(r->ncycles, 1));
+	cycle_map = make_id_map("okr cycles", r->ncycles);
+	MemoryContextSwitchTo(old);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		RCycle	   *c = &r->cycles[i];
+		bool		n1,
+					n2;
+		DateADT		starts_on = DatumGetDateADT(SPI_getbinval(tup, desc, 2, &n1));
+		DateADT		ends_on = DatumGetDateADT(SPI_getbinval(tup, desc, 3, &n2));
+
+		c->id = col_int64(tup, desc, 1, 0);
+		c->expected = okr_expected_progress(starts_on, ends_on, r->as_of);
+		c->started = r->as_of >= okr_date_start(starts_on);
+		map_put(cycle_map, c->id, (int) i);
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	/* objectives */
+	run_query(&plans->objectives, sub ? Q_OBJECTIVES_SUB : Q_OBJECTIVES, sub, r->as_of, subtree_ids);
+	desc = SPI_tuptable->tupdesc;
+	old = MemoryContextSwitchTo(cxt);
+	r->nobjectives = (int) SPI_processed;
+	r->objectives = palloc0(sizeof(RObjective) * Max(r->nobjectives, 1));
+	objective_map = make_id_map("okr objectives", r->nobjectives);
+	MemoryContextSwitchTo(old);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		RObjective *o = &r->objectives[i];
+		const char *rollup_mode = col_cstring(tup, desc, 5, cxt);
+
+		o->id = col_int64(tup, desc, 1, 0);
+		o->parent_id = col_int64(tup, desc, 2, 0);
+		o->cycle_id = col_int64(tup, desc, 3, 0);
+		o->cycle = map_get(cycle_map, o->cycle_id);
+		o->weight = col_float8(tup, desc, 4, 0.0);
+		o->use_krs = strcmp(rollup_mode, "children") != 0;
+		o->use_children = strcmp(rollup_mode, "key_results") != 0;
+		o->state = parse_state(col_cstring(tup, desc, 6, cxt));
+		o->first_child = o->next_sibling = o->first_kr = -1;
+		map_put(objective_map, o->id, (int) i);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	/* link children; walk backwards so sibling lists come out in id order */
+	for (i = r->nobjectives; i-- > 0;)
+	{
+		RObjective *o = &r->objectives[i];
+
+		o->parent = o->parent_id ? map_get(objective_map, o->parent_id) : -1;
+		if (o->parent >= 0)
+		{
+			o->next_sibling = r->objectives[o->parent].first_child;
+			r->objectives[o->parent].first_child = (int) i;
+		}
+	}
+
+	/* key results, with their value at T turned into progress at once */
+	run_query(&plans->krs, sub ? Q_KRS_SUB : Q_KRS, sub, r->as_of, subtree_ids);
+	desc = SPI_tuptable->tupdesc;
+	old = MemoryContextSwitchTo(cxt);
+	r->nkrs = (int) SPI_processed;
+	r->krs = palloc0(sizeof(RKeyResult) * Max(r->nkrs, 1));
+	kr_map = make_id_map("okr key results", r->nkrs);
+	MemoryContextSwitchTo(old);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		RKeyResult *k = &r->krs[i];
+		bool		sn,
+					tn,
+					vn;
+		Datum		start = SPI_getbinval(tup, desc, 6, &sn);
+		Datum		target = SPI_getbinval(tup, desc, 7, &tn);
+		Datum		value = SPI_getbinval(tup, desc, 8, &vn);
+
+		k->id = col_int64(tup, desc, 1, 0);
+		k->objective_id = col_int64(tup, desc, 2, 0);
+		k->objective = map_get(objective_map, k->objective_id);
+		k->kind = okr_parse_kr_kind(col_cstring(tup, desc, 3, cxt));
+		k->weight = col_float8(tup, desc, 4, 0.0);
+		k->state = parse_state(col_cstring(tup, desc, 5, cxt));
+		k->first_project = -1;
+		k->next_kr = -1;
+		k->progress = 0.0;
+		if (k->kind != OKR_KR_PROJECTS &&
+			!okr_kr_progress_numeric(k->kind, start, sn, target, tn, value, vn,
+									 &k->progress, NULL))
+			k->progress = 0.0;	/* unreachable with rule 3 in force */
+		map_put(kr_map, k->id, (int) i);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	for (i = r->nkrs; i-- > 0;)
+	{
+		RKeyResult *k = &r->krs[i];
+
+		if (k->objective >= 0)
+		{
+			k->next_kr = r->objectives[k->objective].first_kr;
+			r->objectives[k->objective].first_kr = (int) i;
+		}
+	}
+
+	/* projects */
+	run_query(&plans->projects, sub ? Q_PROJECTS_SUB : Q_PROJECTS, sub, r->as_of, subtree_ids);
+	desc = SPI_tuptable->tupdesc;
+	old = MemoryContextSwitchTo(cxt);
+	r->nprojects = (int) SPI_processed;
+	r->projects = palloc0(sizeof(RProject) * Max(r->nprojects, 1));
+	project_map = make_id_map("okr projects", r->nprojects);
+	MemoryContextSwitchTo(old);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		RProject   *p = &r->projects[i];
+
+		p->id = col_int64(tup, desc, 1, 0);
+		p->key_result_id = col_int64(tup, desc, 2, 0);
+		p->key_result = map_get(kr_map, p->key_result_id);
+		p->weight = col_float8(tup, desc, 3, 0.0);
+		p->state = parse_state(col_cstring(tup, desc, 4, cxt));
+		p->next_project = -1;
+		map_put(project_map, p->id, (int) i);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	for (i = r->nprojects; i-- > 0;)
+	{
+		RProject   *p = &r->projects[i];
+
+		if (p->key_result >= 0)
+		{
+			p->next_project = r->krs[p->key_result].first_project;
+			r->krs[p->key_result].first_project = (int) i;
+		}
+	}
+
+	/* task effort per project: non-cancelled, and done by T */
+	run_query(&plans->tasks, sub ? Q_TASKS_SUB : Q_TASKS, sub, r->as_of, subtree_ids);
+	desc = SPI_tuptable->tupdesc;
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		int			pi = map_get(project_map, col_int64(tup, desc, 1, 0));
+
+		if (pi < 0)
+			continue;			/* project invisible to the caller */
+		r->projects[pi].total_effort = col_float8(tup, desc, 2, 0.0);
+		r->projects[pi].done_effort = col_float8(tup, desc, 3, 0.0);
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	hash_destroy(cycle_map);
+	hash_destroy(objective_map);
+	hash_destroy(kr_map);
+	hash_destroy(project_map);
+}
+
+/* ---------------------------------------------------------------------
+ * Computing
+ * --------------------------------------------------------------------- */
+
+static void
+rollup_compute(Rollup *r)
+{
+	int			i;
+	int		   *order;
+	int			head,
+				tail;
+
+	/* projects */
+	for (i = 0; i < r->nprojects; i++)
+	{
+		RProject   *p = &r->projects[i];
+
+		if (p->total_effort > 0)
+			p->progress = p->done_effort / p->total_effort;
+		else
+			p->progress = (p->state == RS_DONE) ? 1.0 : 0.0;
+	}
+
+	/* key results: activity from all their projects' tasks; kind projects
+	 * takes the weighted mean of its non-cancelled projects (0 with none) */
+	for (i = 0; i < r->nkrs; i++)
+	{
+		RKeyResult *k = &r->krs[i];
+		double		sum_wp = 0.0,
+					sum_w = 0.0;
+		int			pi;
+
+		for (pi = k->first_project; pi >= 0; pi = r->projects[pi].next_project)
+		{
+			RProject   *p = &r->projects[pi];
+
+			k->done_effort += p->done_effort;
+			k->total_effort += p->total_effort;
+			if (p->state != RS_CANCELLED && p->weight > 0)
+			{
+				sum_wp += p->weight * p->progress;
+				sum_w += p->weight;
+			}
+		}
+		if (k->kind == OKR_KR_PROJECTS)
+			k->progress = sum_w > 0 ? sum_wp / sum_w : 0.0;
+	}
+
+	/*
+	 * Objectives: breadth-first from the roots of the loaded set, then in
+	 * reverse, so that children are complete before their parent.
+	 */
+	order = palloc(sizeof(int) * Max(r->nobjectives, 1));
+	head = tail = 0;
+	for (i = 0; i < r->nobjectives; i++)
+		if (r->objectives[i].parent < 0)
+			order[tail++] = i;
+	while (head < tail)
+	{
+		int			c;
+
+		for (c = r->objectives[order[head]].first_child; c >= 0;
+			 c = r->objectives[c].next_sibling)
+			order[tail++] = c;
+		head++;
+	}
+	/* objectives not reached (only possible with a damaged cycle) stay NULL */
+	for (i = 0; i < r->nobjectives; i++)
+		r->objectives[i].progress_null = true;
+
+	for (i = tail; i-- > 0;)
+	{
+		RObjective *o = &r->objectives[order[i]];
+		double		sum_wp = 0.0,
+					sum_w = 0.0;
+		int			ki,
+					c;
+
+		for (ki = o->first_kr; ki >= 0; ki = r->krs[ki].next_kr)
+		{
+			RKeyResult *k = &r->krs[ki];
+
+			o->done_effort += k->done_effort;
+			o->total_effort += k->total_effort;
+			if (o->use_krs && k->state == RS_ACTIVE && k->weight > 0)
+			{
+				sum_wp += k->weight * k->progress;
+				sum_w += k->weight;
+			}
+		}
+		for (c = o->first_child; c >= 0; c = r->objectives[c].next_sibling)
+		{
+			RObjective *ch = &r->objectives[c];
+
+			o->done_effort += ch->done_effort;
+			o->total_effort += ch->total_effort;
+			if (o->use_children && !ch->progress_null && ch->weight > 0 &&
+				(ch->state == RS_ACTIVE || ch->state == RS_CLOSED))
+			{
+				sum_wp += ch->weight * ch->progress;
+				sum_w += ch->weight;
+			}
+		}
+		o->progress_null = !(sum_w > 0);
+		o->progress = o->progress_null ? 0.0 : sum_wp / sum_w;
+	}
+	pfree(order);
+}
+
+/* ---------------------------------------------------------------------
+ * Output
+ * --------------------------------------------------------------------- */
+
+static const char *
+item_status(RState state, int cycle, Rollup *r, bool progress_null, double progress)
+{
+	if (state != RS_ACTIVE)
+		return rstate_names[state];
+	if (cycle < 0)
+		return NULL;			/* cycle invisible to the caller */
+	if (!r->cycles[cycle].started)
+		return "not_started";
+	return okr_status_name(progress_null, progress, r->cycles[cycle].expected);
+}
+
+static void
+put_row(Tuplestorestate *ts, TupleDesc desc, const char *item, int64 id,
+		const char *parent_item, int64 parent_id, int64 cycle_id,
+		bool progress_null, double progress, double done, double total,
+		int cycle, Rollup *r, const char *status)
+{
+	Datum		values[9];
+	bool		nulls[9];
+
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = CStringGetTextDatum(item);
+	values[1] = Int64GetDatum(id);
+	if (parent_item)
+	{
+		values[2] = CStringGetTextDatum(parent_item);
+		values[3] = Int64GetDatum(parent_id);
+	}
+	else
+		nulls[2] = nulls[3] = true;
+	values[4] = Int64GetDatum(cycle_id);
+	nulls[4] = cycle_id == 0;
+	values[5] = Float8GetDatum(progress);
+	nulls[5] = progress_null;
+	values[6] = Float8GetDatum(total > 0 ? done / total : 0.0);
+	nulls[6] = !(total > 0);
+	if (cycle >= 0)
+		values[7] = Float8GetDatum(r->cycles[cycle].expected);
+	else
+		nulls[7] = true;
+	if (status)
+		values[8] = CStringGetTextDatum(status);
+	else
+		nulls[8] = true;
+	tuplestore_putvalues(ts, desc, values, nulls);
+}
+
+/* Run the engine inside SPI; allocations go to a context that dies with it. */
+static void
+rollup_run(Rollup *r, MemoryContext cxt, Datum subtree_ids)
+{
+	rollup_load(r, cxt, subtree_ids);
+	rollup_compute(r);
+}
+
+Datum
+okr_progress(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(0);
+	MemoryContext work,
+				old;
+	OkrSpiState st;
+	Rollup		r;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	work = AllocSetContextCreate(CurrentMemoryContext, "okr rollup",
+								 ALLOCSET_DEFAULT_SIZES);
+	memset(&r, 0, sizeof(r));
+	r.as_of = as_of;
+
+	okr_spi_enter(&st, InvalidOid);
+	rollup_run(&r, work, (Datum) 0);
+	okr_spi_leave(&st);
+
+	/* tuplestore rows are built in the per-query context of the SRF */
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	for (i = 0; i < r.nobjectives; i++)
+	{
+		RObjective *o = &r.objectives[i];
+
+		put_row(rsinfo->setResult, rsinfo->setDesc, "objective", o->id,
+				o->parent_id ? "objective" : NULL, o->parent_id, o->cycle_id,
+				o->progress_null, o->progress, o->done_effort, o->total_effort,
+				o->cycle, &r,
+				item_status(o->state, o->cycle, &r, o->progress_null, o->progress));
+	}
+	for (i = 0; i < r.nkrs; i++)
+	{
+		RKeyResult *k = &r.krs[i];
+		RObjective *o = k->objective >= 0 ? &r.objectives[k->objective] : NULL;
+		int			cycle = o ? o->cycle : -1;
+
+		put_row(rsinfo->setResult, rsinfo->setDesc, "key_result", k->id,
+				"objective", k->objective_id, o ? o->cycle_id : 0,
+				false, k->progress, k->done_effort, k->total_effort,
+				cycle, &r, item_status(k->state, cycle, &r, false, k->progress));
+	}
+	for (i = 0; i < r.nprojects; i++)
+	{
+		RProject   *p = &r.projects[i];
+		RKeyResult *k = p->key_result >= 0 ? &r.krs[p->key_result] : NULL;
+		RObjective *o = (k && k->objective >= 0) ? &r.objectives[k->objective] : NULL;
+		int			cycle = o ? o->cycle : -1;
+
+		put_row(rsinfo->setResult, rsinfo->setDesc, "project", p->id,
+				"key_result", p->key_result_id, o ? o->cycle_id : 0,
+				false, p->progress, p->done_effort, p->total_effort,
+				cycle, &r, item_status(p->state, cycle, &r, false, p->progress));
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(work);
+	return (Datum) 0;
+}
+
+/*
+ * objective_progress(objective_id, as_of): the same engine over the
+ * objective's subtree only.  An unknown (or invisible) objective is an error.
+ */
+Datum
+okr_objective_progress(PG_FUNCTION_ARGS)
+{
+	int64		objective_id = PG_GETARG_INT64(0);
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
+	static SPIPlanPtr subtree_plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	MemoryContext work;
+	OkrSpiState st;
+	Rollup		r;
+	Datum		ids;
+	bool		isnull;
+	int			rc;
+	int			i;
+	bool		result_null = true;
+	double		result = 0.0;
+
+	work = AllocSetContextCreate(CurrentMemoryContext, "okr rollup",
+								 ALLOCSET_DEFAULT_SIZES);
+	memset(&r, 0, sizeof(r));
+	r.as_of = as_of;
+
+	okr_spi_enter(&st, InvalidOid);
+	values[0] = Int64GetDatum(objective_id);
+	rc = SPI_execute_plan(okr_spi_plan(&subtree_plan,
+									   "WITH RECURSIVE sub(id) AS ("
+									   " SELECT id FROM okr.objective WHERE id = $1"
+									   " UNION"
+									   " SELECT o.id FROM okr.objective o JOIN sub ON o.parent_id = sub.id)"
+									   " SELECT array_agg(id) FROM sub",
+									   1, argtypes),
+						  values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "okr: subtree query failed");
+	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("objective " INT64_FORMAT " does not exist", objective_id)));
+
+	rollup_run(&r, work, ids);
+	for (i = 0; i < r.nobjectives; i++)
+		if (r.objectives[i].id == objective_id)
+		{
+			result_null = r.objectives[i].progress_null;
+			result = r.objectives[i].progress;
+			break;
+		}
+	okr_spi_leave(&st);
+	MemoryContextDelete(work);
+
+	if (result_null)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(result);
+}

@@ -82,7 +82,7 @@ CREATE TABLE okr.checkin (
     CONSTRAINT checkin_checked_at_finite CHECK (pg_catalog.isfinite(checked_at))
 );
 -- Serves "latest check-in of a key result" and "value as of T".
-CREATE INDEX checkin_latest_idx ON okr.checkin (key_result_id, checked_at, id);
+CREATE INDEX checkin_latest_idx ON okr.checkin (key_result_id, checked_at DESC, id DESC);
 COMMENT ON TABLE okr.checkin IS 'History of a key result''s measured value';
 
 CREATE TABLE okr.project (
@@ -123,3 +123,11 @@ SELECT pg_catalog.pg_extension_config_dump('okr.key_result', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.checkin', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.project', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.task', '');
+-- ... and the identity sequences, so restored databases hand out fresh ids.
+SELECT pg_catalog.pg_extension_config_dump('okr.cycle_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.team_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.objective_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.key_result_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.checkin_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.project_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.task_id_seq', '');

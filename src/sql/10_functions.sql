@@ -16,7 +16,7 @@ COMMENT ON FUNCTION okr.kr_attainment(text, numeric, numeric, numeric) IS
 
 CREATE FUNCTION okr.expected_progress(starts_on date, ends_on date, as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS double precision
-AS 'MODULE_PATHNAME', 'okr_expected_progress'
+AS 'MODULE_PATHNAME', 'okr_expected_progress_sql'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION okr.expected_progress(date, date, timestamptz) IS
 'Share of the cycle [starts_on 00:00, ends_on + 1 day 00:00) elapsed at as_of, in the session time zone, clamped to 0..1';

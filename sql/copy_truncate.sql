@@ -1,0 +1,36 @@
+-- The link rules hold for COPY and TRUNCATE too, not only INSERT/UPDATE.
+SET TimeZone = 'UTC';
+\set VERBOSITY sqlstate
+INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('Q1', '2026-01-01', '2026-03-31');
+INSERT INTO okr.objective (cycle_id, title) VALUES (1, 'O');
+INSERT INTO okr.key_result (objective_id, title, start_value, target_value) VALUES (1, 'K', 0, 100);
+INSERT INTO okr.project (key_result_id, name) VALUES (1, 'P');
+-- rows in any order: the back-dated one does not win
+COPY okr.checkin (key_result_id, value, checked_at) FROM stdin;
+1	10	2026-01-10
+1	40	2026-03-01
+1	20	2026-02-01
+\.
+SELECT current_value FROM okr.key_result;
+-- one bad row rejects the whole COPY (rule 5): nothing half-written
+COPY okr.checkin (key_result_id, value, checked_at) FROM stdin;
+1	50	2026-03-15
+1	60	2026-04-01
+\.
+SELECT count(*) AS checkins, max(value) FROM okr.checkin;
+SELECT current_value FROM okr.key_result;
+-- rule 7 through COPY: a done task without done_at gets now()
+COPY okr.task (project_id, title, status) FROM stdin;
+1	a	done
+1	b	todo
+\.
+SELECT title, status, done_at BETWEEN now() - interval '5 minutes' AND now() AS done_recently, done_at IS NULL AS no_done_at FROM okr.task ORDER BY id;
+-- a cycle in one multi-row COPY with explicit ids (as a restore would) is caught
+COPY okr.team (id, name, parent_id) FROM stdin;
+100	A	101
+101	B	100
+\.
+SELECT count(*) AS teams FROM okr.team;
+-- TRUNCATE fires no row trigger; current_value must still follow
+TRUNCATE okr.checkin;
+SELECT current_value FROM okr.key_result;

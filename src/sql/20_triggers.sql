@@ -1,0 +1,59 @@
+-- okr 1.0: link rules (SPEC 2), enforced by C triggers for every client.
+-- Trigger names start with okr_ and a number: PostgreSQL fires triggers of
+-- one kind in name order.
+
+CREATE FUNCTION okr.structure_lock() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_structure_lock' LANGUAGE C;
+CREATE FUNCTION okr.cycle_check() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_cycle_check' LANGUAGE C;
+CREATE FUNCTION okr.team_check() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_team_check' LANGUAGE C;
+CREATE FUNCTION okr.objective_check() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_objective_check' LANGUAGE C;
+CREATE FUNCTION okr.key_result_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_key_result_guard' LANGUAGE C;
+CREATE FUNCTION okr.checkin_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_checkin_guard' LANGUAGE C;
+CREATE FUNCTION okr.checkin_sync() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_checkin_sync' LANGUAGE C;
+CREATE FUNCTION okr.checkin_truncate() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_checkin_truncate' LANGUAGE C;
+CREATE FUNCTION okr.project_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_project_guard' LANGUAGE C;
+CREATE FUNCTION okr.task_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_task_guard' LANGUAGE C;
+
+-- Rules 1 and 2: hierarchy changes are serialised by one advisory lock taken
+-- before any row is locked, then checked after the statement's rows are in.
+CREATE TRIGGER okr_10_lock BEFORE INSERT OR UPDATE OF parent_id, starts_on, ends_on
+    ON okr.cycle FOR EACH STATEMENT EXECUTE FUNCTION okr.structure_lock();
+CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id, starts_on, ends_on
+    ON okr.cycle FOR EACH ROW EXECUTE FUNCTION okr.cycle_check();
+
+CREATE TRIGGER okr_10_lock BEFORE INSERT OR UPDATE OF parent_id
+    ON okr.team FOR EACH STATEMENT EXECUTE FUNCTION okr.structure_lock();
+CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id
+    ON okr.team FOR EACH ROW EXECUTE FUNCTION okr.team_check();
+
+CREATE TRIGGER okr_10_lock BEFORE INSERT OR UPDATE OF parent_id, cycle_id
+    ON okr.objective FOR EACH STATEMENT EXECUTE FUNCTION okr.structure_lock();
+CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id, cycle_id
+    ON okr.objective FOR EACH ROW EXECUTE FUNCTION okr.objective_check();
+
+-- Rules 3 to 6 for key results.
+CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
+    ON okr.key_result FOR EACH ROW EXECUTE FUNCTION okr.key_result_guard();
+
+-- Rules 3, 5, 6 for check-ins, then rule 4 once the row is in.
+CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
+    ON okr.checkin FOR EACH ROW EXECUTE FUNCTION okr.checkin_guard();
+CREATE TRIGGER okr_20_sync AFTER INSERT OR UPDATE OF key_result_id, value, checked_at OR DELETE
+    ON okr.checkin FOR EACH ROW EXECUTE FUNCTION okr.checkin_sync();
+CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
+    ON okr.checkin FOR EACH STATEMENT EXECUTE FUNCTION okr.checkin_truncate();
+
+-- Rule 6 for projects; rules 6 and 7 for tasks.
+CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
+    ON okr.project FOR EACH ROW EXECUTE FUNCTION okr.project_guard();
+CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
+    ON okr.task FOR EACH ROW EXECUTE FUNCTION okr.task_guard();

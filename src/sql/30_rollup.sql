@@ -1,0 +1,48 @@
+-- okr 1.0: hierarchical progress (SPEC 3), computed in C.
+
+CREATE FUNCTION okr.progress(as_of timestamptz DEFAULT pg_catalog.now())
+RETURNS TABLE (
+    item        text,
+    id          bigint,
+    parent_item text,
+    parent_id   bigint,
+    cycle_id    bigint,
+    progress    double precision,
+    activity    double precision,
+    expected    double precision,
+    status      text)
+AS 'MODULE_PATHNAME', 'okr_progress'
+LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION okr.progress(timestamptz) IS
+'Progress, activity, expected progress and status of every objective, key result and project as of a moment';
+
+CREATE FUNCTION okr.objective_progress(objective_id bigint, as_of timestamptz DEFAULT pg_catalog.now())
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'okr_objective_progress'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION okr.objective_progress(bigint, timestamptz) IS
+'Progress of one objective as of a moment, computed from its own subtree only; NULL when nothing under it is scored';
+
+-- The last instant of a cycle in the session time zone: the end of ends_on.
+CREATE FUNCTION okr.cycle_end(cycle_id bigint)
+RETURNS timestamptz
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT ((c.ends_on + 1)::timestamptz - interval '1 microsecond')
+      FROM okr.cycle c WHERE c.id = cycle_end.cycle_id;
+END;
+COMMENT ON FUNCTION okr.cycle_end(bigint) IS
+'The last microsecond of a cycle (end of its ends_on day, session time zone): the moment its score is taken';
+
+-- Score: progress as of the end of the objective's cycle.
+CREATE FUNCTION okr.objective_score(objective_id bigint)
+RETURNS double precision
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT okr.objective_progress(o.id, okr.cycle_end(o.cycle_id))
+      FROM okr.objective o WHERE o.id = objective_score.objective_id;
+END;
+COMMENT ON FUNCTION okr.objective_score(bigint) IS
+'Score of an objective: its progress as of the end of its cycle (see okr.grade)';
