@@ -5,7 +5,7 @@
 -- Ids are given explicitly (OVERRIDING SYSTEM VALUE) so messages can be checked.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(68);
+SELECT plan(76);
 SET TimeZone = 'UTC';
 
 -- One annual cycle for every objective, so that rule 2 never fires here.
@@ -285,6 +285,41 @@ SELECT throws_matching(
     '(\m1000\M.*\m1049\M)|(\m1049\M.*\m1000\M)', 'cycle: 50-level loop message names 1000 and 1049');
 SELECT is((SELECT parent_id FROM okr.cycle WHERE id = 1000), NULL::bigint,
     'cycle: the chain root is still a root');
+
+-- ===================================================================
+-- other ways of writing: no-op rewrites, upserts, MERGE
+-- ===================================================================
+SELECT lives_ok(
+    $$UPDATE okr.objective SET parent_id = parent_id$$,
+    'objective: writing every parent_id back unchanged (ORM save of all rows) is accepted');
+SELECT lives_ok(
+    $$UPDATE okr.team SET parent_id = parent_id$$,
+    'team: writing every parent_id back unchanged is accepted');
+SELECT lives_ok(
+    $$UPDATE okr.cycle SET parent_id = parent_id$$,
+    'cycle: writing every parent_id back unchanged is accepted');
+SELECT throws_ok(
+    $$INSERT INTO okr.objective (id, cycle_id, parent_id, title) OVERRIDING SYSTEM VALUE VALUES (12, 1, 40, 'Company')
+      ON CONFLICT (id) DO UPDATE SET parent_id = EXCLUDED.parent_id$$,
+    '23O01', NULL, 'objective: INSERT ... ON CONFLICT DO UPDATE making 12 -> 40 -> 12 -> 23O01');
+SELECT throws_ok(
+    $$MERGE INTO okr.objective o USING (VALUES (12::bigint, 42::bigint)) AS v(id, p) ON o.id = v.id
+      WHEN MATCHED THEN UPDATE SET parent_id = v.p$$,
+    '23O01', NULL, 'objective: MERGE making 12 -> 42 -> 41 -> 40 -> 12 -> 23O01');
+SELECT throws_ok(
+    $$MERGE INTO okr.team t USING (VALUES (7::bigint, 9::bigint)) AS v(id, p) ON t.id = v.id
+      WHEN MATCHED THEN UPDATE SET parent_id = v.p$$,
+    '23O01', NULL, 'team: MERGE making 7 -> 9 -> 8 -> 7 -> 23O01');
+SELECT throws_ok(
+    $$MERGE INTO okr.cycle c USING (VALUES (201::bigint, 203::bigint)) AS v(id, p) ON c.id = v.id
+      WHEN MATCHED THEN UPDATE SET parent_id = v.p$$,
+    '23O01', NULL, 'cycle: MERGE making 201 -> 203 -> 202 -> 201 -> 23O01');
+SELECT results_eq(
+    $$SELECT 'objective', id, parent_id FROM okr.objective WHERE id = 12
+      UNION ALL SELECT 'team', id, parent_id FROM okr.team WHERE id = 7
+      UNION ALL SELECT 'cycle', id, parent_id FROM okr.cycle WHERE id = 201$$,
+    $$VALUES ('objective', 12::bigint, NULL::bigint), ('team', 7, NULL), ('cycle', 201, NULL)$$,
+    'the roots 12, 7 and 201 are still roots after the rejected upsert and MERGEs');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -5,7 +5,7 @@
 -- its parent cycle.  Expected SQLSTATE: 23O02.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(44);
+SELECT plan(54);
 SET TimeZone = 'UTC';
 
 -- Cycles
@@ -190,6 +190,44 @@ SELECT lives_ok(
 SELECT lives_ok(
     $$UPDATE okr.cycle SET parent_id = NULL WHERE id = 51$$,
     'cycle: detaching a child cycle is accepted');
+
+-- ===================================================================
+-- rows of one INSERT referencing each other, no-op rewrites, upserts
+-- ===================================================================
+SELECT throws_ok(
+    $$INSERT INTO okr.objective (id, cycle_id, parent_id, title) OVERRIDING SYSTEM VALUE
+      VALUES (200, 2, 201, 'Q1 child first'), (201, 3, NULL, 'Q2 parent second')$$,
+    '23O02', NULL, 'objective: one INSERT of a Q1 child before its Q2 parent -> 23O02');
+SELECT is((SELECT count(*)::int FROM okr.objective WHERE id IN (200, 201)), 0,
+    'objective: no row of that INSERT remains');
+SELECT lives_ok(
+    $$INSERT INTO okr.objective (id, cycle_id, parent_id, title) OVERRIDING SYSTEM VALUE
+      VALUES (202, 2, 203, 'Q1 child first'), (203, 1, NULL, 'annual parent second')$$,
+    'objective: one INSERT of a Q1 child before its annual parent is accepted');
+SELECT throws_ok(
+    $$INSERT INTO okr.cycle (id, name, starts_on, ends_on, parent_id) OVERRIDING SYSTEM VALUE
+      VALUES (58, 'child first 2029', '2029-01-01', '2029-03-31', 59), (59, 'parent second 2029', '2029-02-01', '2029-12-31', NULL)$$,
+    '23O02', NULL, 'cycle: one INSERT of a child cycle before a parent that does not contain it -> 23O02');
+SELECT is((SELECT count(*)::int FROM okr.cycle WHERE id IN (58, 59)), 0,
+    'cycle: no row of that INSERT remains');
+SELECT lives_ok(
+    $$UPDATE okr.objective SET parent_id = parent_id, cycle_id = cycle_id$$,
+    'objective: writing every parent_id and cycle_id back unchanged is accepted');
+SELECT lives_ok(
+    $$UPDATE okr.cycle SET starts_on = starts_on, ends_on = ends_on, parent_id = parent_id$$,
+    'cycle: writing every date and parent back unchanged is accepted');
+SELECT throws_ok(
+    $$INSERT INTO okr.objective (id, cycle_id, parent_id, title) OVERRIDING SYSTEM VALUE VALUES (202, 2, 20, 'x')
+      ON CONFLICT (id) DO UPDATE SET parent_id = EXCLUDED.parent_id$$,
+    '23O02', NULL, 'objective: INSERT ... ON CONFLICT DO UPDATE aligning the Q1 objective 202 to the Q2 objective 20 -> 23O02');
+SELECT throws_ok(
+    $$MERGE INTO okr.cycle c USING (VALUES (5::bigint, DATE '2026-05-31')) AS v(id, e) ON c.id = v.id
+      WHEN MATCHED THEN UPDATE SET ends_on = v.e$$,
+    '23O02', NULL, 'cycle dates: MERGE shrinking the cycle of 30 below its child 31''s cycle -> 23O02');
+SELECT results_eq(
+    $$SELECT (SELECT parent_id FROM okr.objective WHERE id = 202), (SELECT ends_on FROM okr.cycle WHERE id = 5)$$,
+    $$VALUES (203::bigint, DATE '2026-06-30')$$,
+    'nothing changed by the rejected upsert and MERGE');
 
 SELECT * FROM finish();
 ROLLBACK;

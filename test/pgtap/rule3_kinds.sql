@@ -7,7 +7,7 @@
 -- Changing a key result (kind, values) is re-checked against its check-ins.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(49);
+SELECT plan(57);
 SET TimeZone = 'UTC';
 
 INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (1, 'FY2026', '2026-01-01', '2026-12-31');
@@ -208,6 +208,39 @@ SELECT lives_ok(
 SELECT lives_ok(
     $$UPDATE okr.key_result SET kind = 'projects', start_value = NULL, target_value = NULL WHERE id = 2$$,
     'kind change: metric KR without check-ins -> projects is accepted');
+
+-- ===================================================================
+-- numerically equal values written differently; multi-row; upserts
+-- ===================================================================
+SELECT throws_ok(
+    $$INSERT INTO okr.key_result (id, objective_id, title, kind, start_value, target_value) OVERRIDING SYSTEM VALUE
+      VALUES (131, 1, 'equal, other scale', 'metric', 1.0, 1.00)$$,
+    '23O03', NULL, 'metric: start 1.0 and target 1.00 are equal -> 23O03');
+SELECT lives_ok(
+    $$INSERT INTO okr.key_result (id, objective_id, title, kind, start_value, target_value) OVERRIDING SYSTEM VALUE
+      VALUES (9, 1, 'milestone, other scale', 'milestone', 0.0, 1.00)$$,
+    'milestone: start 0.0 and target 1.00 (= 0 and 1) are accepted');
+SELECT lives_ok(
+    $$INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (9, 0.000, '2026-02-01 12:00+00'), (9, 1.0, '2026-03-01 12:00+00')$$,
+    'milestone check-ins 0.000 and 1.0 (= 0 and 1) are accepted');
+SELECT throws_ok(
+    $$INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (9, 1, '2026-04-01 12:00+00'), (9, 0.99, '2026-04-02 12:00+00')$$,
+    '23O03', NULL, 'milestone: one INSERT of a valid check-in and one of 0.99 -> 23O03');
+SELECT is((SELECT count(*)::int FROM okr.checkin WHERE key_result_id = 9), 2,
+    'milestone: no row of that INSERT remains');
+SELECT throws_ok(
+    $$INSERT INTO okr.key_result (id, objective_id, title, kind, start_value, target_value) OVERRIDING SYSTEM VALUE
+      VALUES (1, 1, 'leads', 'metric', 0, 1000)
+      ON CONFLICT (id) DO UPDATE SET target_value = NULL$$,
+    '23O03', NULL, 'metric: INSERT ... ON CONFLICT DO UPDATE clearing target_value -> 23O03');
+SELECT throws_ok(
+    $$MERGE INTO okr.key_result k USING (VALUES (1::bigint)) AS v(id) ON k.id = v.id
+      WHEN MATCHED THEN UPDATE SET kind = 'projects'$$,
+    '23O03', NULL, 'kind change by MERGE: metric KR with check-ins -> projects -> 23O03');
+SELECT results_eq(
+    $$SELECT kind, start_value, target_value FROM okr.key_result WHERE id = 1$$,
+    $$VALUES ('metric'::text, 0::numeric, 1000::numeric)$$,
+    'key result 1 unchanged after the rejected upsert and MERGE');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -4,7 +4,7 @@
 -- back the value it already has is allowed (ORMs write every column back).
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(55);
+SELECT plan(76);
 SET TimeZone = 'UTC';
 
 INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (1, 'FY2026', '2026-01-01', '2026-12-31');
@@ -163,6 +163,84 @@ SELECT throws_ok(
     '428C9', NULL, 'INSERT of a new key result with current_value 5 -> 428C9');
 SELECT is((SELECT count(*)::int FROM okr.key_result WHERE id = 4 OR title LIKE 'preset%'), 0,
     'no row of the rejected INSERTs remains');
+
+-- ===================================================================
+-- ordering details: numeric ids, microseconds, time zones
+-- ===================================================================
+INSERT INTO okr.key_result (id, objective_id, title, kind, start_value, target_value) OVERRIDING SYSTEM VALUE
+VALUES (5, 1, 'ordering', 'metric', 0, 100);
+SELECT lives_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES
+      (109, 5, 10, '2026-08-01 10:00+00'), (9, 5, 9, '2026-08-01 10:00+00')$$,
+    'ids 9 and 109 at the same checked_at');
+SELECT is((SELECT current_value FROM cv WHERE id = 5), 10::numeric, 'same checked_at: id 109 beats id 9 (numeric, not text, order)');
+SELECT lives_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES
+      (110, 5, 20, '2026-08-01 10:00:00.000002+00'), (111, 5, 21, '2026-08-01 10:00:00.000001+00')$$,
+    'two check-ins a microsecond apart, the later one with the lower id');
+SELECT is((SELECT current_value FROM cv WHERE id = 5), 20::numeric, 'one microsecond later wins over a higher id');
+SET TimeZone = 'Asia/Tokyo';
+SELECT lives_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES
+      (112, 5, 30, '2026-08-02 08:00+09')$$,
+    'TimeZone Asia/Tokyo: a check-in at 2026-08-02 08:00 Tokyo (Aug 1 23:00 UTC)');
+SET TimeZone = 'UTC';
+SELECT lives_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES
+      (113, 5, 31, '2026-08-01 23:30+00')$$,
+    'TimeZone UTC: a check-in at 2026-08-01 23:30 UTC (later instant, earlier calendar day in Tokyo terms)');
+SELECT is((SELECT current_value FROM cv WHERE id = 5), 31::numeric, 'the latest instant wins whatever the session time zone was');
+
+-- ===================================================================
+-- more client styles
+-- ===================================================================
+SELECT lives_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (113, 5, 32, '2026-08-01 23:30+00')
+      ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value$$,
+    'INSERT ... ON CONFLICT DO UPDATE of the latest check-in''s value');
+SELECT is((SELECT current_value FROM cv WHERE id = 5), 32::numeric, 'the upserted value is current');
+SELECT throws_ok(
+    $$MERGE INTO okr.key_result k USING (VALUES (5::bigint, 77::numeric)) AS v(id, x) ON k.id = v.id
+      WHEN MATCHED THEN UPDATE SET current_value = v.x$$,
+    '428C9', NULL, 'MERGE writing a different current_value -> 428C9');
+SELECT throws_ok(
+    $$INSERT INTO okr.key_result (id, objective_id, title, kind, start_value, target_value) OVERRIDING SYSTEM VALUE VALUES (5, 1, 'ordering', 'metric', 0, 100)
+      ON CONFLICT (id) DO UPDATE SET current_value = 78$$,
+    '428C9', NULL, 'INSERT ... ON CONFLICT DO UPDATE writing a different current_value -> 428C9');
+SELECT is((SELECT current_value FROM cv WHERE id = 5), 32::numeric, 'current_value unchanged by the rejected MERGE and upsert');
+SELECT lives_ok(
+    $$UPDATE okr.key_result SET current_value = 32.0 WHERE id = 5$$,
+    'writing back 32.0 where current_value is 32 (the same number) is allowed');
+SELECT lives_ok(
+    $$INSERT INTO okr.key_result (id, objective_id, title, kind, start_value, target_value, current_value) OVERRIDING SYSTEM VALUE
+      VALUES (6, 1, 'orm insert', 'metric', 0, 10, NULL)$$,
+    'INSERT of a new key result with current_value written as NULL (ORM insert of every column) is allowed');
+
+-- ===================================================================
+-- the invariant over every key result, also after TRUNCATE of okr.checkin
+-- (TRUNCATE fires no row triggers: it must either be refused or leave every
+-- current_value NULL)
+-- ===================================================================
+CREATE TEMP VIEW cv_wrong AS
+SELECT k.id FROM okr.key_result k
+ WHERE k.current_value IS DISTINCT FROM
+       (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id ORDER BY c.checked_at DESC, c.id DESC LIMIT 1);
+SELECT is_empty($$SELECT * FROM cv_wrong$$, 'every key result''s current_value is its latest check-in''s value');
+SELECT lives_ok(
+    $$UPDATE okr.checkin SET key_result_id = CASE key_result_id WHEN 1 THEN 5 ELSE 1 END
+       WHERE id IN (71, 113)$$,
+    'one UPDATE swapping the latest check-ins of key results 1 and 5');
+SELECT results_eq(
+    $$SELECT id, current_value FROM cv WHERE id IN (1, 5) ORDER BY id$$,
+    $$VALUES (1::bigint, 32::numeric), (5, 30::numeric)$$,
+    'after the swap: KR 1 has 32 (Aug 1 23:30), KR 5 has 30 (Aug 1 23:00; 71 of June is older)');
+SELECT lives_ok(
+    $$UPDATE okr.checkin SET key_result_id = 2, checked_at = checked_at - interval '1 day' WHERE key_result_id = 5$$,
+    'one UPDATE moving every check-in of KR 5 to KR 2 and back-dating them a day');
+SELECT is_empty($$SELECT * FROM cv_wrong$$, 'after the bulk move, every current_value is its latest check-in''s value');
+SELECT is((SELECT current_value FROM cv WHERE id = 5), NULL::numeric, 'KR 5 has no check-in left: NULL');
+DO $$ BEGIN TRUNCATE okr.checkin; EXCEPTION WHEN OTHERS THEN NULL; END $$;
+SELECT is_empty($$SELECT * FROM cv_wrong$$, 'after TRUNCATE okr.checkin (refused or not), current_value still matches the check-ins');
 
 SELECT * FROM finish();
 ROLLBACK;

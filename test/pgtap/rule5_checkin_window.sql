@@ -6,7 +6,7 @@
 -- whatever TimeZone is set.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(31);
+SELECT plan(39);
 SET TimeZone = 'UTC';
 
 -- cycle 5 = Q1 2026, cycle 6 = Q2 2026; no parent or child cycles, and the
@@ -160,6 +160,48 @@ SELECT results_eq(
        ORDER BY c.id$$,
     $$VALUES (1::bigint, 77::bigint, 1::bigint, 5::bigint), (2, 77, 1, 5), (3, 77, 1, 5)$$,
     'moves: nothing moved by the rejected UPDATEs');
+
+-- ===================================================================
+-- a time zone where midnight does not exist: America/Santiago moves its
+-- clocks from 2026-09-06 00:00 (-04) to 01:00 (-03), so the cycle starting
+-- on 2026-09-06 starts at '2026-09-06'::timestamptz = 04:00 UTC, and a cycle
+-- ending on 2026-09-05 ends there too.
+-- ===================================================================
+INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (7, 'Sep 2026', '2026-09-06', '2026-09-30');
+INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (8, 'Aug 2026', '2026-08-01', '2026-09-05');
+INSERT INTO okr.objective (id, cycle_id, title) OVERRIDING SYSTEM VALUE VALUES (3, 7, 'September');
+INSERT INTO okr.objective (id, cycle_id, title) OVERRIDING SYSTEM VALUE VALUES (4, 8, 'August');
+INSERT INTO okr.key_result (id, objective_id, title, kind, target_value) OVERRIDING SYSTEM VALUE VALUES (79, 3, 'sep', 'at_least', 1);
+INSERT INTO okr.key_result (id, objective_id, title, kind, target_value) OVERRIDING SYSTEM VALUE VALUES (80, 4, 'aug', 'at_least', 1);
+SET TimeZone = 'America/Santiago';
+SELECT throws_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (120, 79, 1, '2026-09-06 03:59:59.999999+00')$$,
+    '23O05', NULL, 'America/Santiago: just before the first instant of 2026-09-06 -> 23O05 for a cycle starting that day');
+SELECT lives_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (21, 79, 1, '2026-09-06 04:00:00+00')$$,
+    'America/Santiago: the first instant of 2026-09-06 (01:00 -03) is inside a cycle starting that day');
+SELECT lives_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (22, 80, 1, '2026-09-06 03:59:59.999999+00')$$,
+    'America/Santiago: the last instant of 2026-09-05 is inside a cycle ending that day');
+SELECT throws_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (121, 80, 1, '2026-09-06 04:00:00+00')$$,
+    '23O05', NULL, 'America/Santiago: the first instant of 2026-09-06 -> 23O05 for a cycle ending on 2026-09-05');
+SET TimeZone = 'UTC';
+SELECT is((SELECT count(*)::int FROM okr.checkin WHERE id IN (120, 121)), 0,
+    'America/Santiago: no row of the rejected INSERTs remains');
+
+-- ===================================================================
+-- default checked_at (now()) and upserts
+-- ===================================================================
+SELECT throws_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value) OVERRIDING SYSTEM VALUE VALUES (122, 77, 5)$$,
+    '23O05', NULL, 'a check-in with the default checked_at now() on a key result of a past cycle -> 23O05');
+SELECT throws_ok(
+    $$INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (1, 77, 10, '2026-02-15 12:00+00')
+      ON CONFLICT (id) DO UPDATE SET checked_at = '2026-04-15 12:00+00'$$,
+    '23O05', NULL, 'INSERT ... ON CONFLICT DO UPDATE moving a check-in out of its cycle -> 23O05');
+SELECT is((SELECT checked_at FROM okr.checkin WHERE id = 1), '2026-02-15 12:00+00'::timestamptz,
+    'the check-in did not move');
 
 SELECT * FROM finish();
 ROLLBACK;

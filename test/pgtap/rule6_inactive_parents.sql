@@ -4,7 +4,7 @@
 -- Updating a row that is already there is allowed.  Expected SQLSTATE: 23O06.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(57);
+SELECT plan(68);
 SET TimeZone = 'UTC';
 
 INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (1, 'FY2026', '2026-01-01', '2026-12-31');
@@ -234,6 +234,42 @@ SELECT results_eq(
     $$VALUES (40::bigint, 'doing'::text, 'task of cancelled project'::text), (41, 'done', 'task under closed objective'),
              (42, 'todo', 'renamed too'), (44, 'todo', 'renamed')$$,
     'the allowed updates are stored');
+
+-- ===================================================================
+-- more: multi-row, upserts, existing check-ins, moving out, re-opening
+-- ===================================================================
+SELECT throws_ok(
+    $$INSERT INTO okr.task (id, project_id, title) OVERRIDING SYSTEM VALUE VALUES (406, 31, 'fine'), (407, 30, 'under cancelled project')$$,
+    '23O06', NULL, 'one INSERT of a valid task and one under a cancelled project -> 23O06');
+SELECT is((SELECT count(*)::int FROM okr.task WHERE id IN (406, 407)), 0, 'no row of that INSERT remains');
+SELECT throws_ok(
+    $$INSERT INTO okr.task (id, project_id, title) OVERRIDING SYSTEM VALUE VALUES (45, 30, 'x')
+      ON CONFLICT (id) DO UPDATE SET project_id = EXCLUDED.project_id$$,
+    '23O06', NULL, 'INSERT ... ON CONFLICT DO UPDATE moving a task under a cancelled project -> 23O06');
+SELECT throws_ok(
+    $$MERGE INTO okr.key_result k USING (VALUES (25::bigint)) AS v(id) ON k.id = v.id
+      WHEN MATCHED THEN UPDATE SET objective_id = 11$$,
+    '23O06', NULL, 'MERGE moving a key result under a closed objective -> 23O06');
+SELECT lives_ok(
+    $$UPDATE okr.checkin SET value = 15 WHERE id = 50$$,
+    'correcting the value of an existing check-in under a closed objective is allowed');
+SELECT is((SELECT current_value FROM okr.key_result WHERE id = 22), 15::numeric,
+    'and current_value of its key result follows it');
+SELECT lives_ok(
+    $$DELETE FROM okr.checkin WHERE id = 52$$,
+    'deleting a check-in of a cancelled key result is allowed');
+SELECT lives_ok(
+    $$UPDATE okr.task SET project_id = 31 WHERE id = 40$$,
+    'moving a task out of a cancelled project to an active one is allowed');
+SELECT lives_ok(
+    $$UPDATE okr.key_result SET objective_id = 13 WHERE id = 25$$,
+    'moving a key result (with nothing under it) to a draft objective is allowed');
+SELECT lives_ok(
+    $$UPDATE okr.objective SET state = 'active' WHERE id = 11$$,
+    're-opening the closed objective 11');
+SELECT lives_ok(
+    $$INSERT INTO okr.key_result (id, objective_id, title, start_value, target_value) OVERRIDING SYSTEM VALUE VALUES (26, 11, 'after re-opening', 0, 1)$$,
+    'a new key result under the re-opened objective is accepted');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -4,7 +4,7 @@
 -- now() is the transaction's start time, constant inside this file.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(37);
+SELECT plan(44);
 SET TimeZone = 'UTC';
 
 INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (1, 'FY2026', '2026-01-01', '2026-12-31');
@@ -129,6 +129,32 @@ SELECT lives_ok(
     'UPDATE of a todo task setting a done_at');
 SELECT is((SELECT done_at FROM okr.task WHERE id = 3), NULL::timestamptz,
     'a todo task written with a done_at keeps done_at NULL');
+
+-- ===================================================================
+-- more client styles
+-- ===================================================================
+SELECT lives_ok(
+    $$INSERT INTO okr.task (id, project_id, title, status, done_at) OVERRIDING SYSTEM VALUE VALUES
+      (11, 1, 'done, explicit NULL', 'done', NULL), (12, 1, 'todo, stale done_at', 'todo', '2026-01-15 10:00+00'),
+      (13, 1, 'done, given', 'done', '2026-01-20 10:00+00')$$,
+    'one INSERT of done (done_at NULL), todo (with a done_at) and done (with a past done_at) tasks');
+SELECT results_eq(
+    $$SELECT id, done_at FROM okr.task WHERE id IN (11, 12, 13) ORDER BY id$$,
+    $$VALUES (11::bigint, now()), (12, NULL), (13, '2026-01-20 10:00+00'::timestamptz)$$,
+    'multi-row INSERT: now(), NULL and the given done_at');
+SELECT lives_ok(
+    $$INSERT INTO okr.task (id, project_id, title) OVERRIDING SYSTEM VALUE VALUES (12, 1, 'x')
+      ON CONFLICT (id) DO UPDATE SET status = 'done'$$,
+    'INSERT ... ON CONFLICT DO UPDATE marking task 12 done');
+SELECT is((SELECT done_at FROM okr.task WHERE id = 12), now(), 'the upserted done task gets done_at = now()');
+SELECT throws_ok(
+    $$MERGE INTO okr.task t USING (VALUES (13::bigint)) AS v(id) ON t.id = v.id
+      WHEN MATCHED THEN UPDATE SET done_at = now() + interval '1 day'$$,
+    '23O07', NULL, 'MERGE moving done_at a day into the future -> 23O07');
+SELECT is((SELECT done_at FROM okr.task WHERE id = 13), '2026-01-20 10:00+00'::timestamptz, 'done_at unchanged by the rejected MERGE');
+SELECT is_empty(
+    $$SELECT id FROM okr.task WHERE (status = 'done') <> (done_at IS NOT NULL) OR done_at > now()$$,
+    'every done task has a done_at, no other task has one, and none is in the future');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -4,7 +4,7 @@
 -- next to user objects.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(143);
+SELECT plan(157);
 SET TimeZone = 'UTC';
 
 -- ===================================================================
@@ -153,6 +153,44 @@ SELECT lives_ok($$INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDIN
     'a one-day cycle (starts_on = ends_on) is accepted');
 SELECT lives_ok($$INSERT INTO okr.objective (id, cycle_id, title, weight) OVERRIDING SYSTEM VALUE VALUES (2, 1, 'weightless', 0)$$,
     'objective.weight 0 is accepted');
+
+-- NaN and infinities (README: they raise 23514 like the other CHECKs)
+SELECT throws_ok($$INSERT INTO okr.checkin (id, key_result_id, value) OVERRIDING SYSTEM VALUE VALUES (103, 1, 'NaN')$$,
+    '23514', NULL, 'checkin.value NaN -> 23514');
+SELECT throws_ok($$INSERT INTO okr.checkin (id, key_result_id, value) OVERRIDING SYSTEM VALUE VALUES (104, 1, 'Infinity')$$,
+    '23514', NULL, 'checkin.value Infinity -> 23514');
+SELECT throws_ok($$INSERT INTO okr.checkin (id, key_result_id, value, confidence) OVERRIDING SYSTEM VALUE VALUES (105, 1, 4, 'NaN')$$,
+    '23514', NULL, 'checkin.confidence NaN -> 23514');
+SELECT throws_ok($$INSERT INTO okr.key_result (id, objective_id, title, start_value, target_value) OVERRIDING SYSTEM VALUE VALUES (104, 1, 'x', 0, 'Infinity')$$,
+    '23514', NULL, 'key_result.target_value Infinity -> 23514');
+SELECT throws_ok($$INSERT INTO okr.key_result (id, objective_id, title, start_value, target_value) OVERRIDING SYSTEM VALUE VALUES (105, 1, 'x', 'NaN', 1)$$,
+    '23514', NULL, 'key_result.start_value NaN -> 23514');
+SELECT throws_ok($$INSERT INTO okr.objective (id, cycle_id, title, weight) OVERRIDING SYSTEM VALUE VALUES (105, 1, 'x', 'NaN')$$,
+    '23514', NULL, 'objective.weight NaN -> 23514');
+SELECT throws_ok($$INSERT INTO okr.project (id, key_result_id, name, weight) OVERRIDING SYSTEM VALUE VALUES (103, 1, 'x', 'Infinity')$$,
+    '23514', NULL, 'project.weight Infinity -> 23514');
+SELECT throws_ok($$INSERT INTO okr.task (id, project_id, title, effort) OVERRIDING SYSTEM VALUE VALUES (104, 1, 'x', 'NaN')$$,
+    '23514', NULL, 'task.effort NaN -> 23514');
+SELECT throws_ok($$INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (102, 'endless', '2026-01-01', 'infinity')$$,
+    '23514', NULL, 'cycle ends_on infinity -> 23514');
+SELECT is((SELECT count(*)::int FROM okr.checkin WHERE id > 100) + (SELECT count(*)::int FROM okr.key_result WHERE id > 100)
+          + (SELECT count(*)::int FROM okr.objective WHERE id > 100) + (SELECT count(*)::int FROM okr.project WHERE id > 100)
+          + (SELECT count(*)::int FROM okr.task WHERE id > 100) + (SELECT count(*)::int FROM okr.cycle WHERE id > 100),
+    0, 'no row of the rejected NaN/infinity INSERTs remains');
+
+-- SPEC 1 and 5: not relocatable, superuser-only, nothing granted to PUBLIC
+SELECT throws_ok($$ALTER EXTENSION okr SET SCHEMA public$$, '0A000', NULL, 'the extension is not relocatable');
+SELECT results_eq(
+    $$SELECT superuser, trusted, relocatable FROM pg_available_extension_versions WHERE name = 'okr' AND version = '1.0'$$,
+    $$VALUES (true, false, false)$$,
+    'okr 1.0 is superuser-only, not trusted, not relocatable');
+SELECT is_empty(
+    $$SELECT c.relname FROM pg_class c, LATERAL aclexplode(c.relacl) a
+       WHERE c.relnamespace = 'okr'::regnamespace AND a.grantee = 0$$,
+    'no table, view or sequence of okr grants anything to PUBLIC');
+SELECT is_empty(
+    $$SELECT n.nspname FROM pg_namespace n, LATERAL aclexplode(n.nspacl) a WHERE n.nspname = 'okr' AND a.grantee = 0$$,
+    'schema okr grants nothing to PUBLIC');
 
 -- ===================================================================
 -- foreign keys: 23503
