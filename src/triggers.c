@@ -36,6 +36,7 @@
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "utils/builtins.h"
@@ -173,6 +174,67 @@ static bool
 state_is_closed(const char *state)
 {
 	return streq(state, "closed") || streq(state, "cancelled");
+}
+
+/* ---------------------------------------------------------------------
+ * Restored rows.  pg_dump reloads these tables with COPY including the ids,
+ * in whatever order it likes, after CREATE EXTENSION has installed the
+ * triggers.  A row inserted with an explicit id beyond its identity
+ * sequence (COPY with ids, INSERT ... OVERRIDING SYSTEM VALUE) is treated as
+ * existing history being loaded: the rules about adding something new
+ * (6), about the session's clock and time zone (5) and about deriving
+ * current_value (4: the supplied value is replaced by the one derived from
+ * the check-ins present, which the check-ins themselves then maintain) do
+ * not reject it.  The structural rules 1, 2, 3 and 7 always apply.  The
+ * test is made only when one of those rules is about to reject a row, so
+ * ordinary inserts never pay for it.
+ * --------------------------------------------------------------------- */
+
+static TriggerData *insert_td = NULL;
+static HeapTuple insert_tuple = NULL;
+static int	insert_restored = -1;	/* -1: not yet known */
+
+static void
+begin_row(TriggerData *td)
+{
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		insert_td = td;
+		insert_tuple = td->tg_trigtuple;
+	}
+	else
+		insert_td = NULL;
+	insert_restored = -1;
+}
+
+/* Must be called inside SPI (okr_spi_enter). */
+static bool
+row_is_restored(void)
+{
+	if (insert_td == NULL)
+		return false;
+	if (insert_restored < 0)
+	{
+		static SPIPlanPtr plan = NULL;
+		Oid			argtypes[1] = {OIDOID};
+		Datum		values[1];
+		Oid			seq = getIdentitySequence(RelationGetRelid(insert_td->tg_relation),
+											  attnum_of(insert_td, "id"), true);
+		bool		isnull = true;
+		int64		last = 0;
+
+		if (!OidIsValid(seq))
+			return false;
+		values[0] = ObjectIdGetDatum(seq);
+		run_plan(okr_spi_plan(&plan,
+							  "SELECT pg_sequence_last_value($1::regclass)",
+							  1, argtypes),
+				 values, NULL, 1);
+		if (SPI_processed > 0)
+			last = result_int64(0, 1, &isnull);
+		insert_restored = (isnull || get_id(insert_td, insert_tuple, "id") > last) ? 1 : 0;
+	}
+	return insert_restored == 1;
 }
 
 /* ---------------------------------------------------------------------
@@ -507,6 +569,8 @@ okr_objective_check(PG_FUNCTION_ARGS)
 	int64		parent_id = get_id(td, newtup, "parent_id");
 	OkrSpiState st;
 
+	begin_row(td);
+
 	if (!parent_changed && !cycle_changed)
 		return PointerGetDatum(NULL);
 
@@ -526,7 +590,8 @@ okr_objective_check(PG_FUNCTION_ARGS)
 							  "SELECT state FROM okr.objective WHERE id = $1 FOR SHARE",
 							  1, argtypes),
 				 values, NULL, 1);
-		if (SPI_processed > 0 && state_is_closed(result_text(0, 1)))
+		if (SPI_processed > 0 && state_is_closed(result_text(0, 1)) &&
+			!row_is_restored())
 			ereport(ERROR,
 					(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 					 errmsg("objective " INT64_FORMAT " cannot align to objective " INT64_FORMAT ": it is %s",
@@ -563,7 +628,8 @@ check_objective_open(const char *child, int64 objective_id)
 						  "SELECT state FROM okr.objective WHERE id = $1 FOR SHARE",
 						  1, argtypes),
 			 values, NULL, 1);
-	if (SPI_processed > 0 && state_is_closed(result_text(0, 1)))
+	if (SPI_processed > 0 && state_is_closed(result_text(0, 1)) &&
+		!row_is_restored())
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 				 errmsg("cannot add %s under objective " INT64_FORMAT ": it is %s",
@@ -632,7 +698,7 @@ check_key_result_open(const char *child, int64 key_result_id, bool for_update,
 						 errmsg("key result " INT64_FORMAT " keeps moving between objectives", key_result_id)));
 			continue;
 		}
-		if (streq(result_text(0, 2), "cancelled"))
+		if (streq(result_text(0, 2), "cancelled") && !row_is_restored())
 			ereport(ERROR,
 					(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 					 errmsg("cannot add %s under key result " INT64_FORMAT ": it is cancelled",
@@ -693,7 +759,10 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 	bool		kind_changed = is_insert || col_changed(td, "kind");
 	bool		objective_changed = is_insert || col_changed(td, "objective_id");
 	bool		current_changed;
+	bool		clear_current = false;
 	OkrSpiState st;
+
+	begin_row(td);
 
 	/* The CHECK constraint reports unknown kinds (and runs after us). */
 	if (kind_name == NULL ||
@@ -765,10 +834,16 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 			/* Writing back the value it already has is fine (ORMs do). */
 			if (cur_null != latest_null ||
 				(!cur_null && DatumGetInt32(DirectFunctionCall2(numeric_cmp, cur, latest)) != 0))
-				ereport(ERROR,
+			{
+				/* restored: no check-in can reference it yet, so NULL */
+				if (is_insert && row_is_restored())
+					clear_current = true;
+				else
+					ereport(ERROR,
 						(errcode(ERRCODE_GENERATED_ALWAYS),
 						 errmsg("current_value of key result " INT64_FORMAT " is maintained from its check-ins", id),
 						 errhint("Insert a row into okr.checkin to record a new value.")));
+			}
 		}
 
 		if (!is_insert && kind_changed && (kind == OKR_KR_MILESTONE || kind == OKR_KR_PROJECTS))
@@ -828,6 +903,15 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 		okr_spi_leave(&st);
 	}
 
+	if (clear_current)
+	{
+		int			col = attnum_of(td, "current_value");
+		Datum		v = (Datum) 0;
+		bool		n = true;
+
+		newtup = heap_modify_tuple_by_cols(newtup, desc, 1, &col, &v, &n);
+	}
+
 	/* Milestones go from 0 to 1. */
 	if (kind == OKR_KR_MILESTONE && (start_null || target_null))
 	{
@@ -872,6 +956,8 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 	TimestampTz checked_at = checked_null ? 0 : DatumGetTimestampTz(checked_at_d);
 	char	   *kind = NULL;
 	OkrSpiState st;
+
+	begin_row(td);
 
 	if (!is_insert && !moved && !col_changed(td, "value") && !col_changed(td, "checked_at"))
 		return PointerGetDatum(newtup);
@@ -937,8 +1023,9 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 		{
 			starts_on = DatumGetDateADT(result_datum(0, 1, &n1));
 			ends_on = DatumGetDateADT(result_datum(0, 2, &n2));
-			if (checked_at < okr_date_start(starts_on) ||
-				checked_at >= okr_date_start(ends_on + 1))
+			if ((checked_at < okr_date_start(starts_on) ||
+				 checked_at >= okr_date_start(ends_on + 1)) &&
+				!row_is_restored())
 				ereport(ERROR,
 						(errcode(ERRCODE_OKR_OUTSIDE_CYCLE),
 						 errmsg("check-in " INT64_FORMAT " of key result " INT64_FORMAT " at %s falls outside cycle \"%s\" (%s to %s)",
@@ -1061,6 +1148,8 @@ okr_project_guard(PG_FUNCTION_ARGS)
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
 	OkrSpiState st;
 
+	begin_row(td);
+
 	if (!is_insert && !col_changed(td, "key_result_id"))
 		return PointerGetDatum(newtup);
 
@@ -1088,6 +1177,8 @@ okr_task_guard(PG_FUNCTION_ARGS)
 	Datum		done_at = heap_getattr(newtup, done_attno, desc, &done_null);
 	bool		set_done = false;
 	bool		clear_done = false;
+
+	begin_row(td);
 
 	/* Rule 7: done_at describes done tasks only, and never the future. */
 	if (streq(status, "done"))
@@ -1126,7 +1217,8 @@ okr_task_guard(PG_FUNCTION_ARGS)
 								  "SELECT state FROM okr.project WHERE id = $1 FOR SHARE",
 								  1, argtypes),
 					 values, NULL, 1);
-			if (SPI_processed > 0 && streq(result_text(0, 1), "cancelled"))
+			if (SPI_processed > 0 && streq(result_text(0, 1), "cancelled") &&
+				!row_is_restored())
 				ereport(ERROR,
 						(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 						 errmsg("cannot add a task under project " INT64_FORMAT ": it is cancelled",

@@ -5,14 +5,14 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'okr_kr_progress'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION okr.kr_progress(text, numeric, numeric, numeric) IS
-'Progress (0 to 1) of a key result of the given kind at a measured value; 0 with no value';
+'Progress (0 to 1) of a key result of the given kind at a measured value; 0 with no value; NULL for kind projects (scored from its projects), a NULL kind, or a missing start (metric) or target (metric, at_least, at_most). Values are exact numerics: NaN or infinity is an error';
 
 CREATE FUNCTION okr.kr_attainment(kind text, start_value numeric, target_value numeric, value numeric)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'okr_kr_attainment'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION okr.kr_attainment(text, numeric, numeric, numeric) IS
-'Like kr_progress but unclamped for metric key results, so over-achievement shows (1.2 = 120%)';
+'Like kr_progress but unclamped for metric key results, so over-achievement shows (1.2 = 120%); an error when the ratio exceeds double precision';
 
 CREATE FUNCTION okr.expected_progress(starts_on date, ends_on date, as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS double precision
@@ -58,6 +58,12 @@ CREATE FUNCTION okr.weighted_progress_finalfn(double precision[])
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'okr_weighted_progress_finalfn'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION okr.weighted_progress_transfn(double precision[], double precision, double precision) IS
+'Support function of okr.weighted_progress: adds one row to the state {sum of w*p, sum of w}';
+COMMENT ON FUNCTION okr.weighted_progress_combinefn(double precision[], double precision[]) IS
+'Support function of okr.weighted_progress: adds two partial states (parallel and partial aggregation)';
+COMMENT ON FUNCTION okr.weighted_progress_finalfn(double precision[]) IS
+'Support function of okr.weighted_progress: sum of w*p / sum of w, NULL when the sum of weights is 0';
 
 CREATE AGGREGATE okr.weighted_progress(progress double precision, weight double precision) (
     SFUNC = okr.weighted_progress_transfn,
