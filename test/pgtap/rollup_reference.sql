@@ -192,6 +192,53 @@ BEGIN
            CASE WHEN t2.status = 'done' THEN t2.done_at END
       FROM t2 ORDER BY t2.pid, t2.g;
 
+    -- churn: the engine reads counters the triggers maintain
+    -- (project.effort_total/effort_done, key_result.current_value/
+    -- last_checkin_at), so change, move and delete rows after the fact.
+    -- tasks: status changes (to done with a past done_at, or none: now()),
+    UPDATE okr.task t SET status = x.status,
+           done_at = CASE WHEN x.status = 'done' AND x.rd < 0.8
+                          THEN timestamptz '2024-12-01 00:00+00'
+                               + floor(x.rd / 0.8 * extract(epoch FROM timestamptz '2026-11-19 00:00+00' - timestamptz '2024-12-01 00:00+00'))
+                                 * interval '1 second' END
+      FROM (SELECT t2.id, (ARRAY['todo', 'doing', 'done', 'cancelled'])[1 + floor(random() * 4)::int] AS status,
+                   random() AS rd
+              FROM okr.task t2 WHERE random() < 0.15 ORDER BY t2.id) x
+     WHERE t.id = x.id;
+    -- effort changes, moves to another project, all three at once, deletions
+    UPDATE okr.task SET effort = (ARRAY[0.25, 0.5, 1, 2, 3, 5, 8]::float8[])[1 + floor(random() * 7)::int]
+     WHERE random() < 0.1;
+    UPDATE okr.task t SET project_id = coalesce((SELECT p.id FROM okr.project p WHERE p.id <> t.project_id
+                                                  ORDER BY random() LIMIT 1), t.project_id)
+     WHERE random() < 0.05;
+    UPDATE okr.task t SET project_id = coalesce((SELECT p.id FROM okr.project p WHERE p.id <> t.project_id
+                                                  ORDER BY random() LIMIT 1), t.project_id),
+           effort = t.effort * 2,
+           status = CASE t.status WHEN 'done' THEN 'todo' ELSE 'done' END,
+           done_at = CASE WHEN t.status <> 'done' THEN timestamptz '2025-06-30 12:00+00' END
+     WHERE random() < 0.03;
+    DELETE FROM okr.task WHERE random() < 0.05;
+    -- projects moved to another key result
+    UPDATE okr.project p SET key_result_id = coalesce((SELECT k.id FROM okr.key_result k WHERE k.id <> p.key_result_id
+                                                        ORDER BY random() LIMIT 1), p.key_result_id)
+     WHERE random() < 0.03;
+    -- check-ins: new values, new moments inside the cycle, moves to another
+    -- key result of the same kind and cycle, deletions
+    UPDATE okr.checkin c SET value = CASE WHEN k.kind = 'milestone' THEN 1 - c.value
+                                          ELSE c.value + round(((random() - 0.5) * 40)::numeric, 2) END
+      FROM okr.key_result k WHERE k.id = c.key_result_id AND random() < 0.1;
+    UPDATE okr.checkin c SET checked_at = cy.starts_on::timestamptz
+               + floor(random() * extract(epoch FROM (cy.ends_on + 1)::timestamptz - cy.starts_on::timestamptz)) * interval '1 second'
+      FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id JOIN okr.cycle cy ON cy.id = o.cycle_id
+     WHERE k.id = c.key_result_id AND random() < 0.1;
+    UPDATE okr.checkin c SET key_result_id = coalesce((
+               SELECT k2.id FROM okr.key_result k2 JOIN okr.objective o2 ON o2.id = k2.objective_id
+                WHERE k2.kind = k.kind AND o2.cycle_id = o.cycle_id AND k2.id <> k.id
+                ORDER BY random() LIMIT 1), c.key_result_id)
+      FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id
+     WHERE k.id = c.key_result_id AND random() < 0.05;
+    DELETE FROM okr.checkin WHERE random() < 0.08;
+
     -- finally the states that block new children
     UPDATE okr.project SET state = 'cancelled' WHERE random() < 0.12;
     UPDATE okr.key_result SET state = 'cancelled' WHERE random() < 0.12;
@@ -234,6 +281,8 @@ CREATE FUNCTION pg_temp.gen_missing() RETURNS text[] LANGUAGE sql AS $$
             SELECT FROM okr.checkin a JOIN okr.checkin b ON a.key_result_id = b.key_result_id
              WHERE a.id > b.id AND a.checked_at = b.checked_at AND a.value <> b.value)),
         ('check-in at a tested moment', EXISTS (SELECT FROM okr.checkin c JOIN moments m ON m.t = c.checked_at)),
+        ('task done at now() by the trigger', EXISTS (SELECT FROM okr.task WHERE done_at = now())),
+        ('check-in dated after now()', EXISTS (SELECT FROM okr.checkin WHERE checked_at > now())),
         ('task done at a tested moment', EXISTS (SELECT FROM okr.task t JOIN moments m ON m.t = t.done_at)),
         ('done project without tasks', EXISTS (
             SELECT FROM okr.project p WHERE p.state = 'done'
