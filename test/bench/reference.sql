@@ -23,31 +23,43 @@ val AS (
     SELECT DISTINCT ON (key_result_id) key_result_id, value
       FROM okr.checkin WHERE checked_at <= t
      ORDER BY key_result_id, checked_at DESC, id DESC),
+proj_by_kr AS (
+    SELECT key_result_id, sum(total) AS total, sum(done) AS done,
+           sum(weight * prog) FILTER (WHERE state <> 'cancelled' AND weight > 0) AS wp,
+           sum(weight) FILTER (WHERE state <> 'cancelled' AND weight > 0) AS w
+      FROM proj GROUP BY key_result_id),
 kr AS (
     SELECT k.id, k.objective_id, k.weight, k.state,
            CASE k.kind
-             WHEN 'projects' THEN coalesce((SELECT sum(pr.weight * pr.prog) / nullif(sum(pr.weight), 0)
-                                              FROM proj pr WHERE pr.key_result_id = k.id
-                                               AND pr.state <> 'cancelled' AND pr.weight > 0), 0)
+             WHEN 'projects' THEN coalesce(pk.wp / nullif(pk.w, 0), 0)
              WHEN 'metric' THEN coalesce(greatest(0, least(1,
                                   ((v.value - k.start_value) / (k.target_value - k.start_value))::float8)), 0)
              WHEN 'at_least' THEN CASE WHEN v.value >= k.target_value THEN 1.0 ELSE 0.0 END
              WHEN 'at_most' THEN CASE WHEN v.value <= k.target_value THEN 1.0 ELSE 0.0 END
              ELSE CASE WHEN v.value = 1 THEN 1.0 ELSE 0.0 END
            END AS prog,
-           (SELECT sum(pr.total) FROM proj pr WHERE pr.key_result_id = k.id) AS total,
-           (SELECT sum(pr.done) FROM proj pr WHERE pr.key_result_id = k.id) AS done
-      FROM okr.key_result k LEFT JOIN val v ON v.key_result_id = k.id),
+           pk.total, pk.done
+      FROM okr.key_result k
+      LEFT JOIN val v ON v.key_result_id = k.id
+      LEFT JOIN proj_by_kr pk ON pk.key_result_id = k.id),
+kr_by_obj AS (
+    SELECT objective_id, sum(total) AS total, sum(done) AS done,
+           sum(weight * prog) FILTER (WHERE state = 'active' AND weight > 0) AS wp,
+           sum(weight) FILTER (WHERE state = 'active' AND weight > 0) AS w
+      FROM kr GROUP BY objective_id),
+child_w AS (
+    SELECT parent_id, sum(weight) AS w FROM okr.objective
+     WHERE state IN ('active', 'closed') AND weight > 0 AND parent_id IS NOT NULL GROUP BY parent_id),
 -- per objective: the weight of everything it averages over, and its own key-result part
 own AS (
-    SELECT o.id, o.parent_id, o.weight, o.state, o.rollup,
-           (CASE WHEN o.rollup <> 'children' THEN coalesce((SELECT sum(k.weight) FROM kr k
-                 WHERE k.objective_id = o.id AND k.state = 'active' AND k.weight > 0), 0) ELSE 0 END)
-         + (CASE WHEN o.rollup <> 'key_results' THEN coalesce((SELECT sum(c.weight) FROM okr.objective c
-                 WHERE c.parent_id = o.id AND c.state IN ('active', 'closed') AND c.weight > 0), 0) ELSE 0 END) AS wsum,
-           CASE WHEN o.rollup <> 'children' THEN coalesce((SELECT sum(k.weight * k.prog) FROM kr k
-                 WHERE k.objective_id = o.id AND k.state = 'active' AND k.weight > 0), 0) ELSE 0 END AS kr_part
-      FROM okr.objective o),
+    SELECT o.id, o.rollup,
+           (CASE WHEN o.rollup <> 'children' THEN coalesce(kb.w, 0) ELSE 0 END)
+         + (CASE WHEN o.rollup <> 'key_results' THEN coalesce(cw.w, 0) ELSE 0 END) AS wsum,
+           CASE WHEN o.rollup <> 'children' THEN coalesce(kb.wp, 0) ELSE 0 END AS kr_part,
+           kb.total, kb.done
+      FROM okr.objective o
+      LEFT JOIN kr_by_obj kb ON kb.objective_id = o.id
+      LEFT JOIN child_w cw ON cw.parent_id = o.id),
 -- (ancestor, descendant, product of weight shares along the path)
 closure AS (
     SELECT o.id AS anc, o.id AS obj, 1.0::float8 AS coef FROM okr.objective o
@@ -58,12 +70,12 @@ closure AS (
       FROM closure c JOIN own p ON p.id = c.obj JOIN okr.objective ch ON ch.parent_id = c.obj),
 obj AS (
     SELECT c.anc AS id,
-           CASE WHEN (SELECT wsum FROM own WHERE own.id = c.anc) > 0
-                THEN sum(c.coef * CASE WHEN o.wsum > 0 THEN o.kr_part / o.wsum ELSE 0 END) END AS prog,
-           sum((SELECT sum(k.total) FROM kr k WHERE k.objective_id = c.obj)) AS total,
-           sum((SELECT sum(k.done) FROM kr k WHERE k.objective_id = c.obj)) AS done
+           sum(c.coef * CASE WHEN o.wsum > 0 THEN o.kr_part / o.wsum ELSE 0 END) AS prog,
+           sum(o.total) AS total, sum(o.done) AS done
       FROM closure c JOIN own o ON o.id = c.obj GROUP BY c.anc)
-SELECT 'objective', id, prog, CASE WHEN total > 0 THEN done / total END FROM obj
+SELECT 'objective', obj.id, CASE WHEN own.wsum > 0 THEN obj.prog END,
+       CASE WHEN obj.total > 0 THEN obj.done / obj.total END
+  FROM obj JOIN own ON own.id = obj.id
 UNION ALL
 SELECT 'key_result', id, prog, CASE WHEN total > 0 THEN done / total END FROM kr
 UNION ALL
