@@ -3,9 +3,11 @@
  *	  Hierarchical progress as of any moment (SPEC 3): okr.progress() and
  *	  okr.objective_progress().
  *
- * A fixed handful of queries loads the rows once (cycles, objectives, key
- * results with their value at T, projects, task effort sums per project);
- * everything else happens in memory:
+ * Four queries load the rows once: cycles, objectives, key results with
+ * their value at T, projects with their task effort by T.  Tasks are not
+ * read: the task trigger keeps each project's effort sums (effort_total,
+ * effort_done), and only tasks done after T are subtracted.  Everything
+ * else happens in memory:
  *
  *	 1. project progress and activity from its task sums;
  *	 2. key-result progress from its value (progress.c) or, for kind
@@ -206,42 +208,48 @@ col_cstring(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
 
 /*
  * The queries.  In subtree mode ($2 is the array of objective ids of the
- * subtree) each is restricted to it; $1 is always as_of.
+ * subtree) each is restricted to it; $1 is always as_of.  No ORDER BY: the
+ * engine links rows by id, whatever order they come in.
  */
 #define Q_CYCLES \
-	"SELECT id, starts_on, ends_on FROM okr.cycle"
+	"SELECT id, starts_on, ends_on FROM okr.cycle WHERE $1 IS NOT NULL"
 #define Q_CYCLES_SUB \
 	"SELECT id, starts_on, ends_on FROM okr.cycle" \
 	" WHERE id IN (SELECT cycle_id FROM okr.objective WHERE id = ANY ($2))"
 #define Q_OBJECTIVES \
-	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective ORDER BY id"
+	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective WHERE $1 IS NOT NULL"
 #define Q_OBJECTIVES_SUB \
 	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective" \
-	" WHERE id = ANY ($2) ORDER BY id"
-/* value at T: latest check-in with checked_at <= T, via checkin_latest_idx */
+	" WHERE id = ANY ($2)"
+/*
+ * Value at T: the latest check-in with checked_at <= T.  current_value is
+ * that value whenever the latest check-in is not after T (always so for
+ * T = now() unless check-ins are dated in the future); only the others
+ * probe checkin_latest_idx.
+ */
 #define Q_KRS_COLS \
 	"SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
-	" (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
-	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1)" \
+	" CASE WHEN k.last_checkin_at IS NULL OR k.last_checkin_at <= $1 THEN k.current_value" \
+	" ELSE (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
+	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) END" \
 	" FROM okr.key_result k"
-#define Q_KRS		Q_KRS_COLS " WHERE $1 IS NOT NULL ORDER BY k.id"
-#define Q_KRS_SUB	Q_KRS_COLS " WHERE k.objective_id = ANY ($2) ORDER BY k.id"
-#define Q_PROJECTS \
-	"SELECT id, key_result_id, weight, state FROM okr.project ORDER BY id"
-#define Q_PROJECTS_SUB \
-	"SELECT p.id, p.key_result_id, p.weight, p.state FROM okr.project p" \
-	" JOIN okr.key_result k ON k.id = p.key_result_id" \
-	" WHERE k.objective_id = ANY ($2) ORDER BY p.id"
-#define Q_TASKS_COLS \
-	"SELECT t.project_id," \
-	" sum(t.effort) FILTER (WHERE t.status <> 'cancelled')," \
-	" sum(t.effort) FILTER (WHERE t.status = 'done' AND t.done_at <= $1)" \
-	" FROM okr.task t"
-#define Q_TASKS		Q_TASKS_COLS " WHERE $1 IS NOT NULL GROUP BY t.project_id"
-#define Q_TASKS_SUB	Q_TASKS_COLS \
-	" JOIN okr.project p ON p.id = t.project_id" \
-	" JOIN okr.key_result k ON k.id = p.key_result_id" \
-	" WHERE k.objective_id = ANY ($2) GROUP BY t.project_id"
+#define Q_KRS		Q_KRS_COLS
+#define Q_KRS_SUB	Q_KRS_COLS " WHERE k.objective_id = ANY ($2)"
+/*
+ * Task effort: the project's maintained counters, less what was done after
+ * T (none for T = now(): done_at is never in the future), found through
+ * task_done_at_idx.  Exact numeric until the final conversion.
+ */
+#define Q_PROJECTS_COLS \
+	"SELECT p.id, p.key_result_id, p.weight, p.state, p.effort_total::float8," \
+	" (p.effort_done - coalesce(a.effort, 0))::float8" \
+	" FROM okr.project p LEFT JOIN (" \
+	"  SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
+	"  WHERE t.status = 'done' AND t.done_at > $1 GROUP BY t.project_id) a" \
+	" ON a.project_id = p.id"
+#define Q_PROJECTS		Q_PROJECTS_COLS
+#define Q_PROJECTS_SUB	Q_PROJECTS_COLS \
+	" WHERE p.key_result_id IN (SELECT k.id FROM okr.key_result k WHERE k.objective_id = ANY ($2))"
 
 typedef struct RollupPlans
 {
@@ -249,7 +257,6 @@ typedef struct RollupPlans
 	SPIPlanPtr	objectives;
 	SPIPlanPtr	krs;
 	SPIPlanPtr	projects;
-	SPIPlanPtr	tasks;
 } RollupPlans;
 
 static RollupPlans full_plans;
@@ -284,8 +291,7 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	MemoryContext old;
 	HTAB	   *cycle_map,
 			   *objective_map,
-			   *kr_map,
-			   *project_map;
+			   *kr_map;
 	TupleDesc	desc;
 	uint64		i;
 
@@ -404,7 +410,6 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	old = MemoryContextSwitchTo(cxt);
 	r->nprojects = (int) SPI_processed;
 	r->projects = palloc0(sizeof(RProject) * Max(r->nprojects, 1));
-	project_map = make_id_map("okr projects", r->nprojects);
 	MemoryContextSwitchTo(old);
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -416,8 +421,9 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		p->key_result = map_get(kr_map, p->key_result_id);
 		p->weight = col_float8(tup, desc, 3, 0.0);
 		p->state = parse_state(col_cstring(tup, desc, 4, cxt));
+		p->total_effort = col_float8(tup, desc, 5, 0.0);
+		p->done_effort = col_float8(tup, desc, 6, 0.0);
 		p->next_project = -1;
-		map_put(project_map, p->id, (int) i);
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (i = r->nprojects; i-- > 0;)
@@ -431,25 +437,9 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		}
 	}
 
-	/* task effort per project: non-cancelled, and done by T */
-	run_query(&plans->tasks, sub ? Q_TASKS_SUB : Q_TASKS, sub, r->as_of, subtree_ids);
-	desc = SPI_tuptable->tupdesc;
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		int			pi = map_get(project_map, col_int64(tup, desc, 1, 0));
-
-		if (pi < 0)
-			continue;			/* project invisible to the caller */
-		r->projects[pi].total_effort = col_float8(tup, desc, 2, 0.0);
-		r->projects[pi].done_effort = col_float8(tup, desc, 3, 0.0);
-	}
-	SPI_freetuptable(SPI_tuptable);
-
 	hash_destroy(cycle_map);
 	hash_destroy(objective_map);
 	hash_destroy(kr_map);
-	hash_destroy(project_map);
 }
 
 /* ---------------------------------------------------------------------
