@@ -214,13 +214,13 @@ col_cstring(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
 #define Q_CYCLES \
 	"SELECT id, starts_on, ends_on FROM okr.cycle WHERE $1 IS NOT NULL"
 #define Q_CYCLES_SUB \
-	"SELECT id, starts_on, ends_on FROM okr.cycle" \
-	" WHERE id IN (SELECT cycle_id FROM okr.objective WHERE id = ANY ($2))"
+	"SELECT c.id, c.starts_on, c.ends_on FROM okr.cycle c WHERE c.id IN (" \
+	" SELECT o.cycle_id FROM unnest($2) s(id) JOIN okr.objective o ON o.id = s.id)"
 #define Q_OBJECTIVES \
 	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective WHERE $1 IS NOT NULL"
 #define Q_OBJECTIVES_SUB \
-	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective" \
-	" WHERE id = ANY ($2)"
+	"SELECT o.id, o.parent_id, o.cycle_id, o.weight, o.rollup, o.state" \
+	" FROM unnest($2) s(id) JOIN okr.objective o ON o.id = s.id"
 /*
  * Value at T: the latest check-in with checked_at <= T.  current_value is
  * that value whenever the latest check-in is not after T (always so for
@@ -231,25 +231,30 @@ col_cstring(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
 	"SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
 	" CASE WHEN k.last_checkin_at IS NULL OR k.last_checkin_at <= $1 THEN k.current_value" \
 	" ELSE (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
-	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) END" \
-	" FROM okr.key_result k"
-#define Q_KRS		Q_KRS_COLS
-#define Q_KRS_SUB	Q_KRS_COLS " WHERE k.objective_id = ANY ($2)"
+	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) END"
+#define Q_KRS		Q_KRS_COLS " FROM okr.key_result k"
+#define Q_KRS_SUB	Q_KRS_COLS \
+	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id"
 /*
  * Task effort: the project's maintained counters, less what was done after
- * T (none for T = now(): done_at is never in the future), found through
- * task_done_at_idx.  Exact numeric until the final conversion.
+ * T (nothing for T = now(): done_at is never in the future).  For the whole
+ * organisation one pass over task_done_at_idx finds those tasks; for a
+ * subtree, task_project_done_idx per project.  Exact numeric until the
+ * final conversion.
  */
 #define Q_PROJECTS_COLS \
 	"SELECT p.id, p.key_result_id, p.weight, p.state, p.effort_total::float8," \
-	" (p.effort_done - coalesce(a.effort, 0))::float8" \
+	" (p.effort_done - coalesce(a.effort, 0))::float8"
+#define Q_PROJECTS	Q_PROJECTS_COLS \
 	" FROM okr.project p LEFT JOIN (" \
 	"  SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
 	"  WHERE t.status = 'done' AND t.done_at > $1 GROUP BY t.project_id) a" \
 	" ON a.project_id = p.id"
-#define Q_PROJECTS		Q_PROJECTS_COLS
 #define Q_PROJECTS_SUB	Q_PROJECTS_COLS \
-	" WHERE p.key_result_id IN (SELECT k.id FROM okr.key_result k WHERE k.objective_id = ANY ($2))"
+	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id" \
+	" JOIN okr.project p ON p.key_result_id = k.id" \
+	" LEFT JOIN LATERAL (SELECT sum(t.effort::numeric) AS effort FROM okr.task t" \
+	"  WHERE t.project_id = p.id AND t.status = 'done' AND t.done_at > $1) a ON true"
 
 typedef struct RollupPlans
 {
@@ -675,7 +680,10 @@ okr_progress(PG_FUNCTION_ARGS)
 
 /*
  * objective_progress(objective_id, as_of): the same engine over the
- * objective's subtree only.  An unknown (or invisible) objective is an error.
+ * objective's subtree only.  The subtree is walked with a LATERAL probe of
+ * objective_parent_idx per node (OFFSET 0 keeps the planner from turning it
+ * into a scan of the whole table per level), and every query is a join from
+ * the subtree's ids, so the cost follows the subtree's size.  An unknown (or invisible) objective is an error.
  */
 Datum
 okr_objective_progress(PG_FUNCTION_ARGS)
@@ -706,7 +714,8 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 									   "WITH RECURSIVE sub(id) AS ("
 									   " SELECT id FROM okr.objective WHERE id = $1"
 									   " UNION"
-									   " SELECT o.id FROM okr.objective o JOIN sub ON o.parent_id = sub.id)"
+									   " SELECT c.id FROM sub, LATERAL (SELECT o.id FROM okr.objective o"
+									   "  WHERE o.parent_id = sub.id OFFSET 0) c)"
 									   " SELECT array_agg(id) FROM sub",
 									   1, argtypes),
 						  values, NULL, true, 0);

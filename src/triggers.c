@@ -280,8 +280,10 @@ okr_structure_lock(PG_FUNCTION_ARGS)
 
 /* ---------------------------------------------------------------------
  * Rule 1: no cycles.  Walks up from the new parent; reaching the row itself
- * means the new link would close a loop.  UNION (not UNION ALL) makes the
- * walk terminate even on damaged data.  Under REPEATABLE READ or
+ * means the new link would close a loop.  Each step is a primary-key probe
+ * written as a scalar subquery, so no cached plan can turn it into a scan of
+ * the table per level.  UNION (not UNION ALL) makes the walk terminate even
+ * on damaged data.  Under REPEATABLE READ or
  * SERIALIZABLE our snapshot may predate a committed concurrent change, so
  * the rows on the path are then locked FOR SHARE: one changed after our
  * snapshot raises a serialization failure instead of slipping through.
@@ -317,8 +319,8 @@ check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
 			 "WITH RECURSIVE up(id) AS ("
 			 " SELECT $1::bigint"
 			 " UNION"
-			 " SELECT t.parent_id FROM okr.%s t JOIN up ON t.id = up.id"
-			 " WHERE t.parent_id IS NOT NULL)"
+			 " SELECT (SELECT t.parent_id FROM okr.%s t WHERE t.id = up.id)"
+			 " FROM up WHERE up.id IS NOT NULL)"
 			 " SELECT (SELECT bool_or(id = $2) FROM up),"
 			 "        (SELECT array_agg(id) FROM up)",
 			 table);
@@ -1498,4 +1500,51 @@ lock_children_for_close(bool objective, int64 id)
 						  " ORDER BY id FOR NO KEY UPDATE",
 						  1, argtypes),
 			 values, NULL, 0);
+}
+
+/* ---------------------------------------------------------------------
+ * okr.refresh_maintained(): recompute every maintained column from the rows
+ * themselves.  For bulk loads done with triggers off (session_replication_role
+ * = replica), and as the reference the benchmark compares against.  Returns
+ * the number of rows it had to correct.
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(okr_refresh_maintained);
+
+Datum
+okr_refresh_maintained(PG_FUNCTION_ARGS)
+{
+	OkrSpiState st;
+	uint64		fixed = 0;
+
+	okr_spi_enter(&st, InvalidOid);	/* as the caller: needs UPDATE rights */
+	okr_syncing_current_value = true;
+	PG_TRY();
+	{
+		if (SPI_execute("UPDATE okr.key_result k SET current_value = l.value, last_checkin_at = l.checked_at"
+						" FROM okr.key_result k2 LEFT JOIN LATERAL ("
+						"   SELECT c.value, c.checked_at FROM okr.checkin c WHERE c.key_result_id = k2.id"
+						"   ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) l ON true"
+						" WHERE k2.id = k.id AND (k.current_value IS DISTINCT FROM l.value"
+						"   OR k.last_checkin_at IS DISTINCT FROM l.checked_at)",
+						false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "okr: could not refresh key results");
+		fixed += SPI_processed;
+		if (SPI_execute("UPDATE okr.project p SET effort_total = s.total, effort_done = s.done"
+						" FROM (SELECT p2.id,"
+						"   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled'), 0) AS total,"
+						"   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status = 'done'), 0) AS done"
+						"   FROM okr.project p2 LEFT JOIN okr.task t ON t.project_id = p2.id GROUP BY p2.id) s"
+						" WHERE s.id = p.id AND (p.effort_total <> s.total OR p.effort_done <> s.done)",
+						false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "okr: could not refresh projects");
+		fixed += SPI_processed;
+	}
+	PG_FINALLY();
+	{
+		okr_syncing_current_value = false;
+	}
+	PG_END_TRY();
+	okr_spi_leave(&st);
+	PG_RETURN_INT64((int64) fixed);
 }

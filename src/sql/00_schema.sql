@@ -120,8 +120,10 @@ CREATE TABLE okr.task (
     CONSTRAINT task_done_at_iff_done CHECK ((status OPERATOR(pg_catalog.=) 'done') OPERATOR(pg_catalog.=) (done_at IS NOT NULL))
 );
 CREATE INDEX task_project_idx ON okr.task (project_id);
--- "Done after T": what the rollup subtracts from effort_done for a past T.
+-- "Done after T": what the rollup subtracts from effort_done for a past T,
+-- for the whole organisation and for one project.
 CREATE INDEX task_done_at_idx ON okr.task (done_at) WHERE status OPERATOR(pg_catalog.=) 'done';
+CREATE INDEX task_project_done_idx ON okr.task (project_id, done_at) WHERE status OPERATOR(pg_catalog.=) 'done';
 COMMENT ON TABLE okr.task IS 'Something we do; belongs to a project';
 
 -- pg_dump keeps the rows of these tables (they are members of the extension).

@@ -67,3 +67,11 @@ CREATE TRIGGER okr_20_sync AFTER INSERT OR UPDATE OR DELETE
     ON okr.task FOR EACH ROW EXECUTE FUNCTION okr.task_sync();
 CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
     ON okr.task FOR EACH STATEMENT EXECUTE FUNCTION okr.truncate_sync();
+
+-- Recompute every maintained column (key_result.current_value and
+-- last_checkin_at, project.effort_total and effort_done) from the rows.
+CREATE FUNCTION okr.refresh_maintained() RETURNS bigint
+AS 'MODULE_PATHNAME', 'okr_refresh_maintained'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION okr.refresh_maintained() IS
+'Recompute current_value, last_checkin_at, effort_total and effort_done from check-ins and tasks; returns the number of rows corrected. For bulk loads made with triggers disabled.';
