@@ -286,15 +286,24 @@ scores AS (
       JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
      WHERE s.item = 'objective'
 ),
--- task effort under each objective's own key results
+-- Task effort under each objective's own key results, from the sums the
+-- task trigger maintains on okr.project (no task is read), less the effort
+-- of tasks done after now (possible only for a transaction that began
+-- before they were done), as okr.progress does.
+late AS (
+    SELECT t.project_id, pg_catalog.sum(t.effort) AS effort
+      FROM okr.task t
+     WHERE t.status = 'done' AND t.done_at > pg_catalog.now()
+     GROUP BY t.project_id
+),
 effort AS (
     SELECT k.objective_id,
-           pg_catalog.sum(t.effort) FILTER (WHERE t.status <> 'cancelled') AS total,
-           COALESCE(pg_catalog.sum(t.effort) FILTER (WHERE t.status = 'done'
-                                                       AND t.done_at <= pg_catalog.now()), 0) AS done
-      FROM okr.task t
-      JOIN okr.project p    ON p.id = t.project_id
+           pg_catalog.sum(p.effort_total)::double precision AS total,
+           pg_catalog.sum(p.effort_done)::double precision
+             - COALESCE(pg_catalog.sum(l.effort), 0) AS done
+      FROM okr.project p
       JOIN okr.key_result k ON k.id = p.key_result_id
+      LEFT JOIN late l      ON l.project_id = p.id
      GROUP BY k.objective_id
 ),
 objectives AS (
@@ -400,14 +409,24 @@ scores AS (
       JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
      WHERE s.item = 'objective'
 ),
+-- Task effort under each objective's own key results, from the sums the
+-- task trigger maintains on okr.project (no task is read), less the effort
+-- of tasks done after now (possible only for a transaction that began
+-- before they were done), as okr.progress does.
+late AS (
+    SELECT t.project_id, pg_catalog.sum(t.effort) AS effort
+      FROM okr.task t
+     WHERE t.status = 'done' AND t.done_at > pg_catalog.now()
+     GROUP BY t.project_id
+),
 effort AS (
     SELECT k.objective_id,
-           pg_catalog.sum(t.effort) FILTER (WHERE t.status <> 'cancelled') AS total,
-           COALESCE(pg_catalog.sum(t.effort) FILTER (WHERE t.status = 'done'
-                                                       AND t.done_at <= pg_catalog.now()), 0) AS done
-      FROM okr.task t
-      JOIN okr.project p    ON p.id = t.project_id
+           pg_catalog.sum(p.effort_total)::double precision AS total,
+           pg_catalog.sum(p.effort_done)::double precision
+             - COALESCE(pg_catalog.sum(l.effort), 0) AS done
+      FROM okr.project p
       JOIN okr.key_result k ON k.id = p.key_result_id
+      LEFT JOIN late l      ON l.project_id = p.id
      GROUP BY k.objective_id
 ),
 key_results AS (
