@@ -118,11 +118,13 @@ public class OkrBiClient {
         try (ResultSet rs = meta.getTables(null, "okr", "%", new String[] {"VIEW"})) {
             while (rs.next()) viewRemarks.put(rs.getString("TABLE_NAME"), rs.getString("REMARKS"));
         }
-        ok(new ArrayList<>(viewRemarks.keySet()).equals(VIEWS),
-           "DatabaseMetaData.getTables lists the six okr views: " + viewRemarks.keySet());
+        ok(viewRemarks.keySet().containsAll(VIEWS),
+           "DatabaseMetaData.getTables lists the okr views: " + viewRemarks.keySet());
+        // every view a BI tool finds in okr must describe itself, not only these six
+        List<String> found = new ArrayList<>(viewRemarks.keySet());
 
         Map<String, List<String>> viewColumns = new TreeMap<>();
-        for (String v : VIEWS) {
+        for (String v : found) {
             String remarks = viewRemarks.get(v);
             ok(remarks != null && !remarks.isBlank(), "view okr." + v + " has a comment");
 
@@ -144,7 +146,7 @@ public class OkrBiClient {
         }
 
         /* --- every view runs and returns what the metadata announced --- */
-        for (String v : VIEWS) {
+        for (String v : found) {
             check("SELECT * FROM okr." + v + " returns rows with the announced columns", () -> {
                 try (Statement st = db.createStatement();
                      ResultSet rs = st.executeQuery("SELECT * FROM okr." + v)) {
@@ -157,7 +159,7 @@ public class OkrBiClient {
                         for (int i = 1; i <= md.getColumnCount(); i++) rs.getObject(i);
                     }
                     diag("okr." + v + ": " + rows + " rows");
-                    return rows > 0 && got.equals(viewColumns.get(v));
+                    return (rows > 0 || !VIEWS.contains(v)) && got.equals(viewColumns.get(v));
                 }
             });
         }
