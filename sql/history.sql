@@ -1,8 +1,8 @@
 -- okr.progress_history agrees with okr.progress at every moment of the
--- start from an empty organisation (earlier tests share the database)
+-- series, whatever the step, and refuses bad series.
+-- Start from an empty organisation (earlier tests share the database).
 DROP EXTENSION okr;
 CREATE EXTENSION okr;
--- series, whatever the step, and refuses bad series.
 SET TimeZone = 'UTC';
 INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('2026', '2026-01-01', '2026-12-31'), ('Q2', '2026-04-01', '2026-06-30');
 INSERT INTO okr.objective (cycle_id, title) VALUES (1, 'Company');
