@@ -11,6 +11,9 @@ PGFILEDESC = "okr - OKR engine for PostgreSQL"
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA       = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+# Install scripts of released versions, frozen when the next version was
+# started (README "Data safety"), so test/upgrade.sh can install them.
+DATA      += $(wildcard versions/$(EXTENSION)--*.sql)
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=okr
