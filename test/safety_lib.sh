@@ -54,7 +54,7 @@ OKR_MOMENTS="'2025-02-15 12:00+00', '2025-08-15 12:00+00', '2025-12-31 23:59:59+
 # READ ONLY transaction, so it works on a hot standby too.  Time-dependent
 # figures use the session time zone, pinned here to Europe/Paris.
 okr_snapshot() {
-    PGTZ=Europe/Paris PGDATESTYLE=ISO PGOPTIONS="-c default_transaction_read_only=on -c extra_float_digits=1" \
+    PGTZ=Europe/Paris PGDATESTYLE=ISO PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=on -c extra_float_digits=1" \
         psql -X -At -q -v ON_ERROR_STOP=1 "$@" <<SQL
 SELECT format('SELECT %L || t::text FROM okr.%I t ORDER BY t.id',
               'table ' || c.relname || ' ('
