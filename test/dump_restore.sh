@@ -173,32 +173,58 @@ SELECT '--';
 SELECT format('23O06: cannot add a task under project %s: it is cancelled', project) FROM ids;
 SELECT format('23O06: cannot add a key result under objective %s: it is closed', closed) FROM ids;
 SELECT format('23O05: check-in %s of key result %s at 2026-01-01 00:30:00+01 falls outside cycle "FY 2025" (2025-01-01 to 2025-12-31)', checkin, kr) FROM ids;
-SELECT format('428C9: current_value of key result %s is maintained from its check-ins', kr) FROM ids;
+SELECT format('428C9: current_value and last_checkin_at of key result %s are maintained from its check-ins', kr) FROM ids;
 SELECT format('23O06: objective %s cannot align to objective %s: it is closed', objective, closed) FROM ids;
 SQL
 }
 
-try_restore() {         # try_restore NAME FUNCTION FILE
-    local name=$1 fn=$2 file=$3 db="okr_restore_$1"
+# Floating-point numbers in figure lines, to 12 significant digits.
+round_figures() {
+    perl -pe 'next if /^(table|sequence) /; s/(-?\d+\.\d{6,}(?:e[-+]?\d+)?)/sprintf("%.12g", $1)/ge'
+}
+
+try_restore() {         # try_restore NAME FUNCTION FILE as-dumped|reordered
+    local name=$1 fn=$2 file=$3 order=$4 db="okr_restore_$1"
     newdb "$db" || { not_ok "$name: create database"; return; }
     if ! check "$name: restore" "$fn" "$db" "$file"; then return; fi
     okr_snapshot -d "$db" >"$work/$name.snap" 2>&1
-    same "$name: every row, sequence and figure (okr.progress, objective_progress, score, views) as in the source" \
-        "$work/src.snap" "$work/$name.snap"
+    if [ "$order" = as-dumped ]; then
+        same "$name: every row, sequence and figure (okr.progress, objective_progress, score, views) as in the source" \
+            "$work/src.snap" "$work/$name.snap"
+    else
+        # Rows in another physical order: the figures are sums of doubles
+        # taken in scan order, so they may differ in the last bits.  Rows
+        # and sequences must be identical; figures agree to 12 digits.
+        same "$name: every row and sequence as in the source" \
+            <(grep -E '^(table|sequence|invariant)' "$work/src.snap") <(grep -E '^(table|sequence|invariant)' "$work/$name.snap")
+        same "$name: every figure (okr.progress, objective_progress, score, views) as in the source, to 12 digits" \
+            <(round_figures <"$work/src.snap") <(round_figures <"$work/$name.snap")
+        local ulps
+        ulps="$(diff <(grep -vE '^(table|sequence|invariant)' "$work/src.snap") <(grep -vE '^(table|sequence|invariant)' "$work/$name.snap") | grep -c '^>')"
+        [ "$ulps" -gt 0 ] && echo "# $name: $ulps figure lines differ from the source in the last bits (summation follows the physical row order)"
+    fi
     new_rows "$db" >"$work/$name.ids" 2>&1
     same "$name: new rows get fresh ids, where the source's sequences stood" \
         "$work/next_ids" <(LC_ALL=C sort "$work/$name.ids")
-    rules_apply "$db" >"$work/$name.rules" 2>&1
-    is "$name: new rows obey the link rules again (23O06, 23O06, 23O05, 428C9, 23O06)" \
-        "$(sed -n '1,/^--$/p' "$work/$name.rules" | cut -d: -f1 | tr '\n' ' ')" "23O06 23O06 23O05 428C9 23O06 -- "
-    [ "$name" = plain ] && same "$name: their errors name the rows involved" \
-        <(sed -n '/^--$/,$p' "$work/$name.rules" | sed 1d) <(sed '/^--$/,$d' "$work/$name.rules")
+    # once in an ordinary session, once in one set up the way pg_dump's
+    # script and pg_restore set theirs up (row_security and
+    # check_function_bodies off): new rows are new rows there too.
+    local how rfile
+    for how in ordinary restore-like; do
+        rfile="$work/$name.rules.$how"
+        if [ "$how" = ordinary ]; then rules_apply "$db" >"$rfile" 2>&1
+        else PGOPTIONS="-c row_security=off -c check_function_bodies=off" rules_apply "$db" >"$rfile" 2>&1; fi
+        is "$name: new rows obey the link rules again, $how session (23O06, 23O06, 23O05, 428C9, 23O06)" \
+            "$(sed -n '1,/^--$/p' "$rfile" | cut -d: -f1 | tr '\n' ' ')" "23O06 23O06 23O05 428C9 23O06 -- "
+        [ "$name" = plain ] && same "$name: their errors name the rows involved, $how session" \
+            <(sed -n '/^--$/,$p' "$rfile" | sed 1d) <(sed '/^--$/,$d' "$rfile")
+    done
 }
 
-try_restore plain restore_plain "$work/dump.sql"
-try_restore plain_reversed restore_plain "$work/dump-reversed.sql"
-try_restore plain_shuffled restore_plain "$work/dump-shuffled.sql"
-try_restore custom restore_custom "$work/dump.custom"
-try_restore custom_parallel restore_parallel "$work/dump.custom"
+try_restore plain restore_plain "$work/dump.sql" as-dumped
+try_restore plain_reversed restore_plain "$work/dump-reversed.sql" reordered
+try_restore plain_shuffled restore_plain "$work/dump-shuffled.sql" reordered
+try_restore custom restore_custom "$work/dump.custom" as-dumped
+try_restore custom_parallel restore_parallel "$work/dump.custom" as-dumped
 
 tap_done

@@ -78,7 +78,6 @@ max_wal_senders = 4
 hot_standby = on
 fsync = off
 full_page_writes = off
-synchronous_commit = off
 EOF
     as_postgres "$BIN/pg_ctl" -D "$dir/primary" -l "$dir/primary.log" -w -t 30 start >/dev/null ||
         { show_log initdb; show_log primary; return 1; }
@@ -98,7 +97,7 @@ is "the standby is in recovery" "$(q -h 127.0.0.1 -p "$p2" -d postgres -c 'SELEC
 # Wait until the standby has replayed everything the primary has written.
 caught_up() {
     local target i
-    target="$(q -h 127.0.0.1 -p "$p1" -d postgres -c 'SELECT pg_current_wal_lsn()')" || return 1
+    target="$(q -h 127.0.0.1 -p "$p1" -d postgres -c 'SELECT pg_current_wal_insert_lsn()')" || return 1
     for i in $(seq 1 300); do
         if [ "$(q -h 127.0.0.1 -p "$p2" -d postgres -c "SELECT pg_last_wal_replay_lsn() >= '$target'::pg_lsn")" = t ]; then
             return 0

@@ -12,7 +12,9 @@
 SET TimeZone = 'Europe/Paris';
 
 ------------------------------------------------------------------------------
--- Cycles: a year, its quarters, and a later year with nothing in it yet.
+-- Cycles: a year, its quarters, and an earlier year with nothing in it.
+-- (Every cycle lies in the past, so no figure depends on the time a test
+-- reads it at, to the microsecond: expected progress is 1 everywhere.)
 -- The year is renamed after its quarters exist, so its row is written after
 -- theirs: a dump lists the children first.
 ------------------------------------------------------------------------------
@@ -23,7 +25,7 @@ SELECT 'Q' || q || ' 2025', make_date(2025, 3 * q - 2, 1),
        (SELECT id FROM okr.cycle WHERE name = 'FY2025')
 FROM generate_series(1, 4) AS q ORDER BY q;
 UPDATE okr.cycle SET name = 'FY 2025' WHERE name = 'FY2025';
-INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('FY 2026', '2026-01-01', '2026-12-31');
+INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('FY 2024', '2024-01-01', '2024-12-31');
 
 ------------------------------------------------------------------------------
 -- Teams.  "Platform" is created before the team it reports to, so its id

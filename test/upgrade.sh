@@ -187,7 +187,7 @@ check "the catalog description of a fresh install is not empty (members, columns
 drift_changes=(
     "ALTER TABLE okr.task ALTER COLUMN effort SET DEFAULT 2"
     "ALTER TABLE okr.task ADD COLUMN extra int"
-    "ALTER TABLE okr.task ALTER COLUMN due_on TYPE timestamptz"
+    "ALTER TABLE okr.checkin ALTER COLUMN author TYPE varchar(200)"
     "COMMENT ON FUNCTION okr.grade(double precision, text) IS 'changed'"
     "COMMENT ON COLUMN okr.task.effort IS 'changed'"
     "CREATE OR REPLACE FUNCTION okr.cycle_end(cycle_id bigint) RETURNS timestamptz LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp BEGIN ATOMIC SELECT now(); END"
