@@ -95,7 +95,7 @@ check "reordered dumps hold the same rows" \
 # Restores
 # ---------------------------------------------------------------------------
 restore_plain() {       # restore_plain DB FILE
-    PGTZ=Pacific/Kiritimati psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d "$1" -f "$2"
+    PGTZ=Pacific/Kiritimati psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d "$1" -f "$2" >/dev/null
 }
 restore_custom() {      # restore_custom DB FILE
     PGTZ=Pacific/Kiritimati pg_restore --exit-on-error --single-transaction -d "$1" "$2"
