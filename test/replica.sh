@@ -46,11 +46,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# An unused TCP port on 127.0.0.1 (nothing answers there).
-free_port() {
+# An unused TCP port on 127.0.0.1: nothing listens there, and it lies below
+# the kernel's ephemeral range, so no outgoing connection (such as the
+# standby's own replication connection) can be using it as its local port.
+ephemeral_low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+free_port() {           # free_port [PORT-TO-AVOID...]
     local p
-    for p in $(shuf -i 20000-60000 -n 50); do
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && [ "$p" != "${1:-}" ]; then
+    for p in $(shuf -i 15000-$((ephemeral_low - 1)) -n 50); do
+        case " $* " in *" $p "*) continue ;; esac
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"; return 0
         fi
     done
@@ -58,8 +62,6 @@ free_port() {
 }
 p1="$(free_port)" && p2="$(free_port "$p1")" || { not_ok "find two free ports"; tap_done; exit 1; }
 
-primary=(-h 127.0.0.1 -p "$p1" -d okr_replica)
-standby=(-h 127.0.0.1 -p "$p2" -d okr_replica)
 q() { timeout "$TIMEOUT" psql -X -At -q -v ON_ERROR_STOP=1 "$@"; }
 
 show_log() { [ -f "$dir/$1.log" ] && tail -20 "$dir/$1.log"; }
@@ -71,7 +73,6 @@ start_primary() {
     as_postgres "$BIN/initdb" -D "$dir/primary" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 &&
     cat >>"$dir/primary/postgresql.conf" <<EOF &&
 listen_addresses = '127.0.0.1'
-port = $p1
 unix_socket_directories = '$dir'
 wal_level = replica
 max_wal_senders = 4
@@ -79,19 +80,38 @@ hot_standby = on
 fsync = off
 full_page_writes = off
 EOF
-    as_postgres "$BIN/pg_ctl" -D "$dir/primary" -l "$dir/primary.log" -w -t 30 start >/dev/null ||
-        { show_log initdb; show_log primary; return 1; }
+    start_server primary p1 || { show_log initdb; show_log primary; return 1; }
 }
-check "start a primary on 127.0.0.1:$p1" start_primary || { tap_done; exit 1; }
+
+# start_server primary|standby p1|p2: pg_ctl start on the port in the named
+# variable; if another process took that port meanwhile, move to another.
+start_server() {
+    local name=$1 var=$2 try new
+    for try in 1 2 3; do
+        echo "port = ${!var}" >>"$dir/$name/postgresql.conf"
+        as_postgres "$BIN/pg_ctl" -D "$dir/$name" -l "$dir/$name.log" -w -t 30 start >/dev/null && return 0
+        grep -q 'Address already in use' "$dir/$name.log" || return 1
+        new="$(free_port "$p1" "$p2")" || return 1
+        printf -v "$var" '%s' "$new"
+    done
+    return 1
+}
+# (not through check: start_server may change p1 or p2 in this shell)
+started() {             # started DESCRIPTION FUNCTION
+    if "$2" >"$dir/start.out" 2>&1; then ok "$1"
+    else not_ok "$1"; diag <"$dir/start.out"; tap_done; exit 1; fi
+}
+started "start a primary on 127.0.0.1" start_primary
 
 start_standby() {
     as_postgres "$BIN/pg_basebackup" -h 127.0.0.1 -p "$p1" -U postgres -D "$dir/standby" \
         -R -X stream -c fast --no-sync >"$dir/basebackup.log" 2>&1 &&
-    echo "port = $p2" >>"$dir/standby/postgresql.conf" &&
-    as_postgres "$BIN/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w -t 30 start >/dev/null ||
-        { show_log basebackup; show_log standby; return 1; }
+    start_server standby p2 || { show_log basebackup; show_log standby; return 1; }
 }
-check "clone it with pg_basebackup and start a hot standby on 127.0.0.1:$p2" start_standby || { tap_done; exit 1; }
+started "clone it with pg_basebackup and start a hot standby on 127.0.0.1" start_standby
+echo "# primary on port $p1, standby on port $p2"
+primary=(-h 127.0.0.1 -p "$p1" -d okr_replica)
+standby=(-h 127.0.0.1 -p "$p2" -d okr_replica)
 is "the standby is in recovery" "$(q -h 127.0.0.1 -p "$p2" -d postgres -c 'SELECT pg_is_in_recovery()')" "t"
 
 # Wait until the standby has replayed everything the primary has written.
