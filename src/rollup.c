@@ -39,6 +39,9 @@
 #include "executor/tuptable.h"
 
 PG_FUNCTION_INFO_V1(okr_progress);
+
+/* subtrees larger than this are rolled up with the whole-organisation queries */
+#define SUBTREE_FULL_SCAN 1000
 PG_FUNCTION_INFO_V1(okr_objective_progress);
 
 /* item states, shared by every level */
@@ -297,8 +300,9 @@ grow(void *arr, int n, int *cap, Size elem)
  * final conversion.
  */
 #define Q_PROJECTS_COLS \
-	"SELECT p.id, p.key_result_id, p.weight, p.state, p.effort_total::float8," \
-	" (p.effort_done - coalesce(a.effort, 0))::float8"
+	"SELECT p.id, p.key_result_id, p.weight, p.state, p.effort_total_float," \
+	" CASE WHEN a.effort IS NULL THEN p.effort_done_float" \
+	"  ELSE (p.effort_done - a.effort)::float8 END"
 #define Q_PROJECTS	Q_PROJECTS_COLS \
 	" FROM okr.project p LEFT JOIN (" \
 	"  SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
@@ -965,6 +969,14 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 	okr_spi_enter(&st, InvalidOid);
 	ids = subtree_ids(objective_id);
 
+	/*
+	 * A large subtree costs less through the whole-organisation queries
+	 * (sequential scans, one pass over recent tasks) than through one probe
+	 * per node; the objective is then picked from the full result.
+	 */
+	if (ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(ids)),
+					   ARR_DIMS(DatumGetArrayTypeP(ids))) > SUBTREE_FULL_SCAN)
+		ids = (Datum) 0;
 	rollup_run(&r, work, ids);
 	for (i = 0; i < r.nobjectives; i++)
 		if (r.objectives[i].id == objective_id)

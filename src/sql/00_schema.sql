@@ -99,6 +99,10 @@ CREATE TABLE okr.project (
     -- same efforts always comes back to exactly the same sum.
     effort_total  numeric NOT NULL DEFAULT 0,
     effort_done   numeric NOT NULL DEFAULT 0,
+    -- The same as double precision, computed once per write rather than
+    -- once per row on every read of the rollup.
+    effort_total_float double precision GENERATED ALWAYS AS (effort_total::double precision) STORED,
+    effort_done_float  double precision GENERATED ALWAYS AS (effort_done::double precision) STORED,
     CONSTRAINT project_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
     CONSTRAINT project_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['planned', 'active', 'done', 'cancelled']))
 );
