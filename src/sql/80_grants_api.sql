@@ -8,7 +8,8 @@
 --
 --   okr.grant_read(role)     USAGE on schema okr, SELECT on every table and
 --                            view, EXECUTE on every function and aggregate
---                            that is not a trigger function.  The reports
+--                            except trigger functions and the support
+--                            functions of aggregates.  The reports
 --                            are security_invoker views and the functions
 --                            run as their caller, so a reader needs SELECT
 --                            on the tables underneath them.
@@ -74,8 +75,9 @@ BEGIN
     END LOOP;
 
     -- Every function and aggregate except trigger functions (a trigger
-    -- function attached to another table would run its checks there) and
-    -- this administration API itself.
+    -- function attached to another table would run its checks there), the
+    -- support functions of aggregates (calling an aggregate needs EXECUTE on
+    -- the aggregate only) and this administration API itself.
     FOR r IN
         SELECT p.oid::pg_catalog.regprocedure AS fn
           FROM pg_catalog.pg_proc p
@@ -83,6 +85,10 @@ BEGIN
            AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
            AND p.prorettype <> 'pg_catalog.event_trigger'::pg_catalog.regtype
            AND p.proname NOT IN ('grant_read', 'grant_write', 'revoke_access')
+           AND NOT EXISTS (
+                   SELECT FROM pg_catalog.pg_aggregate a
+                    WHERE p.oid IN (a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn,
+                                    a.aggdeserialfn, a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn))
          ORDER BY p.oid
     LOOP
         -- regprocedure prints okr.f(argtypes) (okr is not on the pinned path)
@@ -102,7 +108,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION okr.grant_read(name) IS
-'Lets a role read okr: USAGE on the schema, SELECT on every table and view, EXECUTE on every non-trigger function; acts on what exists when called';
+'Lets a role read okr: USAGE on the schema, SELECT on every table and view, EXECUTE on every function and aggregate (not trigger functions or aggregate support functions); acts on what exists when called';
 
 CREATE FUNCTION okr.grant_write(role_name name)
 RETURNS void

@@ -13,7 +13,7 @@
 -- a function) so that pgTAP itself always runs as the superuser.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(97);
+SELECT plan(98);
 SET TimeZone = 'UTC';
 
 CREATE ROLE okr_sec_nobody;
@@ -93,8 +93,18 @@ CREATE FUNCTION pg_temp.okr_data_tables() RETURNS SETOF text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT 'okr.' || t FROM unnest(ARRAY['cycle', 'team', 'objective', 'key_result', 'checkin', 'project', 'task']) t
 $$;
--- Every function and aggregate in okr that is not a trigger function and not
--- the grant API, as a call with NULL arguments of the right types.
+-- Support functions of the aggregates in okr.
+CREATE FUNCTION pg_temp.okr_agg_support() RETURNS SETOF regprocedure
+LANGUAGE sql STABLE AS $$
+    SELECT f::regprocedure
+      FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid,
+           unnest(ARRAY[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn,
+                        a.aggdeserialfn, a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn]::oid[]) f
+     WHERE p.pronamespace = 'okr'::regnamespace AND f <> 0
+$$;
+-- Every function and aggregate in okr that a reader may call (not a trigger
+-- function, not an aggregate support function, not the grant API), as a
+-- call with NULL arguments of the right types.
 CREATE FUNCTION pg_temp.okr_null_calls() RETURNS TABLE (fn regprocedure, call text)
 LANGUAGE sql STABLE AS $$
     SELECT p.oid::regprocedure,
@@ -105,6 +115,7 @@ LANGUAGE sql STABLE AS $$
      WHERE n.nspname = 'okr'
        AND p.prorettype <> 'trigger'::regtype
        AND p.proname NOT IN ('grant_read', 'grant_write', 'revoke_access')
+       AND p.oid NOT IN (SELECT pg_temp.okr_agg_support())
      ORDER BY p.oid
 $$;
 
@@ -217,12 +228,16 @@ SELECT is((SELECT count(*)::int FROM pg_temp.okr_relations() r
     'reader: no INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES or TRIGGER on any okr relation');
 SELECT is((SELECT count(*)::int FROM pg_temp.okr_null_calls() c
             WHERE NOT has_function_privilege('okr_sec_reader', c.fn, 'EXECUTE')), 0,
-    'reader: EXECUTE on every okr function and aggregate that is not a trigger function');
+    'reader: EXECUTE on every okr function and aggregate that is not a trigger or aggregate support function');
 SELECT is((SELECT count(*)::int FROM pg_proc p
             WHERE p.pronamespace = 'okr'::regnamespace
-              AND (p.prorettype = 'trigger'::regtype OR p.proname IN ('grant_read', 'grant_write', 'revoke_access'))
+              AND (p.prorettype = 'trigger'::regtype OR p.proname IN ('grant_read', 'grant_write', 'revoke_access')
+                   OR p.oid IN (SELECT pg_temp.okr_agg_support()))
               AND has_function_privilege('okr_sec_reader', p.oid, 'EXECUTE')), 0,
-    'reader: no EXECUTE on trigger functions or on the grant API');
+    'reader: no EXECUTE on trigger functions, aggregate support functions or the grant API');
+SELECT is(pg_temp.value_as('okr_sec_reader',
+    'SELECT okr.weighted_progress(p, w)::text FROM (VALUES (0.5::float8, 1::float8), (1, 3)) v(p, w)'), '0.875',
+    'reader: the aggregate works without EXECUTE on its support functions');
 SELECT is((SELECT count(*)::int FROM pg_temp.okr_relations() r
             WHERE pg_temp.sqlstate_as('okr_sec_reader', 'SELECT * FROM ' || r) <> 'ok'), 0,
     'reader: SELECT * from every okr relation works');
