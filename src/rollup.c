@@ -3,9 +3,11 @@
  *	  Hierarchical progress as of any moment (SPEC 3): okr.progress() and
  *	  okr.objective_progress().
  *
- * A fixed handful of queries loads the rows once (cycles, objectives, key
- * results with their value at T, projects, task effort sums per project);
- * everything else happens in memory:
+ * Four queries load the rows once: cycles, objectives, key results with
+ * their value at T, projects with their task effort by T.  Tasks are not
+ * read: the task trigger keeps each project's effort sums (effort_total,
+ * effort_done), and only tasks done after T are subtracted.  Everything
+ * else happens in memory:
  *
  *	 1. project progress and activity from its task sums;
  *	 2. key-result progress from its value (progress.c) or, for kind
@@ -30,6 +32,9 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
+#include "executor/tuptable.h"
 
 PG_FUNCTION_INFO_V1(okr_progress);
 PG_FUNCTION_INFO_V1(okr_objective_progress);
@@ -118,130 +123,179 @@ typedef struct Rollup
 	RProject   *projects;
 } Rollup;
 
+/* ---------------------------------------------------------------------
+ * Loading
+ * --------------------------------------------------------------------- */
+
+/*
+ * id -> array index.  Ids come from identity columns and are dense, so a
+ * plain array over [min, max] usually serves; a hash table takes over when
+ * they are too sparse for that.
+ */
+typedef struct IdMap
+{
+	int64		min_id;
+	int64		range;
+	int		   *direct;
+	HTAB	   *hash;
+} IdMap;
+
 typedef struct IdEntry
 {
 	int64		id;
 	int			index;
 } IdEntry;
 
-/* ---------------------------------------------------------------------
- * Loading
- * --------------------------------------------------------------------- */
-
-static HTAB *
-make_id_map(const char *name, int size)
-{
-	HASHCTL		ctl;
-
-	ctl.keysize = sizeof(int64);
-	ctl.entrysize = sizeof(IdEntry);
-	ctl.hcxt = CurrentMemoryContext;
-	return hash_create(name, Max(size, 16), &ctl,
-					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-}
-
 static void
-map_put(HTAB *map, int64 id, int index)
+idmap_build(IdMap *m, const char *first_id, Size stride, int n)
 {
-	bool		found;
-	IdEntry    *e = hash_search(map, &id, HASH_ENTER, &found);
+	int64		lo = PG_INT64_MAX,
+				hi = PG_INT64_MIN;
+	int			i;
 
-	e->index = index;
+	memset(m, 0, sizeof(IdMap));
+	for (i = 0; i < n; i++)
+	{
+		int64		id = *(const int64 *) (first_id + i * stride);
+
+		lo = Min(lo, id);
+		hi = Max(hi, id);
+	}
+	if (n > 0 && hi - lo < (int64) n * 4 + 1024)
+	{
+		m->min_id = lo;
+		m->range = hi - lo + 1;
+		m->direct = palloc(sizeof(int) * m->range);
+		memset(m->direct, 0xff, sizeof(int) * m->range);	/* -1 */
+		for (i = 0; i < n; i++)
+			m->direct[*(const int64 *) (first_id + i * stride) - lo] = i;
+	}
+	else
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(IdEntry);
+		ctl.hcxt = CurrentMemoryContext;
+		m->hash = hash_create("okr ids", Max(n, 16), &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		for (i = 0; i < n; i++)
+		{
+			int64		id = *(const int64 *) (first_id + i * stride);
+			IdEntry    *e = hash_search(m->hash, &id, HASH_ENTER, NULL);
+
+			e->index = i;
+		}
+	}
 }
 
 static int
-map_get(HTAB *map, int64 id)
+idmap_get(const IdMap *m, int64 id)
 {
-	IdEntry    *e = hash_search(map, &id, HASH_FIND, NULL);
+	if (m->direct)
+		return (id >= m->min_id && id - m->min_id < m->range) ?
+			m->direct[id - m->min_id] : -1;
+	if (m->hash)
+	{
+		IdEntry    *e = hash_search(m->hash, &id, HASH_FIND, NULL);
 
-	return e ? e->index : -1;
+		return e ? e->index : -1;
+	}
+	return -1;
+}
+
+/* Compare a text datum with a C string without copying it. */
+static bool
+text_is(Datum d, const char *s)
+{
+	text	   *t = DatumGetTextPP(d);
+	size_t		len = strlen(s);
+
+	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
 }
 
 static RState
-parse_state(const char *s)
+parse_state(Datum d)
 {
 	int			i;
 
 	for (i = 0; i < (int) lengthof(rstate_names); i++)
-		if (strcmp(s, rstate_names[i]) == 0)
+		if (text_is(d, rstate_names[i]))
 			return (RState) i;
-	elog(ERROR, "okr: unknown state \"%s\"", s);
+	elog(ERROR, "okr: unknown state \"%s\"", TextDatumGetCString(d));
 	return RS_ACTIVE;			/* keep compiler quiet */
 }
 
-static int64
-col_int64(HeapTuple tup, TupleDesc desc, int col, int64 dflt)
+static OkrKrKind
+parse_kind(Datum d)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
-
-	return isnull ? dflt : DatumGetInt64(d);
+	return okr_parse_kr_kind(text_is(d, "metric") ? "metric" :
+							 text_is(d, "at_least") ? "at_least" :
+							 text_is(d, "at_most") ? "at_most" :
+							 text_is(d, "milestone") ? "milestone" :
+							 text_is(d, "projects") ? "projects" :
+							 TextDatumGetCString(d));
 }
 
-static double
-col_float8(HeapTuple tup, TupleDesc desc, int col, double dflt)
+/* Make room for one more element in a growing array. */
+static void *
+grow(void *arr, int n, int *cap, Size elem)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
-
-	return isnull ? dflt : DatumGetFloat8(d);
-}
-
-/* text column compared without copying */
-static const char *
-col_cstring(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
-	MemoryContext old;
-	char	   *s;
-
-	if (isnull)
-		return "";
-	old = MemoryContextSwitchTo(cxt);
-	s = TextDatumGetCString(d);
-	MemoryContextSwitchTo(old);
-	return s;
+	if (n < *cap)
+		return arr;
+	*cap = Max(*cap * 2, 64);
+	return arr ? repalloc(arr, elem * *cap) : palloc(elem * *cap);
 }
 
 /*
  * The queries.  In subtree mode ($2 is the array of objective ids of the
- * subtree) each is restricted to it; $1 is always as_of.
+ * subtree) each is restricted to it; $1 is always as_of.  No ORDER BY: the
+ * engine links rows by id, whatever order they come in.
  */
 #define Q_CYCLES \
-	"SELECT id, starts_on, ends_on FROM okr.cycle"
+	"SELECT id, starts_on, ends_on FROM okr.cycle WHERE $1 IS NOT NULL"
 #define Q_CYCLES_SUB \
-	"SELECT id, starts_on, ends_on FROM okr.cycle" \
-	" WHERE id IN (SELECT cycle_id FROM okr.objective WHERE id = ANY ($2))"
+	"SELECT c.id, c.starts_on, c.ends_on FROM okr.cycle c WHERE c.id IN (" \
+	" SELECT o.cycle_id FROM unnest($2) s(id) JOIN okr.objective o ON o.id = s.id)"
 #define Q_OBJECTIVES \
-	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective ORDER BY id"
+	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective WHERE $1 IS NOT NULL"
 #define Q_OBJECTIVES_SUB \
-	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective" \
-	" WHERE id = ANY ($2) ORDER BY id"
-/* value at T: latest check-in with checked_at <= T, via checkin_latest_idx */
+	"SELECT o.id, o.parent_id, o.cycle_id, o.weight, o.rollup, o.state" \
+	" FROM unnest($2) s(id) JOIN okr.objective o ON o.id = s.id"
+/*
+ * Value at T: the latest check-in with checked_at <= T.  current_value is
+ * that value whenever the latest check-in is not after T (always so for
+ * T = now() unless check-ins are dated in the future); only the others
+ * probe checkin_latest_idx.
+ */
 #define Q_KRS_COLS \
 	"SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
-	" (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
-	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1)" \
-	" FROM okr.key_result k"
-#define Q_KRS		Q_KRS_COLS " WHERE $1 IS NOT NULL ORDER BY k.id"
-#define Q_KRS_SUB	Q_KRS_COLS " WHERE k.objective_id = ANY ($2) ORDER BY k.id"
-#define Q_PROJECTS \
-	"SELECT id, key_result_id, weight, state FROM okr.project ORDER BY id"
-#define Q_PROJECTS_SUB \
-	"SELECT p.id, p.key_result_id, p.weight, p.state FROM okr.project p" \
-	" JOIN okr.key_result k ON k.id = p.key_result_id" \
-	" WHERE k.objective_id = ANY ($2) ORDER BY p.id"
-#define Q_TASKS_COLS \
-	"SELECT t.project_id," \
-	" sum(t.effort) FILTER (WHERE t.status <> 'cancelled')," \
-	" sum(t.effort) FILTER (WHERE t.status = 'done' AND t.done_at <= $1)" \
-	" FROM okr.task t"
-#define Q_TASKS		Q_TASKS_COLS " WHERE $1 IS NOT NULL GROUP BY t.project_id"
-#define Q_TASKS_SUB	Q_TASKS_COLS \
-	" JOIN okr.project p ON p.id = t.project_id" \
-	" JOIN okr.key_result k ON k.id = p.key_result_id" \
-	" WHERE k.objective_id = ANY ($2) GROUP BY t.project_id"
+	" CASE WHEN k.last_checkin_at IS NULL OR k.last_checkin_at <= $1 THEN k.current_value" \
+	" ELSE (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
+	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) END"
+#define Q_KRS		Q_KRS_COLS " FROM okr.key_result k"
+#define Q_KRS_SUB	Q_KRS_COLS \
+	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id"
+/*
+ * Task effort: the project's maintained counters, less what was done after
+ * T (nothing for T = now(): done_at is never in the future).  For the whole
+ * organisation one pass over task_done_at_idx finds those tasks; for a
+ * subtree, task_project_done_idx per project.  Exact numeric until the
+ * final conversion.
+ */
+#define Q_PROJECTS_COLS \
+	"SELECT p.id, p.key_result_id, p.weight, p.state, p.effort_total::float8," \
+	" (p.effort_done - coalesce(a.effort, 0))::float8"
+#define Q_PROJECTS	Q_PROJECTS_COLS \
+	" FROM okr.project p LEFT JOIN (" \
+	"  SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
+	"  WHERE t.status = 'done' AND t.done_at > $1 GROUP BY t.project_id) a" \
+	" ON a.project_id = p.id"
+#define Q_PROJECTS_SUB	Q_PROJECTS_COLS \
+	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id" \
+	" JOIN okr.project p ON p.key_result_id = k.id" \
+	" LEFT JOIN LATERAL (SELECT sum(t.effort::numeric) AS effort FROM okr.task t" \
+	"  WHERE t.project_id = p.id AND t.status = 'done' AND t.done_at > $1) a ON true"
 
 typedef struct RollupPlans
 {
@@ -249,207 +303,240 @@ typedef struct RollupPlans
 	SPIPlanPtr	objectives;
 	SPIPlanPtr	krs;
 	SPIPlanPtr	projects;
-	SPIPlanPtr	tasks;
 } RollupPlans;
 
 static RollupPlans full_plans;
 static RollupPlans sub_plans;
 
+typedef enum LoadKind
+{
+	LOAD_CYCLES,
+	LOAD_OBJECTIVES,
+	LOAD_KRS,
+	LOAD_PROJECTS
+} LoadKind;
+
+/*
+ * Rows stream from the executor straight into the engine's arrays through
+ * this receiver: nothing is materialised in between.
+ */
+typedef struct RowReceiver
+{
+	DestReceiver pub;
+	Rollup	   *r;
+	LoadKind	kind;
+	MemoryContext cxt;			/* where the arrays live */
+	MemoryContext rowcxt;		/* scratch, reset after every row */
+	int			cap;
+} RowReceiver;
+
+static bool
+receive_row(TupleTableSlot *slot, DestReceiver *self)
+{
+	RowReceiver *rr = (RowReceiver *) self;
+	Rollup	   *r = rr->r;
+	Datum	   *v;
+	bool	   *n;
+	MemoryContext old;
+
+	slot_getallattrs(slot);
+	v = slot->tts_values;
+	n = slot->tts_isnull;
+	old = MemoryContextSwitchTo(rr->cxt);
+
+	switch (rr->kind)
+	{
+		case LOAD_CYCLES:
+			{
+				RCycle	   *c;
+
+				r->cycles = grow(r->cycles, r->ncycles, &rr->cap, sizeof(RCycle));
+				c = &r->cycles[r->ncycles++];
+				c->id = DatumGetInt64(v[0]);
+				c->expected = okr_expected_progress(DatumGetDateADT(v[1]),
+													DatumGetDateADT(v[2]), r->as_of);
+				c->started = r->as_of >= okr_date_start(DatumGetDateADT(v[1]));
+				break;
+			}
+		case LOAD_OBJECTIVES:
+			{
+				RObjective *o;
+
+				r->objectives = grow(r->objectives, r->nobjectives, &rr->cap, sizeof(RObjective));
+				o = &r->objectives[r->nobjectives++];
+				memset(o, 0, sizeof(RObjective));
+				o->id = DatumGetInt64(v[0]);
+				o->parent_id = n[1] ? 0 : DatumGetInt64(v[1]);
+				o->cycle_id = DatumGetInt64(v[2]);
+				o->weight = DatumGetFloat8(v[3]);
+				o->use_krs = !text_is(v[4], "children");
+				o->use_children = !text_is(v[4], "key_results");
+				o->state = parse_state(v[5]);
+				o->first_child = o->next_sibling = o->first_kr = -1;
+				break;
+			}
+		case LOAD_KRS:
+			{
+				RKeyResult *k;
+
+				r->krs = grow(r->krs, r->nkrs, &rr->cap, sizeof(RKeyResult));
+				k = &r->krs[r->nkrs++];
+				memset(k, 0, sizeof(RKeyResult));
+				k->id = DatumGetInt64(v[0]);
+				k->objective_id = DatumGetInt64(v[1]);
+				k->kind = parse_kind(v[2]);
+				k->weight = DatumGetFloat8(v[3]);
+				k->state = parse_state(v[4]);
+				k->first_project = k->next_kr = -1;
+				/* numeric arithmetic allocates: keep it in the row context */
+				MemoryContextSwitchTo(rr->rowcxt);
+				if (k->kind != OKR_KR_PROJECTS &&
+					!okr_kr_progress_numeric(k->kind, v[5], n[5], v[6], n[6], v[7], n[7],
+											 &k->progress, NULL))
+					k->progress = 0.0;	/* unreachable with rule 3 in force */
+				MemoryContextReset(rr->rowcxt);
+				break;
+			}
+		case LOAD_PROJECTS:
+			{
+				RProject   *p;
+
+				r->projects = grow(r->projects, r->nprojects, &rr->cap, sizeof(RProject));
+				p = &r->projects[r->nprojects++];
+				memset(p, 0, sizeof(RProject));
+				p->id = DatumGetInt64(v[0]);
+				p->key_result_id = DatumGetInt64(v[1]);
+				p->weight = DatumGetFloat8(v[2]);
+				p->state = parse_state(v[3]);
+				p->total_effort = n[4] ? 0.0 : DatumGetFloat8(v[4]);
+				p->done_effort = n[5] ? 0.0 : DatumGetFloat8(v[5]);
+				p->next_project = -1;
+				break;
+			}
+	}
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
 static void
-run_query(SPIPlanPtr *cache, const char *sql, bool subtree,
-		  TimestampTz as_of, Datum subtree_ids)
+receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+receiver_noop(DestReceiver *self)
+{
+}
+
+static void
+run_query(SPIPlanPtr *cache, const char *sql, bool subtree, TimestampTz as_of,
+		  Datum subtree_ids, RowReceiver *rr, LoadKind kind)
 {
 	Oid			argtypes[2] = {TIMESTAMPTZOID, INT8ARRAYOID};
-	Datum		values[2];
+	ParamListInfo params = makeParamList(2);
+	SPIExecuteOptions options;
 	int			rc;
 
-	values[0] = TimestampTzGetDatum(as_of);
-	values[1] = subtree_ids;
-	/* read-only: every query of one call uses the caller's snapshot */
-	rc = SPI_execute_plan(okr_spi_plan(cache, sql, subtree ? 2 : 1, argtypes),
-						  values, NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
+	params->params[0].value = TimestampTzGetDatum(as_of);
+	params->params[0].isnull = false;
+	params->params[0].pflags = PARAM_FLAG_CONST;
+	params->params[0].ptype = TIMESTAMPTZOID;
+	params->params[1].value = subtree_ids;
+	params->params[1].isnull = !subtree;
+	params->params[1].pflags = PARAM_FLAG_CONST;
+	params->params[1].ptype = INT8ARRAYOID;
+	params->numParams = subtree ? 2 : 1;
+
+	rr->kind = kind;
+	rr->cap = 0;
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;	/* every query of one call: the caller's snapshot */
+	options.dest = (DestReceiver *) rr;
+	rc = SPI_execute_plan_extended(okr_spi_plan(cache, sql, subtree ? 2 : 1, argtypes),
+								   &options);
+	/* SPI reports a SELECT into a receiver of its own as SPI_OK_UTILITY */
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
 		elog(ERROR, "okr: rollup query failed: %s", SPI_result_code_string(rc));
 }
 
 /*
- * Load all rows (subtree_ids = 0) or those of one subtree, into structures
- * allocated in cxt.
+ * Load all rows (subtree_ids = 0) or those of one subtree, into arrays
+ * allocated in cxt, and link them.
  */
 static void
 rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 {
 	bool		sub = subtree_ids != (Datum) 0;
 	RollupPlans *plans = sub ? &sub_plans : &full_plans;
+	RowReceiver rr;
 	MemoryContext old;
-	HTAB	   *cycle_map,
-			   *objective_map,
-			   *kr_map,
-			   *project_map;
-	TupleDesc	desc;
-	uint64		i;
+	IdMap		cycle_map,
+				objective_map,
+				kr_map;
+	int			i;
 
-	/* cycles */
-	run_query(&plans->cycles, sub ? Q_CYCLES_SUB : Q_CYCLES, sub, r->as_of, subtree_ids);
-	desc = SPI_tuptable->tupdesc;
+	memset(&rr, 0, sizeof(rr));
+	rr.pub.receiveSlot = receive_row;
+	rr.pub.rStartup = receiver_startup;
+	rr.pub.rShutdown = receiver_noop;
+	rr.pub.rDestroy = receiver_noop;
+	rr.pub.mydest = DestNone;
+	rr.r = r;
+	rr.cxt = cxt;
+	rr.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "okr rollup row",
+									  ALLOCSET_SMALL_SIZES);
+
+	run_query(&plans->cycles, sub ? Q_CYCLES_SUB : Q_CYCLES, sub, r->as_of, subtree_ids, &rr, LOAD_CYCLES);
+	run_query(&plans->objectives, sub ? Q_OBJECTIVES_SUB : Q_OBJECTIVES, sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
+	run_query(&plans->krs, sub ? Q_KRS_SUB : Q_KRS, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
+	run_query(&plans->projects, sub ? Q_PROJECTS_SUB : Q_PROJECTS, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+	MemoryContextDelete(rr.rowcxt);
+
 	old = MemoryContextSwitchTo(cxt);
-	r->ncycles = (int) SPI_processed;
-	r->cycles = palloc0(sizeof(RCycle) * Max(r->ncycles, 1));
-	cycle_map = make_id_map("okr cycles", r->ncycles);
+	idmap_build(&cycle_map, r->cycles ? (const char *) &r->cycles[0].id : NULL,
+				sizeof(RCycle), r->ncycles);
+	idmap_build(&objective_map, r->objectives ? (const char *) &r->objectives[0].id : NULL,
+				sizeof(RObjective), r->nobjectives);
+	idmap_build(&kr_map, r->krs ? (const char *) &r->krs[0].id : NULL,
+				sizeof(RKeyResult), r->nkrs);
 	MemoryContextSwitchTo(old);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		RCycle	   *c = &r->cycles[i];
-		bool		n1,
-					n2;
-		DateADT		starts_on = DatumGetDateADT(SPI_getbinval(tup, desc, 2, &n1));
-		DateADT		ends_on = DatumGetDateADT(SPI_getbinval(tup, desc, 3, &n2));
 
-		c->id = col_int64(tup, desc, 1, 0);
-		c->expected = okr_expected_progress(starts_on, ends_on, r->as_of);
-		c->started = r->as_of >= okr_date_start(starts_on);
-		map_put(cycle_map, c->id, (int) i);
-	}
-	SPI_freetuptable(SPI_tuptable);
-
-	/* objectives */
-	run_query(&plans->objectives, sub ? Q_OBJECTIVES_SUB : Q_OBJECTIVES, sub, r->as_of, subtree_ids);
-	desc = SPI_tuptable->tupdesc;
-	old = MemoryContextSwitchTo(cxt);
-	r->nobjectives = (int) SPI_processed;
-	r->objectives = palloc0(sizeof(RObjective) * Max(r->nobjectives, 1));
-	objective_map = make_id_map("okr objectives", r->nobjectives);
-	MemoryContextSwitchTo(old);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		RObjective *o = &r->objectives[i];
-		const char *rollup_mode = col_cstring(tup, desc, 5, cxt);
-
-		o->id = col_int64(tup, desc, 1, 0);
-		o->parent_id = col_int64(tup, desc, 2, 0);
-		o->cycle_id = col_int64(tup, desc, 3, 0);
-		o->cycle = map_get(cycle_map, o->cycle_id);
-		o->weight = col_float8(tup, desc, 4, 0.0);
-		o->use_krs = strcmp(rollup_mode, "children") != 0;
-		o->use_children = strcmp(rollup_mode, "key_results") != 0;
-		o->state = parse_state(col_cstring(tup, desc, 6, cxt));
-		o->first_child = o->next_sibling = o->first_kr = -1;
-		map_put(objective_map, o->id, (int) i);
-	}
-	SPI_freetuptable(SPI_tuptable);
-	/* link children; walk backwards so sibling lists come out in id order */
+	/* link children to parents; backwards, so sibling lists come out in load order */
 	for (i = r->nobjectives; i-- > 0;)
 	{
 		RObjective *o = &r->objectives[i];
 
-		o->parent = o->parent_id ? map_get(objective_map, o->parent_id) : -1;
+		o->cycle = idmap_get(&cycle_map, o->cycle_id);
+		o->parent = o->parent_id ? idmap_get(&objective_map, o->parent_id) : -1;
 		if (o->parent >= 0)
 		{
 			o->next_sibling = r->objectives[o->parent].first_child;
-			r->objectives[o->parent].first_child = (int) i;
+			r->objectives[o->parent].first_child = i;
 		}
 	}
-
-	/* key results, with their value at T turned into progress at once */
-	run_query(&plans->krs, sub ? Q_KRS_SUB : Q_KRS, sub, r->as_of, subtree_ids);
-	desc = SPI_tuptable->tupdesc;
-	old = MemoryContextSwitchTo(cxt);
-	r->nkrs = (int) SPI_processed;
-	r->krs = palloc0(sizeof(RKeyResult) * Max(r->nkrs, 1));
-	kr_map = make_id_map("okr key results", r->nkrs);
-	MemoryContextSwitchTo(old);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		RKeyResult *k = &r->krs[i];
-		bool		sn,
-					tn,
-					vn;
-		Datum		start = SPI_getbinval(tup, desc, 6, &sn);
-		Datum		target = SPI_getbinval(tup, desc, 7, &tn);
-		Datum		value = SPI_getbinval(tup, desc, 8, &vn);
-
-		k->id = col_int64(tup, desc, 1, 0);
-		k->objective_id = col_int64(tup, desc, 2, 0);
-		k->objective = map_get(objective_map, k->objective_id);
-		k->kind = okr_parse_kr_kind(col_cstring(tup, desc, 3, cxt));
-		k->weight = col_float8(tup, desc, 4, 0.0);
-		k->state = parse_state(col_cstring(tup, desc, 5, cxt));
-		k->first_project = -1;
-		k->next_kr = -1;
-		k->progress = 0.0;
-		if (k->kind != OKR_KR_PROJECTS &&
-			!okr_kr_progress_numeric(k->kind, start, sn, target, tn, value, vn,
-									 &k->progress, NULL))
-			k->progress = 0.0;	/* unreachable with rule 3 in force */
-		map_put(kr_map, k->id, (int) i);
-	}
-	SPI_freetuptable(SPI_tuptable);
 	for (i = r->nkrs; i-- > 0;)
 	{
 		RKeyResult *k = &r->krs[i];
 
+		k->objective = idmap_get(&objective_map, k->objective_id);
 		if (k->objective >= 0)
 		{
 			k->next_kr = r->objectives[k->objective].first_kr;
-			r->objectives[k->objective].first_kr = (int) i;
+			r->objectives[k->objective].first_kr = i;
 		}
 	}
-
-	/* projects */
-	run_query(&plans->projects, sub ? Q_PROJECTS_SUB : Q_PROJECTS, sub, r->as_of, subtree_ids);
-	desc = SPI_tuptable->tupdesc;
-	old = MemoryContextSwitchTo(cxt);
-	r->nprojects = (int) SPI_processed;
-	r->projects = palloc0(sizeof(RProject) * Max(r->nprojects, 1));
-	project_map = make_id_map("okr projects", r->nprojects);
-	MemoryContextSwitchTo(old);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		RProject   *p = &r->projects[i];
-
-		p->id = col_int64(tup, desc, 1, 0);
-		p->key_result_id = col_int64(tup, desc, 2, 0);
-		p->key_result = map_get(kr_map, p->key_result_id);
-		p->weight = col_float8(tup, desc, 3, 0.0);
-		p->state = parse_state(col_cstring(tup, desc, 4, cxt));
-		p->next_project = -1;
-		map_put(project_map, p->id, (int) i);
-	}
-	SPI_freetuptable(SPI_tuptable);
 	for (i = r->nprojects; i-- > 0;)
 	{
 		RProject   *p = &r->projects[i];
 
+		p->key_result = idmap_get(&kr_map, p->key_result_id);
 		if (p->key_result >= 0)
 		{
 			p->next_project = r->krs[p->key_result].first_project;
-			r->krs[p->key_result].first_project = (int) i;
+			r->krs[p->key_result].first_project = i;
 		}
 	}
-
-	/* task effort per project: non-cancelled, and done by T */
-	run_query(&plans->tasks, sub ? Q_TASKS_SUB : Q_TASKS, sub, r->as_of, subtree_ids);
-	desc = SPI_tuptable->tupdesc;
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		int			pi = map_get(project_map, col_int64(tup, desc, 1, 0));
-
-		if (pi < 0)
-			continue;			/* project invisible to the caller */
-		r->projects[pi].total_effort = col_float8(tup, desc, 2, 0.0);
-		r->projects[pi].done_effort = col_float8(tup, desc, 3, 0.0);
-	}
-	SPI_freetuptable(SPI_tuptable);
-
-	hash_destroy(cycle_map);
-	hash_destroy(objective_map);
-	hash_destroy(kr_map);
-	hash_destroy(project_map);
 }
 
 /* ---------------------------------------------------------------------
@@ -577,6 +664,34 @@ item_status(RState state, int cycle, Rollup *r, bool progress_null, double progr
 	return okr_status_name(progress_null, progress, r->cycles[cycle].expected);
 }
 
+/*
+ * The item and status strings are a handful of constants: build each text
+ * datum once per call rather than once per row.
+ */
+typedef struct TextCache
+{
+	int			n;
+	const char *keys[16];
+	Datum		values[16];
+} TextCache;
+
+static TextCache text_cache;
+
+static Datum
+cached_text(const char *s)
+{
+	int			i;
+
+	for (i = 0; i < text_cache.n; i++)
+		if (text_cache.keys[i] == s)
+			return text_cache.values[i];
+	if (text_cache.n == lengthof(text_cache.keys))
+		return CStringGetTextDatum(s);
+	text_cache.keys[text_cache.n] = s;
+	text_cache.values[text_cache.n] = CStringGetTextDatum(s);
+	return text_cache.values[text_cache.n++];
+}
+
 static void
 put_row(Tuplestorestate *ts, TupleDesc desc, const char *item, int64 id,
 		const char *parent_item, int64 parent_id, int64 cycle_id,
@@ -587,11 +702,11 @@ put_row(Tuplestorestate *ts, TupleDesc desc, const char *item, int64 id,
 	bool		nulls[9];
 
 	memset(nulls, 0, sizeof(nulls));
-	values[0] = CStringGetTextDatum(item);
+	values[0] = cached_text(item);
 	values[1] = Int64GetDatum(id);
 	if (parent_item)
 	{
-		values[2] = CStringGetTextDatum(parent_item);
+		values[2] = cached_text(parent_item);
 		values[3] = Int64GetDatum(parent_id);
 	}
 	else
@@ -607,7 +722,7 @@ put_row(Tuplestorestate *ts, TupleDesc desc, const char *item, int64 id,
 	else
 		nulls[7] = true;
 	if (status)
-		values[8] = CStringGetTextDatum(status);
+		values[8] = cached_text(status);
 	else
 		nulls[8] = true;
 	tuplestore_putvalues(ts, desc, values, nulls);
@@ -644,7 +759,8 @@ okr_progress(PG_FUNCTION_ARGS)
 	okr_spi_leave(&st);
 
 	/* tuplestore rows are built in the per-query context of the SRF */
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	old = MemoryContextSwitchTo(work);
+	text_cache.n = 0;			/* its datums live in work */
 	for (i = 0; i < r.nobjectives; i++)
 	{
 		RObjective *o = &r.objectives[i];
@@ -685,7 +801,10 @@ okr_progress(PG_FUNCTION_ARGS)
 
 /*
  * objective_progress(objective_id, as_of): the same engine over the
- * objective's subtree only.  An unknown (or invisible) objective is an error.
+ * objective's subtree only.  The subtree is walked with a LATERAL probe of
+ * objective_parent_idx per node (OFFSET 0 keeps the planner from turning it
+ * into a scan of the whole table per level), and every query is a join from
+ * the subtree's ids, so the cost follows the subtree's size.  An unknown (or invisible) objective is an error.
  */
 Datum
 okr_objective_progress(PG_FUNCTION_ARGS)
@@ -716,7 +835,8 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 									   "WITH RECURSIVE sub(id) AS ("
 									   " SELECT id FROM okr.objective WHERE id = $1"
 									   " UNION"
-									   " SELECT o.id FROM okr.objective o JOIN sub ON o.parent_id = sub.id)"
+									   " SELECT c.id FROM sub, LATERAL (SELECT o.id FROM okr.objective o"
+									   "  WHERE o.parent_id = sub.id OFFSET 0) c)"
 									   " SELECT array_agg(id) FROM sub",
 									   1, argtypes),
 						  values, NULL, true, 0);

@@ -16,10 +16,15 @@
  *						multi-row UPDATE that swaps two parents is caught.
  *	okr_key_result_guard BEFORE ROW on key_result: rules 3, 4, 5 and 6.
  *	okr_checkin_guard	BEFORE ROW on checkin: rules 3, 5 and 6.
- *	okr_checkin_sync	AFTER ROW on checkin: rule 4 (current_value).
- *	okr_checkin_truncate AFTER TRUNCATE on checkin: rule 4 when every check-in goes.
- *	okr_project_guard	BEFORE ROW on project: rule 6.
- *	okr_task_guard		BEFORE ROW on task: rules 6 and 7.
+ *	okr_checkin_sync	AFTER ROW on checkin: rule 4 (current_value and
+ *						last_checkin_at).
+ *	okr_project_guard	BEFORE ROW on project: rule 6; effort counters are ours.
+ *	okr_task_guard		BEFORE ROW on task: rule 7.
+ *	okr_task_sync		AFTER ROW on task: rule 6 and the project's effort
+ *						counters (effort_total, effort_done) that let the
+ *						rollup skip reading tasks.
+ *	okr_truncate_sync	AFTER TRUNCATE on checkin and task: reset what the
+ *						truncated rows maintained.
  *
  * Locking, always top-down (objective, then key result, then project) so the
  * extension's own locks cannot deadlock each other: a new child takes FOR
@@ -39,7 +44,11 @@
 #include "catalog/dependency.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/rls.h"
 #include "utils/datum.h"
 #include "utils/fmgrprotos.h"
 #include "utils/rel.h"
@@ -51,7 +60,8 @@ PG_FUNCTION_INFO_V1(okr_objective_check);
 PG_FUNCTION_INFO_V1(okr_key_result_guard);
 PG_FUNCTION_INFO_V1(okr_checkin_guard);
 PG_FUNCTION_INFO_V1(okr_checkin_sync);
-PG_FUNCTION_INFO_V1(okr_checkin_truncate);
+PG_FUNCTION_INFO_V1(okr_truncate_sync);
+PG_FUNCTION_INFO_V1(okr_task_sync);
 PG_FUNCTION_INFO_V1(okr_project_guard);
 PG_FUNCTION_INFO_V1(okr_task_guard);
 
@@ -59,8 +69,10 @@ PG_FUNCTION_INFO_V1(okr_task_guard);
 #define OKR_LOCK_KEY1	0x006F6B72
 #define OKR_LOCK_KEY2	1
 
-/* True while okr_checkin_sync itself writes key_result.current_value. */
+/* True while we write a maintained column (current_value, effort counters). */
 static bool okr_syncing_current_value = false;
+
+static void lock_children_for_close(bool objective, int64 id);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -177,21 +189,29 @@ state_is_closed(const char *state)
 }
 
 /* ---------------------------------------------------------------------
- * Restored rows.  pg_dump reloads these tables with COPY including the ids,
- * in whatever order it likes, after CREATE EXTENSION has installed the
- * triggers.  A row inserted with an explicit id beyond its identity
- * sequence (COPY with ids, INSERT ... OVERRIDING SYSTEM VALUE) is treated as
- * existing history being loaded: the rules about adding something new
- * (6), about the session's clock and time zone (5) and about deriving
- * current_value (4: the supplied value is replaced by the one derived from
- * the check-ins present, which the check-ins themselves then maintain) do
- * not reject it.  The structural rules 1, 2, 3 and 7 always apply.  The
- * test is made only when one of those rules is about to reject a row, so
- * ordinary inserts never pay for it.
+ * Restored rows.  pg_dump reloads these tables with COPY, ids included, in
+ * whatever order it likes, after CREATE EXTENSION has installed the
+ * triggers; rows under a closed objective, key results with their
+ * current_value, check-ins taken in another time zone all come back.  A row
+ * is treated as existing history being restored, not as something new, when
+ * all of these hold:
+ *   - the session looks like a pg_dump restore: row_security and
+ *     check_function_bodies are both off (pg_dump's script and pg_restore
+ *     set both at the start of every restore; ordinary sessions leave them
+ *     on);
+ *   - the writer owns the table (or is a superuser);
+ *   - the row is INSERTed with an explicit id beyond its identity sequence.
+ * Then the rules about adding something new (6), about the session's time
+ * zone (5) and about deriving current_value (4: the supplied value is
+ * replaced by the one derived from the check-ins present, which the
+ * check-ins then maintain) do not reject it.  The structural rules 1, 2, 3
+ * and 7 always apply.  The test runs only when one of those rules is about
+ * to reject a row, so ordinary inserts never pay for it.
  * --------------------------------------------------------------------- */
 
 static TriggerData *insert_td = NULL;
 static HeapTuple insert_tuple = NULL;
+static Oid	insert_user = InvalidOid;
 static int	insert_restored = -1;	/* -1: not yet known */
 
 static void
@@ -201,6 +221,7 @@ begin_row(TriggerData *td)
 	{
 		insert_td = td;
 		insert_tuple = td->tg_trigtuple;
+		insert_user = GetUserId();	/* before okr_spi_enter switches it */
 	}
 	else
 		insert_td = NULL;
@@ -223,7 +244,9 @@ row_is_restored(void)
 		bool		isnull = true;
 		int64		last = 0;
 
-		if (!OidIsValid(seq))
+		insert_restored = 0;
+		if (!OidIsValid(seq) || row_security || check_function_bodies ||
+			!has_privs_of_role(insert_user, insert_td->tg_relation->rd_rel->relowner))
 			return false;
 		values[0] = ObjectIdGetDatum(seq);
 		run_plan(okr_spi_plan(&plan,
@@ -257,8 +280,10 @@ okr_structure_lock(PG_FUNCTION_ARGS)
 
 /* ---------------------------------------------------------------------
  * Rule 1: no cycles.  Walks up from the new parent; reaching the row itself
- * means the new link would close a loop.  UNION (not UNION ALL) makes the
- * walk terminate even on damaged data.  Under REPEATABLE READ or
+ * means the new link would close a loop.  Each step is a primary-key probe
+ * written as a scalar subquery, so no cached plan can turn it into a scan of
+ * the table per level.  UNION (not UNION ALL) makes the walk terminate even
+ * on damaged data.  Under REPEATABLE READ or
  * SERIALIZABLE our snapshot may predate a committed concurrent change, so
  * the rows on the path are then locked FOR SHARE: one changed after our
  * snapshot raises a serialization failure instead of slipping through.
@@ -294,8 +319,8 @@ check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
 			 "WITH RECURSIVE up(id) AS ("
 			 " SELECT $1::bigint"
 			 " UNION"
-			 " SELECT t.parent_id FROM okr.%s t JOIN up ON t.id = up.id"
-			 " WHERE t.parent_id IS NOT NULL)"
+			 " SELECT (SELECT t.parent_id FROM okr.%s t WHERE t.id = up.id)"
+			 " FROM up WHERE up.id IS NOT NULL)"
 			 " SELECT (SELECT bool_or(id = $2) FROM up),"
 			 "        (SELECT array_agg(id) FROM up)",
 			 table);
@@ -565,16 +590,27 @@ okr_objective_check(PG_FUNCTION_ARGS)
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	bool		parent_changed = is_insert || col_changed(td, "parent_id");
 	bool		cycle_changed = !is_insert && col_changed(td, "cycle_id");
+	bool		closing = !is_insert &&
+		state_is_closed(get_text(td, newtup, "state")) &&
+		!state_is_closed(get_text(td, td->tg_trigtuple, "state"));
 	int64		id = get_id(td, newtup, "id");
 	int64		parent_id = get_id(td, newtup, "parent_id");
 	OkrSpiState st;
 
 	begin_row(td);
 
-	if (!parent_changed && !cycle_changed)
+	if (!parent_changed && !cycle_changed && !closing)
 		return PointerGetDatum(NULL);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+
+	if (closing)
+		lock_children_for_close(true, id);
+	if (!parent_changed && !cycle_changed)
+	{
+		okr_spi_leave(&st);
+		return PointerGetDatum(NULL);
+	}
 
 	if (parent_changed && parent_id != 0)
 	{
@@ -612,9 +648,9 @@ okr_objective_check(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * Rule 6 for key results, projects and tasks: the chain of parents above a
- * new link.  Locks objective, then key result, then project (top-down) FOR
- * SHARE and reports the first one that is closed or cancelled.
+ * Rule 6 for key results and projects: the parents above a new link,
+ * locked top-down FOR SHARE (objective, then key result), so a concurrent
+ * close or cancel is waited for and then seen.
  * --------------------------------------------------------------------- */
 
 static void
@@ -713,16 +749,18 @@ check_key_result_open(const char *child, int64 key_result_id, bool for_update,
  * okr.key_result: rules 3, 4, 5, 6 (BEFORE ROW INSERT OR UPDATE)
  * --------------------------------------------------------------------- */
 
-/* Value of the latest check-in of a key result (latest checked_at, then id). */
+/* Value and time of the latest check-in of a key result (latest checked_at,
+ * then highest id); *isnull when it has none. */
 static Datum
-latest_checkin_value(int64 key_result_id, bool *isnull)
+latest_checkin_value(int64 key_result_id, bool *isnull, Datum *checked_at)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(key_result_id)};
+	bool		n;
 
 	run_plan(okr_spi_plan(&plan,
-						  "SELECT value FROM okr.checkin WHERE key_result_id = $1"
+						  "SELECT value, checked_at FROM okr.checkin WHERE key_result_id = $1"
 						  " ORDER BY checked_at DESC, id DESC LIMIT 1",
 						  1, argtypes),
 			 values, NULL, 1);
@@ -731,6 +769,7 @@ latest_checkin_value(int64 key_result_id, bool *isnull)
 		*isnull = true;
 		return (Datum) 0;
 	}
+	*checked_at = result_datum(0, 2, &n);
 	return result_datum(0, 1, isnull);
 }
 
@@ -760,6 +799,9 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 	bool		objective_changed = is_insert || col_changed(td, "objective_id");
 	bool		current_changed;
 	bool		clear_current = false;
+	bool		cancelling = !is_insert &&
+		streq(get_text(td, newtup, "state"), "cancelled") &&
+		!streq(get_text(td, td->tg_trigtuple, "state"), "cancelled");
 	OkrSpiState st;
 
 	begin_row(td);
@@ -807,33 +849,43 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 			break;
 	}
 
-	/* Rule 4: current_value is derived from check-ins. */
+	/* Rule 4: current_value and last_checkin_at are derived from check-ins. */
 	if (is_insert)
 	{
+		bool		last_null;
+
 		(void) get_col(td, newtup, "current_value", &cur_null);
-		current_changed = !cur_null;
+		(void) get_col(td, newtup, "last_checkin_at", &last_null);
+		current_changed = !cur_null || !last_null;
 	}
 	else
-		current_changed = col_changed(td, "current_value") && !okr_syncing_current_value;
+		current_changed = !okr_syncing_current_value &&
+			(col_changed(td, "current_value") || col_changed(td, "last_checkin_at"));
 
-	if (current_changed || objective_changed || (kind_changed && !is_insert))
+	if (current_changed || objective_changed || cancelling || (kind_changed && !is_insert))
 	{
 		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+
+		if (cancelling)
+			lock_children_for_close(false, id);
 
 		if (objective_changed)
 			check_objective_open("a key result", get_id(td, newtup, "objective_id"));
 
 		if (current_changed)
 		{
-			bool		latest_null;
-			Datum		latest = is_insert ? (Datum) 0 : latest_checkin_value(id, &latest_null);
+			bool		latest_null = true;
+			Datum		latest_at = (Datum) 0;
+			Datum		latest = is_insert ? (Datum) 0 :
+				latest_checkin_value(id, &latest_null, &latest_at);
 			Datum		cur = get_col(td, newtup, "current_value", &cur_null);
+			bool		at_null;
+			Datum		at = get_col(td, newtup, "last_checkin_at", &at_null);
 
-			if (is_insert)
-				latest_null = true;
-			/* Writing back the value it already has is fine (ORMs do). */
-			if (cur_null != latest_null ||
-				(!cur_null && DatumGetInt32(DirectFunctionCall2(numeric_cmp, cur, latest)) != 0))
+			/* Writing back the values it already has is fine (ORMs do). */
+			if (cur_null != latest_null || at_null != latest_null ||
+				(!cur_null && DatumGetInt32(DirectFunctionCall2(numeric_cmp, cur, latest)) != 0) ||
+				(!at_null && DatumGetTimestampTz(at) != DatumGetTimestampTz(latest_at)))
 			{
 				/* restored: no check-in can reference it yet, so NULL */
 				if (is_insert && row_is_restored())
@@ -841,7 +893,7 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 				else
 					ereport(ERROR,
 						(errcode(ERRCODE_GENERATED_ALWAYS),
-						 errmsg("current_value of key result " INT64_FORMAT " is maintained from its check-ins", id),
+						 errmsg("current_value and last_checkin_at of key result " INT64_FORMAT " are maintained from its check-ins", id),
 						 errhint("Insert a row into okr.checkin to record a new value.")));
 			}
 		}
@@ -905,11 +957,11 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 
 	if (clear_current)
 	{
-		int			col = attnum_of(td, "current_value");
-		Datum		v = (Datum) 0;
-		bool		n = true;
+		int			cols[2] = {attnum_of(td, "current_value"), attnum_of(td, "last_checkin_at")};
+		Datum		v[2] = {(Datum) 0, (Datum) 0};
+		bool		n[2] = {true, true};
 
-		newtup = heap_modify_tuple_by_cols(newtup, desc, 1, &col, &v, &n);
+		newtup = heap_modify_tuple_by_cols(newtup, desc, 2, cols, v, n);
 	}
 
 	/* Milestones go from 0 to 1. */
@@ -938,11 +990,19 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 
 /* ---------------------------------------------------------------------
  * okr.checkin BEFORE ROW INSERT OR UPDATE: rules 3, 5, 6
+ *
+ * The key result is locked FOR NO KEY UPDATE first: okr_checkin_sync will
+ * update it, so concurrent check-ins of one key result queue here instead of
+ * deadlocking on a lock upgrade; and closing its objective or cancelling it
+ * locks the same row, so the states read next, with a snapshot taken after
+ * the lock, are the committed ones.
  * --------------------------------------------------------------------- */
 
 Datum
 okr_checkin_guard(PG_FUNCTION_ARGS)
 {
+	static SPIPlanPtr lock_plan = NULL;
+	static SPIPlanPtr cycle_plan = NULL;
 	TriggerData *td = trigger_data(fcinfo, "okr_checkin_guard");
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
@@ -950,45 +1010,39 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 	int64		kr_id = get_id(td, newtup, "key_result_id");
 	bool		moved = is_insert || col_changed(td, "key_result_id");
 	bool		value_null,
-				checked_null;
+				checked_null,
+				isnull;
 	Datum		value = get_col(td, newtup, "value", &value_null);
 	Datum		checked_at_d = get_col(td, newtup, "checked_at", &checked_null);
 	TimestampTz checked_at = checked_null ? 0 : DatumGetTimestampTz(checked_at_d);
-	char	   *kind = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	char	   *kind;
+	char	   *kr_state;
+	int64		objective_id;
 	OkrSpiState st;
 
 	begin_row(td);
 
-	if (!is_insert && !moved && !col_changed(td, "value") && !col_changed(td, "checked_at"))
+	if (!moved && !col_changed(td, "value") && !col_changed(td, "checked_at"))
 		return PointerGetDatum(newtup);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 
-	/*
-	 * Lock the key result FOR NO KEY UPDATE now: okr_checkin_sync will update
-	 * it, and concurrent check-ins of one key result must queue here.
-	 */
-	if (moved)
+	values[0] = Int64GetDatum(kr_id);
+	run_plan(okr_spi_plan(&lock_plan,
+						  "SELECT kind, state, objective_id FROM okr.key_result"
+						  " WHERE id = $1 FOR NO KEY UPDATE",
+						  1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed == 0)
 	{
-		if (!check_key_result_open("a check-in", kr_id, true, &kind))
-		{
-			okr_spi_leave(&st);
-			return PointerGetDatum(newtup);	/* the foreign key reports it */
-		}
+		okr_spi_leave(&st);
+		return PointerGetDatum(newtup);	/* the foreign key reports it */
 	}
-	else
-	{
-		static SPIPlanPtr plan = NULL;
-		Oid			argtypes[1] = {INT8OID};
-		Datum		values[1] = {Int64GetDatum(kr_id)};
-
-		run_plan(okr_spi_plan(&plan,
-							  "SELECT kind FROM okr.key_result WHERE id = $1 FOR NO KEY UPDATE",
-							  1, argtypes),
-				 values, NULL, 1);
-		if (SPI_processed > 0)
-			kind = result_text(0, 1);
-	}
+	kind = result_text(0, 1);
+	kr_state = result_text(0, 2);
+	objective_id = result_int64(0, 3, &isnull);
 
 	/* Rule 3 */
 	if (streq(kind, "projects"))
@@ -1002,37 +1056,44 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 				 errmsg("check-in of milestone key result " INT64_FORMAT " must have value 0 or 1, not %s",
 						kr_id, DatumGetCString(DirectFunctionCall1(numeric_out, value)))));
 
-	/* Rule 5: inside the cycle, in the session time zone. */
-	if (!checked_null && kind != NULL)
+	/* Rule 6, for a check-in new to this key result */
+	if (moved && streq(kr_state, "cancelled") && !row_is_restored())
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+				 errmsg("cannot add a check-in under key result " INT64_FORMAT ": it is cancelled",
+						kr_id)));
+
+	values[0] = Int64GetDatum(objective_id);
+	run_plan(okr_spi_plan(&cycle_plan,
+						  "SELECT o.state, c.starts_on, c.ends_on, c.name"
+						  " FROM okr.objective o JOIN okr.cycle c ON c.id = o.cycle_id"
+						  " WHERE o.id = $1",
+						  1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed > 0)
 	{
-		static SPIPlanPtr plan = NULL;
-		Oid			argtypes[1] = {INT8OID};
-		Datum		values[1] = {Int64GetDatum(kr_id)};
 		bool		n1,
 					n2;
-		DateADT		starts_on,
-					ends_on;
+		DateADT		starts_on = DatumGetDateADT(result_datum(0, 2, &n1));
+		DateADT		ends_on = DatumGetDateADT(result_datum(0, 3, &n2));
 
-		run_plan(okr_spi_plan(&plan,
-							  "SELECT c.starts_on, c.ends_on, c.name FROM okr.key_result k"
-							  " JOIN okr.objective o ON o.id = k.objective_id"
-							  " JOIN okr.cycle c ON c.id = o.cycle_id WHERE k.id = $1",
-							  1, argtypes),
-				 values, NULL, 1);
-		if (SPI_processed > 0)
-		{
-			starts_on = DatumGetDateADT(result_datum(0, 1, &n1));
-			ends_on = DatumGetDateADT(result_datum(0, 2, &n2));
-			if ((checked_at < okr_date_start(starts_on) ||
-				 checked_at >= okr_date_start(ends_on + 1)) &&
-				!row_is_restored())
-				ereport(ERROR,
-						(errcode(ERRCODE_OKR_OUTSIDE_CYCLE),
-						 errmsg("check-in " INT64_FORMAT " of key result " INT64_FORMAT " at %s falls outside cycle \"%s\" (%s to %s)",
-								id, kr_id, timestamptz_to_str(checked_at), result_text(0, 3),
-								result_text(0, 1), result_text(0, 2)),
-						 errdetail("Check-ins must lie within the cycle of their objective, in the session time zone.")));
-		}
+		if (moved && state_is_closed(result_text(0, 1)) && !row_is_restored())
+			ereport(ERROR,
+					(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+					 errmsg("cannot add a check-in under objective " INT64_FORMAT ": it is %s",
+							objective_id, result_text(0, 1))));
+
+		/* Rule 5: inside the cycle, in the session time zone. */
+		if (!checked_null &&
+			(checked_at < okr_date_start(starts_on) ||
+			 checked_at >= okr_date_start(ends_on + 1)) &&
+			!row_is_restored())
+			ereport(ERROR,
+					(errcode(ERRCODE_OKR_OUTSIDE_CYCLE),
+					 errmsg("check-in " INT64_FORMAT " of key result " INT64_FORMAT " at %s falls outside cycle \"%s\" (%s to %s)",
+							id, kr_id, timestamptz_to_str(checked_at), result_text(0, 4),
+							result_text(0, 2), result_text(0, 3)),
+					 errdetail("Check-ins must lie within the cycle of their objective, in the session time zone.")));
 	}
 
 	okr_spi_leave(&st);
@@ -1043,38 +1104,14 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
  * okr.checkin AFTER ROW INSERT OR UPDATE OR DELETE: rule 4
  * --------------------------------------------------------------------- */
 
+/* Run an UPDATE of a maintained column with the guard told it is us. */
 static void
-sync_current_value(int64 key_result_id)
+run_sync_plan(SPIPlanPtr plan, Datum *values, const char *nulls)
 {
-	static SPIPlanPtr lock_plan = NULL;
-	static SPIPlanPtr update_plan = NULL;
-	Oid			argtypes[2] = {INT8OID, NUMERICOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
-	bool		isnull;
-	Datum		latest;
-
-	values[0] = Int64GetDatum(key_result_id);
-	/* Already locked on insert; a delete has not locked it yet. */
-	run_plan(okr_spi_plan(&lock_plan,
-						  "SELECT 1 FROM okr.key_result WHERE id = $1 FOR NO KEY UPDATE",
-						  1, argtypes),
-			 values, NULL, 1);
-	if (SPI_processed == 0)
-		return;					/* key result deleted in this statement */
-
-	latest = latest_checkin_value(key_result_id, &isnull);
-	values[1] = isnull ? (Datum) 0 : latest;
-	nulls[1] = isnull ? 'n' : ' ';
-
 	okr_syncing_current_value = true;
 	PG_TRY();
 	{
-		run_plan(okr_spi_plan(&update_plan,
-							  "UPDATE okr.key_result SET current_value = $2"
-							  " WHERE id = $1 AND current_value IS DISTINCT FROM $2",
-							  2, argtypes),
-				 values, nulls, 0);
+		run_plan(plan, values, nulls, 0);
 	}
 	PG_FINALLY();
 	{
@@ -1083,49 +1120,118 @@ sync_current_value(int64 key_result_id)
 	PG_END_TRY();
 }
 
+/* Recompute current_value and last_checkin_at from the check-ins. */
+static void
+sync_current_value(int64 key_result_id)
+{
+	static SPIPlanPtr lock_plan = NULL;
+	static SPIPlanPtr latest_plan = NULL;
+	static SPIPlanPtr update_plan = NULL;
+	Oid			argtypes[3] = {INT8OID, NUMERICOID, TIMESTAMPTZOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	bool		isnull;
+
+	values[0] = Int64GetDatum(key_result_id);
+	/* the guard locked it for inserts and updates; a delete has not */
+	run_plan(okr_spi_plan(&lock_plan,
+						  "SELECT 1 FROM okr.key_result WHERE id = $1 FOR NO KEY UPDATE",
+						  1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed == 0)
+		return;					/* key result deleted in this statement */
+
+	run_plan(okr_spi_plan(&latest_plan,
+						  "SELECT value, checked_at FROM okr.checkin WHERE key_result_id = $1"
+						  " ORDER BY checked_at DESC, id DESC LIMIT 1",
+						  1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed == 0)
+		nulls[1] = nulls[2] = 'n';
+	else
+	{
+		values[1] = result_datum(0, 1, &isnull);
+		values[2] = result_datum(0, 2, &isnull);
+	}
+	run_sync_plan(okr_spi_plan(&update_plan,
+							   "UPDATE okr.key_result SET current_value = $2, last_checkin_at = $3"
+							   " WHERE id = $1 AND (current_value IS DISTINCT FROM $2"
+							   "   OR last_checkin_at IS DISTINCT FROM $3)",
+							   3, argtypes),
+				  values, nulls);
+}
+
 Datum
 okr_checkin_sync(PG_FUNCTION_ARGS)
 {
+	static SPIPlanPtr insert_plan = NULL;
 	TriggerData *td = trigger_data(fcinfo, "okr_checkin_sync");
 	OkrSpiState st;
 	int64		old_kr = 0,
 				new_kr = 0;
 
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
-		new_kr = get_id(td, td->tg_trigtuple, "key_result_id");
-	else if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
-		old_kr = get_id(td, td->tg_trigtuple, "key_result_id");
+	{
+		/*
+		 * A new check-in is the latest unless one is later (a back-dated
+		 * check-in changes nothing); equal times fall to the highest id.
+		 * One conditional UPDATE decides and writes.
+		 */
+		Oid			argtypes[4] = {INT8OID, NUMERICOID, TIMESTAMPTZOID, INT8OID};
+		Datum		values[4];
+		bool		isnull;
+
+		values[0] = get_col(td, td->tg_trigtuple, "key_result_id", &isnull);
+		values[1] = get_col(td, td->tg_trigtuple, "value", &isnull);
+		values[2] = get_col(td, td->tg_trigtuple, "checked_at", &isnull);
+		values[3] = get_col(td, td->tg_trigtuple, "id", &isnull);
+		run_sync_plan(okr_spi_plan(&insert_plan,
+								   "UPDATE okr.key_result SET current_value = $2, last_checkin_at = $3"
+								   " WHERE id = $1 AND (last_checkin_at IS NULL OR last_checkin_at < $3"
+								   "   OR (last_checkin_at = $3 AND $4 > (SELECT max(c.id) FROM okr.checkin c"
+								   "       WHERE c.key_result_id = $1 AND c.checked_at = $3 AND c.id <> $4)))",
+								   4, argtypes),
+					  values, NULL);
+	}
 	else
 	{
-		old_kr = get_id(td, td->tg_trigtuple, "key_result_id");
-		new_kr = get_id(td, td->tg_newtuple, "key_result_id");
-		if (old_kr == new_kr)
-			old_kr = 0;
+		if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+			old_kr = get_id(td, td->tg_trigtuple, "key_result_id");
+		else
+		{
+			old_kr = get_id(td, td->tg_trigtuple, "key_result_id");
+			new_kr = get_id(td, td->tg_newtuple, "key_result_id");
+			if (old_kr == new_kr)
+				old_kr = 0;
+		}
+		if (old_kr != 0)
+			sync_current_value(old_kr);
+		if (new_kr != 0)
+			sync_current_value(new_kr);
 	}
-
-	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-	if (old_kr != 0)
-		sync_current_value(old_kr);
-	if (new_kr != 0)
-		sync_current_value(new_kr);
 	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
 }
 
-/* TRUNCATE fires no row triggers: with every check-in gone, no value is left. */
+/* TRUNCATE fires no row triggers: clear what the rows were maintaining. */
 Datum
-okr_checkin_truncate(PG_FUNCTION_ARGS)
+okr_truncate_sync(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_checkin_truncate");
+	TriggerData *td = trigger_data(fcinfo, "okr_truncate_sync");
+	const char *sql = strcmp(RelationGetRelationName(td->tg_relation), "checkin") == 0 ?
+		"UPDATE okr.key_result SET current_value = NULL, last_checkin_at = NULL"
+		" WHERE current_value IS NOT NULL OR last_checkin_at IS NOT NULL" :
+		"UPDATE okr.project SET effort_total = 0, effort_done = 0"
+		" WHERE effort_total <> 0 OR effort_done <> 0";
 	OkrSpiState st;
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 	okr_syncing_current_value = true;
 	PG_TRY();
 	{
-		if (SPI_execute("UPDATE okr.key_result SET current_value = NULL"
-						" WHERE current_value IS NOT NULL", false, 0) != SPI_OK_UPDATE)
-			elog(ERROR, "okr: could not clear current_value");
+		if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "okr: could not reset maintained columns");
 	}
 	PG_FINALLY();
 	{
@@ -1137,7 +1243,7 @@ okr_checkin_truncate(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * okr.project BEFORE ROW INSERT OR UPDATE: rule 6
+ * okr.project BEFORE ROW INSERT OR UPDATE: rule 6, maintained counters
  * --------------------------------------------------------------------- */
 
 Datum
@@ -1150,6 +1256,28 @@ okr_project_guard(PG_FUNCTION_ARGS)
 
 	begin_row(td);
 
+	if (is_insert)
+	{
+		/*
+		 * A new project has no tasks yet (they reference it), so its task
+		 * effort starts at 0 whatever was supplied: a restore brings the old
+		 * sums along, and its tasks then add them up again.
+		 */
+		int			cols[2] = {attnum_of(td, "effort_total"), attnum_of(td, "effort_done")};
+		Datum		zero = DirectFunctionCall1(int8_numeric, Int64GetDatum(0));
+		Datum		vals[2] = {zero, zero};
+		bool		nulls[2] = {false, false};
+
+		newtup = heap_modify_tuple_by_cols(newtup, RelationGetDescr(td->tg_relation),
+										   2, cols, vals, nulls);
+	}
+	else if (!okr_syncing_current_value &&
+			 (col_changed(td, "effort_total") || col_changed(td, "effort_done")))
+		ereport(ERROR,
+				(errcode(ERRCODE_GENERATED_ALWAYS),
+				 errmsg("effort_total and effort_done of project " INT64_FORMAT " are maintained from its tasks",
+						get_id(td, newtup, "id"))));
+
 	if (!is_insert && !col_changed(td, "key_result_id"))
 		return PointerGetDatum(newtup);
 
@@ -1161,7 +1289,7 @@ okr_project_guard(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * okr.task BEFORE ROW INSERT OR UPDATE: rules 6 and 7
+ * okr.task BEFORE ROW INSERT OR UPDATE: rule 7
  * --------------------------------------------------------------------- */
 
 Datum
@@ -1178,9 +1306,7 @@ okr_task_guard(PG_FUNCTION_ARGS)
 	bool		set_done = false;
 	bool		clear_done = false;
 
-	begin_row(td);
-
-	/* Rule 7: done_at describes done tasks only, and never the future. */
+	/* done_at describes done tasks only, and never the future. */
 	if (streq(status, "done"))
 	{
 		if (done_null)
@@ -1195,38 +1321,6 @@ okr_task_guard(PG_FUNCTION_ARGS)
 	else if (!done_null)
 		clear_done = true;
 
-	/* Rule 6 */
-	if (is_insert || col_changed(td, "project_id"))
-	{
-		static SPIPlanPtr proj_plan = NULL;
-		static SPIPlanPtr lock_plan = NULL;
-		Oid			argtypes[1] = {INT8OID};
-		Datum		values[1] = {Int64GetDatum(get_id(td, newtup, "project_id"))};
-		OkrSpiState st;
-		bool		isnull;
-
-		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-		run_plan(okr_spi_plan(&proj_plan,
-							  "SELECT key_result_id FROM okr.project WHERE id = $1",
-							  1, argtypes),
-				 values, NULL, 1);
-		if (SPI_processed > 0 &&
-			check_key_result_open("a task", result_int64(0, 1, &isnull), false, NULL))
-		{
-			run_plan(okr_spi_plan(&lock_plan,
-								  "SELECT state FROM okr.project WHERE id = $1 FOR SHARE",
-								  1, argtypes),
-					 values, NULL, 1);
-			if (SPI_processed > 0 && streq(result_text(0, 1), "cancelled") &&
-				!row_is_restored())
-				ereport(ERROR,
-						(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-						 errmsg("cannot add a task under project " INT64_FORMAT ": it is cancelled",
-								DatumGetInt64(values[0]))));
-		}
-		okr_spi_leave(&st);
-	}
-
 	if (set_done || clear_done)
 	{
 		Datum		v = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
@@ -1235,4 +1329,222 @@ okr_task_guard(PG_FUNCTION_ARGS)
 		newtup = heap_modify_tuple_by_cols(newtup, desc, 1, &done_attno, &v, &n);
 	}
 	return PointerGetDatum(newtup);
+}
+
+/* ---------------------------------------------------------------------
+ * okr.task AFTER ROW INSERT OR UPDATE OR DELETE: rule 6 and the project's
+ * effort counters
+ *
+ * A task contributes its effort to effort_total unless cancelled, and to
+ * effort_done when done.  The counters move by exactly what the row's old
+ * version added and its new version adds, in numeric, so they never drift.
+ * The UPDATE of the project is also the lock that orders this task against
+ * a concurrent cancel of the project, or close of its key result or
+ * objective (which lock their projects): the states read after it are the
+ * committed ones.  An AFTER trigger, so that a row another trigger skipped
+ * never counts.
+ * --------------------------------------------------------------------- */
+
+static void
+task_contribution(TriggerData *td, HeapTuple tup, double *total, double *done)
+{
+	char	   *status = get_text(td, tup, "status");
+	bool		isnull;
+	Datum		effort = get_col(td, tup, "effort", &isnull);
+	double		e = isnull ? 0.0 : DatumGetFloat8(effort);
+
+	*total = streq(status, "cancelled") ? 0.0 : e;
+	*done = streq(status, "done") ? e : 0.0;
+}
+
+/* Apply a change to a project's counters; returns false if it is gone. */
+static bool
+move_effort(int64 project_id, double old_total, double new_total,
+			double old_done, double new_done, char **state, int64 *kr_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[5] = {INT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+	Datum		values[5];
+	bool		isnull;
+
+	values[0] = Int64GetDatum(project_id);
+	values[1] = Float8GetDatum(old_total);
+	values[2] = Float8GetDatum(new_total);
+	values[3] = Float8GetDatum(old_done);
+	values[4] = Float8GetDatum(new_done);
+	run_sync_plan(okr_spi_plan(&plan,
+							   "UPDATE okr.project"
+							   " SET effort_total = effort_total - $2::numeric + $3::numeric,"
+							   "     effort_done = effort_done - $4::numeric + $5::numeric"
+							   " WHERE id = $1 RETURNING state, key_result_id",
+							   5, argtypes),
+				  values, NULL);
+	if (SPI_processed == 0)
+		return false;
+	if (state)
+		*state = result_text(0, 1);
+	if (kr_id)
+		*kr_id = result_int64(0, 2, &isnull);
+	return true;
+}
+
+/* Rule 6 for a task arriving in a project (locked by move_effort). */
+static void
+check_task_parents(int64 project_id, const char *project_state, int64 kr_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(kr_id)};
+
+	if (streq(project_state, "cancelled") && !row_is_restored())
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+				 errmsg("cannot add a task under project " INT64_FORMAT ": it is cancelled",
+						project_id)));
+	run_plan(okr_spi_plan(&plan,
+						  "SELECT k.state, o.id, o.state FROM okr.key_result k"
+						  " JOIN okr.objective o ON o.id = k.objective_id WHERE k.id = $1",
+						  1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed == 0 || row_is_restored())
+		return;
+	if (streq(result_text(0, 1), "cancelled"))
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+				 errmsg("cannot add a task under key result " INT64_FORMAT ": it is cancelled",
+						kr_id)));
+	if (state_is_closed(result_text(0, 3)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+				 errmsg("cannot add a task under objective %s: it is %s",
+						result_text(0, 2), result_text(0, 3))));
+}
+
+Datum
+okr_task_sync(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = trigger_data(fcinfo, "okr_task_sync");
+	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
+	bool		is_delete = TRIGGER_FIRED_BY_DELETE(td->tg_event);
+	HeapTuple	oldtup = is_insert ? NULL : td->tg_trigtuple;
+	HeapTuple	newtup = is_insert ? td->tg_trigtuple : (is_delete ? NULL : td->tg_newtuple);
+	int64		old_project = oldtup ? get_id(td, oldtup, "project_id") : 0;
+	int64		new_project = newtup ? get_id(td, newtup, "project_id") : 0;
+	double		old_total = 0.0,
+				old_done = 0.0,
+				new_total = 0.0,
+				new_done = 0.0;
+	char	   *state = NULL;
+	int64		kr_id = 0;
+	OkrSpiState st;
+
+	begin_row(td);
+	if (oldtup)
+		task_contribution(td, oldtup, &old_total, &old_done);
+	if (newtup)
+		task_contribution(td, newtup, &new_total, &new_done);
+
+	/* Same project and same contribution (todo -> doing, a title): nothing. */
+	if (old_project == new_project && old_total == new_total && old_done == new_done)
+		return PointerGetDatum(NULL);
+
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+	if (old_project == new_project)
+		(void) move_effort(new_project, old_total, new_total, old_done, new_done,
+						   NULL, NULL);
+	else
+	{
+		/* two projects: lock them in id order so movers cannot deadlock */
+		if (old_project != 0 && (new_project == 0 || old_project < new_project))
+			(void) move_effort(old_project, old_total, 0.0, old_done, 0.0, NULL, NULL);
+		if (new_project != 0 &&
+			move_effort(new_project, 0.0, new_total, 0.0, new_done, &state, &kr_id))
+			check_task_parents(new_project, state, kr_id);
+		if (old_project != 0 && new_project != 0 && old_project > new_project)
+			(void) move_effort(old_project, old_total, 0.0, old_done, 0.0, NULL, NULL);
+	}
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * Closing an objective or cancelling a key result locks the key results
+ * and projects below, so that a check-in or task arriving concurrently
+ * (which lock those rows first) either commits before the close or sees it.
+ * --------------------------------------------------------------------- */
+
+static void
+lock_children_for_close(bool objective, int64 id)
+{
+	static SPIPlanPtr objective_plan = NULL;
+	static SPIPlanPtr kr_plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(id)};
+
+	static SPIPlanPtr project_plan = NULL;
+
+	/* key results first, then projects: top-down, like everyone else */
+	if (objective)
+		run_plan(okr_spi_plan(&objective_plan,
+							  "SELECT 1 FROM okr.key_result WHERE objective_id = $1"
+							  " ORDER BY id FOR NO KEY UPDATE",
+							  1, argtypes),
+				 values, NULL, 0);
+	run_plan(objective ?
+			 okr_spi_plan(&project_plan,
+						  "SELECT 1 FROM okr.project p JOIN okr.key_result k ON k.id = p.key_result_id"
+						  " WHERE k.objective_id = $1 ORDER BY p.id FOR NO KEY UPDATE OF p",
+						  1, argtypes) :
+			 okr_spi_plan(&kr_plan,
+						  "SELECT 1 FROM okr.project WHERE key_result_id = $1"
+						  " ORDER BY id FOR NO KEY UPDATE",
+						  1, argtypes),
+			 values, NULL, 0);
+}
+
+/* ---------------------------------------------------------------------
+ * okr.refresh_maintained(): recompute every maintained column from the rows
+ * themselves.  For bulk loads done with triggers off (session_replication_role
+ * = replica), and as the reference the benchmark compares against.  Returns
+ * the number of rows it had to correct.
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(okr_refresh_maintained);
+
+Datum
+okr_refresh_maintained(PG_FUNCTION_ARGS)
+{
+	OkrSpiState st;
+	uint64		fixed = 0;
+
+	okr_spi_enter(&st, InvalidOid);	/* as the caller: needs UPDATE rights */
+	okr_syncing_current_value = true;
+	PG_TRY();
+	{
+		if (SPI_execute("UPDATE okr.key_result k SET current_value = l.value, last_checkin_at = l.checked_at"
+						" FROM okr.key_result k2 LEFT JOIN LATERAL ("
+						"   SELECT c.value, c.checked_at FROM okr.checkin c WHERE c.key_result_id = k2.id"
+						"   ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) l ON true"
+						" WHERE k2.id = k.id AND (k.current_value IS DISTINCT FROM l.value"
+						"   OR k.last_checkin_at IS DISTINCT FROM l.checked_at)",
+						false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "okr: could not refresh key results");
+		fixed += SPI_processed;
+		if (SPI_execute("UPDATE okr.project p SET effort_total = s.total, effort_done = s.done"
+						" FROM (SELECT p2.id,"
+						"   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled'), 0) AS total,"
+						"   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status = 'done'), 0) AS done"
+						"   FROM okr.project p2 LEFT JOIN okr.task t ON t.project_id = p2.id GROUP BY p2.id) s"
+						" WHERE s.id = p.id AND (p.effort_total <> s.total OR p.effort_done <> s.done)",
+						false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "okr: could not refresh projects");
+		fixed += SPI_processed;
+	}
+	PG_FINALLY();
+	{
+		okr_syncing_current_value = false;
+	}
+	PG_END_TRY();
+	okr_spi_leave(&st);
+	PG_RETURN_INT64((int64) fixed);
 }

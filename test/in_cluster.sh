@@ -26,5 +26,13 @@ n_tests=${n_tests:-0}
 passed=$((passed + n_tests - n_bad)); failed=$((failed + n_bad))
 [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
 
+# 3. A BI client over JDBC (test/jdbc.sh prints TAP)
+out="$(bash test/jdbc.sh 2>&1)"; rc=$?
+echo "$out"
+n_ok=$(grep -cE '^ok [0-9]+' <<<"$out" || true)
+n_bad=$(grep -cE '^not ok [0-9]+' <<<"$out" || true)
+passed=$((passed + n_ok)); failed=$((failed + n_bad))
+[ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
+
 echo "okr: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -59,6 +59,8 @@ CREATE TABLE okr.key_result (
     unit          text,
     weight        double precision NOT NULL DEFAULT 1,
     state         text NOT NULL DEFAULT 'active',
+    -- Maintained with current_value: checked_at of the latest check-in.
+    last_checkin_at timestamptz,
     CONSTRAINT key_result_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['metric', 'at_least', 'at_most', 'milestone', 'projects'])),
     CONSTRAINT key_result_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
     CONSTRAINT key_result_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'cancelled'])),
@@ -92,6 +94,11 @@ CREATE TABLE okr.project (
     owner         text,
     weight        double precision NOT NULL DEFAULT 1,
     state         text NOT NULL DEFAULT 'active',
+    -- Maintained by the task trigger: effort of the project's non-cancelled
+    -- tasks and of its done tasks.  numeric, so that adding and removing the
+    -- same efforts always comes back to exactly the same sum.
+    effort_total  numeric NOT NULL DEFAULT 0,
+    effort_done   numeric NOT NULL DEFAULT 0,
     CONSTRAINT project_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
     CONSTRAINT project_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['planned', 'active', 'done', 'cancelled']))
 );
@@ -113,6 +120,10 @@ CREATE TABLE okr.task (
     CONSTRAINT task_done_at_iff_done CHECK ((status OPERATOR(pg_catalog.=) 'done') OPERATOR(pg_catalog.=) (done_at IS NOT NULL))
 );
 CREATE INDEX task_project_idx ON okr.task (project_id);
+-- "Done after T": what the rollup subtracts from effort_done for a past T,
+-- for the whole organisation and for one project.
+CREATE INDEX task_done_at_idx ON okr.task (done_at) WHERE status OPERATOR(pg_catalog.=) 'done';
+CREATE INDEX task_project_done_idx ON okr.task (project_id, done_at) WHERE status OPERATOR(pg_catalog.=) 'done';
 COMMENT ON TABLE okr.task IS 'Something we do; belongs to a project';
 
 -- pg_dump keeps the rows of these tables (they are members of the extension).

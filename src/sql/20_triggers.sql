@@ -16,8 +16,10 @@ CREATE FUNCTION okr.checkin_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_checkin_guard' LANGUAGE C;
 CREATE FUNCTION okr.checkin_sync() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_checkin_sync' LANGUAGE C;
-CREATE FUNCTION okr.checkin_truncate() RETURNS trigger
-AS 'MODULE_PATHNAME', 'okr_checkin_truncate' LANGUAGE C;
+CREATE FUNCTION okr.truncate_sync() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_truncate_sync' LANGUAGE C;
+CREATE FUNCTION okr.task_sync() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_task_sync' LANGUAGE C;
 CREATE FUNCTION okr.project_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_project_guard' LANGUAGE C;
 CREATE FUNCTION okr.task_guard() RETURNS trigger
@@ -37,23 +39,39 @@ CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id
 
 CREATE TRIGGER okr_10_lock BEFORE INSERT OR UPDATE OF parent_id, cycle_id
     ON okr.objective FOR EACH STATEMENT EXECUTE FUNCTION okr.structure_lock();
-CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id, cycle_id
+-- (state: closing an objective locks the key results and projects below it)
+CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id, cycle_id, state
     ON okr.objective FOR EACH ROW EXECUTE FUNCTION okr.objective_check();
 
 -- Rules 3 to 6 for key results.
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.key_result FOR EACH ROW EXECUTE FUNCTION okr.key_result_guard();
 
--- Rules 3, 5, 6 for check-ins, then rule 4 once the row is in.
+-- Rules 3, 5, 6 for check-ins, then rule 4 once the row is in.  The sync
+-- triggers have no column list: they must see every change, even one made
+-- by another BEFORE trigger, and return at once when nothing moved.
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.checkin FOR EACH ROW EXECUTE FUNCTION okr.checkin_guard();
-CREATE TRIGGER okr_20_sync AFTER INSERT OR UPDATE OF key_result_id, value, checked_at OR DELETE
+CREATE TRIGGER okr_20_sync AFTER INSERT OR UPDATE OR DELETE
     ON okr.checkin FOR EACH ROW EXECUTE FUNCTION okr.checkin_sync();
 CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
-    ON okr.checkin FOR EACH STATEMENT EXECUTE FUNCTION okr.checkin_truncate();
+    ON okr.checkin FOR EACH STATEMENT EXECUTE FUNCTION okr.truncate_sync();
 
--- Rule 6 for projects; rules 6 and 7 for tasks.
+-- Rule 6 for projects; rule 7 for tasks, then rule 6 and the project's
+-- effort counters once the row is in.
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.project FOR EACH ROW EXECUTE FUNCTION okr.project_guard();
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.task FOR EACH ROW EXECUTE FUNCTION okr.task_guard();
+CREATE TRIGGER okr_20_sync AFTER INSERT OR UPDATE OR DELETE
+    ON okr.task FOR EACH ROW EXECUTE FUNCTION okr.task_sync();
+CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
+    ON okr.task FOR EACH STATEMENT EXECUTE FUNCTION okr.truncate_sync();
+
+-- Recompute every maintained column (key_result.current_value and
+-- last_checkin_at, project.effort_total and effort_done) from the rows.
+CREATE FUNCTION okr.refresh_maintained() RETURNS bigint
+AS 'MODULE_PATHNAME', 'okr_refresh_maintained'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION okr.refresh_maintained() IS
+'Recompute current_value, last_checkin_at, effort_total and effort_done from check-ins and tasks; returns the number of rows corrected. For bulk loads made with triggers disabled.';

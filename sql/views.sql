@@ -1,0 +1,238 @@
+-- Reporting views (SPEC 4): catalog properties, then the figures of a small
+-- hand-computed organisation.  The views report as of now(), so the example
+-- lives in periods whose figures do not depend on the day the test runs: 2020
+-- (ended: expected 1, scores and grades final), 2099 (not started), and one
+-- period around today, of which only time-independent columns are shown.
+DROP EXTENSION okr;
+CREATE EXTENSION okr;
+SET TimeZone = 'UTC';
+
+-- The six views, all security_invoker.
+SELECT c.relname, c.reloptions
+  FROM pg_class c
+ WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind = 'v'
+ ORDER BY c.relname;
+
+-- Every view and every column has a comment.
+SELECT c.relname AS view_without_comment
+  FROM pg_class c
+ WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind = 'v'
+   AND obj_description(c.oid, 'pg_class') IS NULL;
+SELECT c.relname, a.attname AS column_without_comment
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+ WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind = 'v'
+   AND col_description(c.oid, a.attnum) IS NULL;
+
+-- Only plain SQL types, so BI tools can read every column.
+SELECT DISTINCT format_type(a.atttypid, a.atttypmod) AS column_type
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+ WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind = 'v'
+ ORDER BY 1;
+
+-- The columns, in order.
+SELECT c.relname, string_agg(a.attname, ', ' ORDER BY a.attnum) AS columns
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+ WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind = 'v'
+ GROUP BY c.relname ORDER BY c.relname;
+
+-- Every function and operator the views use lives in pg_catalog (pinned, so
+-- not listed in pg_depend) or in okr: nothing on a search_path was captured
+-- when the install script created them.
+SELECT DISTINCT d.refclassid::regclass AS kind,
+       coalesce(p.pronamespace, o.oprnamespace)::regnamespace AS schema
+  FROM pg_rewrite r
+  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+  LEFT JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND p.oid = d.refobjid
+  LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
+ WHERE r.ev_class IN (SELECT oid FROM pg_class WHERE relnamespace = 'okr'::regnamespace AND relkind = 'v')
+   AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)
+ ORDER BY 1, 2;
+
+-- Empty organisation: no rows, no errors.
+SELECT (SELECT count(*) FROM okr.objective_report) AS objectives,
+       (SELECT count(*) FROM okr.key_result_report) AS key_results,
+       (SELECT count(*) FROM okr.project_report) AS projects,
+       (SELECT count(*) FROM okr.team_report) AS teams,
+       (SELECT count(*) FROM okr.cycle_report) AS cycles,
+       (SELECT count(*) FROM okr.alignment) AS alignment;
+
+------------------------------------------------------------------------------
+-- A small organisation.
+--
+-- 2020 (ended, expected 1):
+--   1 Grow (Org, committed, no key results)          children 2 and 3 -> (0.5 + 0.75) / 2 = 0.625, red
+--     2 Sell more (Team A, committed)                 KR 1 metric 0->100 at 120 -> 1 (attainment 1.2)
+--                                                     KR 2 at_least 10 at 5 -> 0          -> 0.5, red
+--                                                     project 1 under KR 2: effort 3 done of 4
+--                                                     (1 todo overdue, 2 cancelled)    -> activity 0.75
+--     3 Build (Team B, aspirational)                  KR 3 metric 100->0 at 25 -> 0.75
+--                                                     KR 4 cancelled (left out)           -> 0.75, green
+--                                                     project 2 under KR 3: done, no tasks -> progress 1
+--     4 Old idea (Team B, cancelled), 5 Maybe (Team A, draft): left out of Grow
+-- 2099 (not started): 6 Later (Team A), KR 5 metric 0->10, no check-in
+-- Now (today - 30 .. today + 30): 7 Current (no team)
+--     KR 6 metric 0->10 at 5, checked in 20 days ago     -> stale
+--     KR 7 metric 0->10 at 2, yesterday (9 dated tomorrow does not count yet)
+--     KR 8 milestone, never checked in, period began 30 days ago -> stale
+--     KR 9 projects, no projects (takes no check-ins: never stale)
+------------------------------------------------------------------------------
+INSERT INTO okr.team (name) VALUES ('Org');
+INSERT INTO okr.team (name, parent_id) VALUES ('Team A', 1), ('Team B', 1);
+INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES
+  ('2020', '2020-01-01', '2020-12-31'),
+  ('2099', '2099-01-01', '2099-12-31'),
+  ('Now', current_date - 30, current_date + 30);
+INSERT INTO okr.objective (cycle_id, parent_id, team_id, title, owner, kind, state) VALUES
+  (1, NULL, 1, 'Grow', 'CEO', 'committed', 'active'),
+  (1, 1, 2, 'Sell more', 'Ann', 'committed', 'active'),
+  (1, 1, 3, 'Build', 'Bob', 'aspirational', 'active'),
+  (1, 1, 3, 'Old idea', 'Bob', 'committed', 'cancelled'),
+  (1, 1, 2, 'Maybe', 'Ann', 'committed', 'draft'),
+  (2, NULL, 2, 'Later', 'Ann', 'committed', 'active'),
+  (3, NULL, NULL, 'Current', 'Cy', 'committed', 'active');
+INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value, unit) VALUES
+  (2, 'Revenue', 'metric', 0, 100, 'k$'),
+  (2, 'Deals', 'at_least', NULL, 10, 'deals'),
+  (3, 'Bugs', 'metric', 100, 0, 'bugs'),
+  (3, 'Dropped', 'metric', 0, 1, NULL),
+  (6, 'Later', 'metric', 0, 10, NULL),
+  (7, 'Stale metric', 'metric', 0, 10, NULL),
+  (7, 'Fresh metric', 'metric', 0, 10, NULL),
+  (7, 'Silent milestone', 'milestone', 0, 1, NULL);
+INSERT INTO okr.key_result (objective_id, title, kind) VALUES (7, 'Roadmap', 'projects');
+UPDATE okr.key_result SET state = 'cancelled' WHERE id = 4;
+INSERT INTO okr.checkin (key_result_id, value, confidence, checked_at) VALUES
+  (1, 40, 0.5, '2020-03-01 12:00+00'),
+  (1, 120, 0.9, '2020-06-01 12:00+00'),
+  (2, 5, 0.3, '2020-06-01 12:00+00'),
+  (3, 25, 0.8, '2020-06-01 12:00+00'),
+  (6, 5, 0.6, now() - interval '20 days'),
+  (7, 2, 0.7, now() - interval '1 day'),
+  (7, 9, 0.9, now() + interval '1 day');
+INSERT INTO okr.project (key_result_id, name, state) VALUES
+  (2, 'Outreach', 'active'),
+  (3, 'Bug bash', 'done');
+INSERT INTO okr.task (project_id, title, status, effort, due_on, done_at) VALUES
+  (1, 'Call list', 'done', 3, NULL, '2020-02-01 12:00+00'),
+  (1, 'Follow-ups', 'todo', 1, '2020-05-01', NULL),
+  (1, 'Fair booth', 'cancelled', 2, NULL, NULL);
+
+SELECT objective_id AS id, title, cycle_name, team_name, team_path, parent_title,
+       depth, path, kind, state,
+       round(progress::numeric, 4) AS progress,
+       round(expected::numeric, 4) AS expected,
+       status,
+       round(activity::numeric, 4) AS activity,
+       round(outcome_gap::numeric, 4) AS outcome_gap,
+       key_results, child_objectives, cycle_ended,
+       round(score::numeric, 4) AS score, grade
+  FROM okr.objective_report
+ WHERE cycle_name <> 'Now'
+ ORDER BY objective_id;
+SELECT objective_id AS id, title, team_id, team_path, round(progress::numeric, 4) AS progress,
+       activity, key_results, cycle_ended, score, grade
+  FROM okr.objective_report WHERE cycle_name = 'Now';
+
+SELECT key_result_id AS id, title, objective_title, team_name, kind, state,
+       start_value, target_value, current_value, unit,
+       round(progress::numeric, 4) AS progress,
+       round(attainment::numeric, 4) AS attainment,
+       round(expected::numeric, 4) AS expected,
+       status, confidence, last_checkin_at, stale, projects,
+       round(activity::numeric, 4) AS activity,
+       round(outcome_gap::numeric, 4) AS outcome_gap
+  FROM okr.key_result_report
+ WHERE cycle_name <> 'Now'
+ ORDER BY key_result_id;
+-- the running period: staleness and days since the last check-in
+SELECT key_result_id AS id, title, kind, current_value, round(progress::numeric, 4) AS progress,
+       confidence, days_since_checkin, stale
+  FROM okr.key_result_report WHERE cycle_name = 'Now' ORDER BY key_result_id;
+SELECT k.current_value AS table_current_value, r.current_value AS value_now
+  FROM okr.key_result k JOIN okr.key_result_report r ON r.key_result_id = k.id
+ WHERE k.id = 7;
+-- okr.stale_after decides: with 25 days, 20 days without a check-in is fine
+SET okr.stale_after = '25d';
+SELECT key_result_id AS id, stale FROM okr.key_result_report WHERE cycle_name = 'Now' ORDER BY 1;
+RESET okr.stale_after;
+
+SELECT project_id AS id, name, state, key_result_title, objective_title, team_name, cycle_name,
+       round(progress::numeric, 4) AS progress,
+       round(activity::numeric, 4) AS activity,
+       round(expected::numeric, 4) AS expected,
+       status, tasks, tasks_todo, tasks_doing, tasks_done, tasks_cancelled, tasks_overdue,
+       effort_done, effort_total
+  FROM okr.project_report ORDER BY project_id;
+
+SELECT team_name, team_path, cycle_name, round(expected::numeric, 4) AS expected, cycle_ended,
+       objectives, on_track, at_risk, off_track, achieved, not_scored, not_started,
+       draft, closed, cancelled,
+       round(mean_progress::numeric, 4) AS mean_progress,
+       round(activity::numeric, 4) AS activity,
+       round(outcome_gap::numeric, 4) AS outcome_gap,
+       round(mean_score::numeric, 4) AS mean_score, green, yellow, red
+  FROM okr.team_report
+ WHERE cycle_name <> 'Now'
+ ORDER BY cycle_name, team_name;
+SELECT team_id, team_name, cycle_name, objectives, round(mean_progress::numeric, 4) AS mean_progress,
+       mean_score, green
+  FROM okr.team_report WHERE cycle_name = 'Now';
+
+SELECT cycle_name, parent_cycle_name, starts_on, ends_on, round(expected::numeric, 4) AS expected,
+       cycle_ended, objectives, teams, key_results,
+       on_track, at_risk, off_track, achieved, not_scored, not_started, draft, closed, cancelled,
+       round(mean_progress::numeric, 4) AS mean_progress,
+       round(activity::numeric, 4) AS activity,
+       round(outcome_gap::numeric, 4) AS outcome_gap,
+       round(mean_score::numeric, 4) AS mean_score, green, yellow, red
+  FROM okr.cycle_report
+ WHERE cycle_name <> 'Now'
+ ORDER BY cycle_id;
+
+SELECT objective_id AS id, title, parent_objective_id AS parent, root_objective_id AS root,
+       root_title, depth, id_path, path, is_leaf, team_name, cycle_name, state
+  FROM okr.alignment ORDER BY id_path;
+
+-- The figures agree with the engine: one okr.progress call per view.
+SELECT count(*) AS disagreements
+  FROM okr.objective_report r
+  JOIN okr.progress() p ON p.item = 'objective' AND p.id = r.objective_id
+ WHERE r.progress IS DISTINCT FROM p.progress OR r.status IS DISTINCT FROM p.status
+    OR r.activity IS DISTINCT FROM p.activity;
+-- ... and scores agree with okr.objective_score
+SELECT count(*) AS disagreements
+  FROM okr.objective_report r
+ WHERE r.cycle_ended AND r.state IN ('active', 'closed')
+   AND r.score IS DISTINCT FROM okr.objective_score(r.objective_id);
+
+-- Row-level security applies to the reader (security_invoker): a reader who
+-- sees only Team A's objectives gets only those, and an objective whose
+-- parent is hidden becomes a root of the visible tree.
+CREATE ROLE regress_okr_reader;
+GRANT USAGE ON SCHEMA okr TO regress_okr_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA okr TO regress_okr_reader;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA okr TO regress_okr_reader;
+ALTER TABLE okr.objective ENABLE ROW LEVEL SECURITY;
+CREATE POLICY team_a ON okr.objective FOR SELECT TO regress_okr_reader USING (team_id = 2);
+SET ROLE regress_okr_reader;
+SELECT objective_id AS id, title, depth, path, parent_title FROM okr.objective_report ORDER BY 1;
+SELECT objective_id AS id, root_objective_id AS root, depth, id_path FROM okr.alignment ORDER BY 1;
+SELECT team_name, cycle_name, objectives FROM okr.team_report ORDER BY 2;
+RESET ROLE;
+DROP POLICY team_a ON okr.objective;
+ALTER TABLE okr.objective DISABLE ROW LEVEL SECURITY;
+-- ... and so do grants: the views alone are not enough to read the tables.
+REVOKE SELECT ON okr.task FROM regress_okr_reader;
+SET ROLE regress_okr_reader;
+\set VERBOSITY terse
+SELECT count(*) FROM okr.project_report;
+\set VERBOSITY default
+RESET ROLE;
+REVOKE ALL ON ALL TABLES IN SCHEMA okr FROM regress_okr_reader;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA okr FROM regress_okr_reader;
+REVOKE ALL ON SCHEMA okr FROM regress_okr_reader;
+DROP ROLE regress_okr_reader;
+
+-- Leave a fresh extension for the tests that follow.
+DROP EXTENSION okr;
+CREATE EXTENSION okr;

@@ -1,0 +1,90 @@
+#!/bin/bash
+# Runs inside pg_virtualenv (see bench.sh).  Prints one table per scale.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+SCALES="${OKR_BENCH_SCALES:-S M L}"
+RUNS="${OKR_BENCH_RUNS:-5}"
+PGB_SECONDS="${OKR_BENCH_PGBENCH_SECONDS:-10}"
+CLIENTS="${OKR_BENCH_CLIENTS:-4}"
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d okr_bench "$@"; }
+ms() { q -c "SELECT round(bench.median_ms(\$q\$$1\$q\$, $RUNS)::numeric, 3)"; }
+ratio() { python3 -c "print(f'{$1/$2:.1f}')"; }
+tps() {  # script, table, extra -D options...; median tps of 3 runs
+    local s="$1" table="$2"; shift 2; local out=() f
+    f=$(mktemp); sed "s/:table/$table/" "$s" > "$f"
+    for i in 1 2 3; do
+        out+=("$(pgbench -n -M prepared -c "$CLIENTS" -j 2 -T "$PGB_SECONDS" -f "$f" "$@" okr_bench |
+                 sed -n 's/^tps = \([0-9.]*\).*/\1/p')")
+    done
+    rm -f "$f"
+    printf '%s\n' "${out[@]}" | sort -n | sed -n 2p
+}
+
+declare -A LEVELS=([S]=3 [M]=4 [L]=5)
+for scale in $SCALES; do
+    dropdb --if-exists okr_bench >/dev/null 2>&1 || true
+    createdb okr_bench
+    q -c "CREATE EXTENSION okr"
+    t0=$(date +%s)
+    q -v levels="${LEVELS[$scale]}" -f generate.sql >/dev/null
+    q -f reference.sql >/dev/null
+    gen_s=$(( $(date +%s) - t0 ))
+    counts=$(q -c "SELECT format('%s objectives, %s key results, %s projects, %s tasks, %s check-ins',
+        (SELECT count(*) FROM okr.objective), (SELECT count(*) FROM okr.key_result),
+        (SELECT count(*) FROM okr.project), (SELECT count(*) FROM okr.task), (SELECT count(*) FROM okr.checkin))")
+    leaf=$(q -c "SELECT max(id) FROM okr.objective")
+    mid=$(q -c "SELECT min(o.id) FROM okr.objective o JOIN okr.objective p ON p.id = o.parent_id WHERE p.parent_id IS NULL")
+    root=$(q -c "SELECT min(id) FROM okr.objective WHERE parent_id IS NULL")
+    past="2026-06-15 12:00+00"
+
+    # agreement with the reference, now and in the past
+    diff_now=$(q -c "SELECT bench.max_diff(now())")
+    diff_past=$(q -c "SELECT bench.max_diff('$past')")
+
+    engine=$(ms "SELECT count(*) FROM okr.progress()")
+    reference=$(ms "SELECT count(*) FROM bench.ref_progress(now())")
+    floor=$(ms "SELECT (SELECT count(*) FROM okr.objective) + (SELECT count(*) FROM okr.key_result) + (SELECT count(*) FROM okr.project)")
+    # (b) as a client sees it: every row fetched, the goal rows vs the rollup's rows
+    echo "SELECT * FROM okr.objective; SELECT * FROM okr.key_result; SELECT * FROM okr.project;" > /tmp/okr_floor.sql
+    echo "SELECT * FROM okr.progress();" > /tmp/okr_rollup.sql
+    lat() { pgbench -n -c 1 -T "$PGB_SECONDS" -f "$1" okr_bench 2>/dev/null | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p'; }
+    client_rollup=$(lat /tmp/okr_rollup.sql); client_floor=$(lat /tmp/okr_floor.sql)
+    engine_past=$(ms "SELECT count(*) FROM okr.progress('$past')")
+    reference_past=$(ms "SELECT count(*) FROM bench.ref_progress('$past')")
+    leaf_ms=$(ms "SELECT okr.objective_progress($leaf)")
+    mid_ms=$(ms "SELECT okr.objective_progress($mid)")
+    root_ms=$(ms "SELECT okr.objective_progress($root)")
+
+    # (e) writes: the same statements on copies of the tables without okr's triggers
+    q <<'SQL'
+CREATE TABLE bench.task_plain (LIKE okr.task INCLUDING ALL);
+ALTER TABLE bench.task_plain ADD FOREIGN KEY (project_id) REFERENCES okr.project (id);
+INSERT INTO bench.task_plain OVERRIDING SYSTEM VALUE SELECT * FROM okr.task;
+CREATE TABLE bench.checkin_plain (LIKE okr.checkin INCLUDING ALL);
+ALTER TABLE bench.checkin_plain ADD FOREIGN KEY (key_result_id) REFERENCES okr.key_result (id);
+VACUUM ANALYZE bench.task_plain, bench.checkin_plain;
+SQL
+    ntasks=$(q -c "SELECT count(*) FROM okr.task"); nkrs=$(q -c "SELECT count(*) FROM okr.key_result")
+    t_okr=$(tps task_update.pgbench okr.task -D ntasks="$ntasks")
+    t_plain=$(tps task_update.pgbench bench.task_plain -D ntasks="$ntasks")
+    c_okr=$(tps checkin_insert.pgbench okr.checkin -D nkrs="$nkrs")
+    c_plain=$(tps checkin_insert.pgbench bench.checkin_plain -D nkrs="$nkrs")
+    # many clients completing and reopening the 30 tasks of one project
+    pgbench -n -M prepared -c "$CLIENTS" -j 2 -T "$PGB_SECONDS" -f hot_project.pgbench okr_bench >/dev/null 2>&1
+    drift=$(q -c "SELECT okr.refresh_maintained()")
+
+    echo
+    echo "== scale $scale: $counts (generated in ${gen_s}s)"
+    echo "   engine and reference agree to: now $diff_now, as of $past $diff_past (max abs difference)"
+    printf '   %-58s %10s %10s %8s  %s\n' "measure" "okr" "baseline" "ratio" "target (at L)"
+    printf '   %-58s %10s %10s %8s  %s\n' "(a) okr.progress() vs plain-SQL reference, ms" "$engine" "$reference" "$(ratio "$reference" "$engine")x" ">= 30x faster"
+    printf '   %-58s %10s %10s %8s  %s\n' "(b) okr.progress() vs bare scan of the goal rows, ms" "$engine" "$floor" "$(ratio "$engine" "$floor")x" "<= 3x the floor"
+    printf '   %-58s %10s %10s %8s  %s\n' "(b) same, every row fetched by a client, ms" "$client_rollup" "$client_floor" "$(ratio "$client_rollup" "$client_floor")x" "<= 3x the floor"
+    printf '   %-58s %10s %10s %8s  %s\n' "(c) okr.progress('$past') vs reference, ms" "$engine_past" "$reference_past" "$(ratio "$reference_past" "$engine_past")x" ""
+    printf '   %-58s %10s\n' "(d) objective_progress leaf ($leaf), ms" "$leaf_ms"
+    printf '   %-58s %10s\n' "(d) objective_progress middle ($mid), ms" "$mid_ms"
+    printf '   %-58s %10s\n' "(d) objective_progress root ($root), ms" "$root_ms"
+    printf '   %-58s %10s %10s %8s  %s\n' "(e) task status updates, tps ($CLIENTS clients)" "$t_okr" "$t_plain" "$(ratio "$t_okr" "$t_plain")x" ">= 0.5x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(e) check-in inserts, tps ($CLIENTS clients)" "$c_okr" "$c_plain" "$(ratio "$c_okr" "$c_plain")x" ">= 0.5x"
+    echo "   after pgbench (incl. $CLIENTS clients on one project): maintained rows differing from a full recomputation: $drift"
+done

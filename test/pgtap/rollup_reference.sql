@@ -1,0 +1,588 @@
+-- SPEC 3 and 4: okr.progress(as_of) and okr.objective_progress(id, as_of)
+-- checked against an independent plain-SQL reference, on random
+-- organisations built from a seed, at moments chosen around their cycles.
+--
+-- The reference (pg_temp.ref_*) is written from SPEC 3 only.  It calls none
+-- of okr.progress, okr.objective_progress, okr.kr_progress,
+-- okr.weighted_progress, okr.expected_progress or okr.status: every formula is
+-- a CASE or a sum below.  Objective progress is computed bottom-up one depth
+-- level at a time (PL/pgSQL loop over depths, one plain-SQL UPDATE each).
+--
+-- To reproduce a failure: the diag() names the seed and the moment;
+-- SELECT pg_temp.gen_org(<seed>) builds the same organisation again.
+BEGIN;
+CREATE EXTENSION okr;
+SET TimeZone = 'UTC';
+SET client_min_messages = warning;
+-- 5 seeds x (1 coverage + 10 moments) + 2 objective_progress checks
+SELECT plan(57);
+
+-- ===================================================================
+-- The moments tested
+-- ===================================================================
+CREATE TEMP TABLE moments (n int PRIMARY KEY, label text NOT NULL, t timestamptz NOT NULL);
+INSERT INTO moments VALUES
+    (1,  '-infinity',                                '-infinity'),
+    (2,  'one microsecond before the first cycle',   '2024-12-31 23:59:59.999999+00'),
+    (3,  'first instant of 2025 (start of FY, Y2025, Y2025Q1)', '2025-01-01 00:00:00+00'),
+    (4,  'inside Y2025Q1',                           '2025-02-14 09:17:23.25+00'),
+    (5,  'inside Y2025Q3 (Q1, Q2 ended; 2026 not started)', '2025-08-20 17:45:10.5+00'),
+    (6,  'one microsecond before Y2026Q2',           '2026-03-31 23:59:59.999999+00'),
+    (7,  'first instant of Y2026Q2 and of the sprint', '2026-04-01 00:00:00+00'),
+    (8,  'inside Y2026Q4',                           '2026-11-10 08:03:41+00'),
+    (9,  'end of everything (2027-01-01 00:00)',     '2027-01-01 00:00:00+00'),
+    (10, 'infinity',                                 'infinity');
+
+-- ===================================================================
+-- Generator: a random organisation from a seed
+-- ===================================================================
+-- Cycles: FY2025-2026 > Y2025, Y2026 > 4 quarters each; a one-day sprint
+-- 2026-04-01 inside Y2026Q2.  Objectives in `levels` levels; every objective
+-- of level L >= 1 aligns to one of level L-1, in its parent's cycle or a
+-- cycle inside it (so depth = levels - 1).  States that block new children
+-- (closed, cancelled) are set at the very end.
+CREATE FUNCTION pg_temp.gen_org(seed double precision, per_level int DEFAULT 40, levels int DEFAULT 8)
+RETURNS void LANGUAGE plpgsql AS $gen$
+DECLARE
+    lvl int;
+    parents bigint[];
+    finite_moments timestamptz[];
+BEGIN
+    TRUNCATE okr.task, okr.project, okr.checkin, okr.key_result, okr.objective, okr.cycle;
+    -- setseed() takes -1 to 1: seeds 1, 2, ... map to 0.01, 0.02, ...
+    PERFORM setseed(seed / 100.0);
+    SELECT array_agg(m.t ORDER BY m.n) INTO finite_moments FROM moments m WHERE isfinite(m.t);
+
+    -- cycles
+    INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('FY2025-2026', '2025-01-01', '2026-12-31');
+    INSERT INTO okr.cycle (name, starts_on, ends_on, parent_id)
+    SELECT 'Y' || y, make_date(y, 1, 1), make_date(y, 12, 31), c.id
+      FROM generate_series(2025, 2026) y, okr.cycle c WHERE c.name = 'FY2025-2026' ORDER BY y;
+    INSERT INTO okr.cycle (name, starts_on, ends_on, parent_id)
+    SELECT c.name || 'Q' || q, make_date(y, 3 * q - 2, 1),
+           (make_date(y, 3 * q - 2, 1) + interval '3 months')::date - 1, c.id
+      FROM generate_series(2025, 2026) y, generate_series(1, 4) q, okr.cycle c
+     WHERE c.name = 'Y' || y ORDER BY y, q;
+    INSERT INTO okr.cycle (name, starts_on, ends_on, parent_id)
+    SELECT 'Sprint 2026-04-01', '2026-04-01', '2026-04-01', c.id FROM okr.cycle c WHERE c.name = 'Y2026Q2';
+
+    -- objectives, level by level
+    FOR lvl IN 0 .. levels - 1 LOOP
+        IF lvl = 0 THEN
+            WITH x AS MATERIALIZED (
+                SELECT g, random() AS rc, random() AS rw, random() AS rr, random() AS rs
+                  FROM generate_series(1, per_level) g ORDER BY g)
+            INSERT INTO okr.objective (cycle_id, parent_id, title, weight, rollup, state)
+            SELECT (SELECT c.id FROM okr.cycle c
+                     WHERE c.name = CASE WHEN x.rc < 0.3 THEN 'FY2025-2026' WHEN x.rc < 0.5 THEN 'Y2025'
+                                         WHEN x.rc < 0.7 THEN 'Y2026' ELSE c.name END
+                     ORDER BY random() LIMIT 1),
+                   NULL, format('L0 #%s', x.g),
+                   (ARRAY[0, 0.5, 1, 1, 1, 2, 3]::float8[])[1 + floor(x.rw * 7)::int],
+                   (ARRAY['both', 'both', 'key_results', 'children'])[1 + floor(x.rr * 4)::int],
+                   CASE WHEN x.rs < 0.08 THEN 'draft' ELSE 'active' END
+              FROM x ORDER BY x.g;
+        ELSE
+            parents := ARRAY(SELECT o.id FROM okr.objective o
+                              WHERE o.title LIKE format('L%s #%%', lvl - 1) ORDER BY o.id);
+            WITH x AS MATERIALIZED (
+                SELECT g, parents[1 + floor(random() * cardinality(parents))::int] AS pid,
+                       random() AS rc, random() AS rw, random() AS rr, random() AS rs
+                  FROM generate_series(1, per_level) g ORDER BY g)
+            INSERT INTO okr.objective (cycle_id, parent_id, title, weight, rollup, state)
+            SELECT CASE WHEN x.rc < 0.45 THEN p.cycle_id
+                        ELSE (SELECT c.id FROM okr.cycle c, okr.cycle pc
+                               WHERE pc.id = p.cycle_id
+                                 AND c.starts_on >= pc.starts_on AND c.ends_on <= pc.ends_on
+                               ORDER BY random() LIMIT 1) END,
+                   p.id, format('L%s #%s', lvl, x.g),
+                   (ARRAY[0, 0.5, 1, 1, 1, 2, 3]::float8[])[1 + floor(x.rw * 7)::int],
+                   (ARRAY['both', 'both', 'key_results', 'children'])[1 + floor(x.rr * 4)::int],
+                   CASE WHEN x.rs < 0.08 THEN 'draft' ELSE 'active' END
+              FROM x JOIN okr.objective p ON p.id = x.pid ORDER BY x.g;
+        END IF;
+    END LOOP;
+
+    -- key results: 0 to 3 per objective, every kind
+    WITH o AS MATERIALIZED (
+        SELECT o.id, floor(random() * 4)::int AS n FROM okr.objective o ORDER BY o.id),
+    k AS MATERIALIZED (
+        SELECT o.id AS oid, g, random() AS r1, random() AS r2, random() AS r3, random() AS r4
+          FROM o, generate_series(1, o.n) g ORDER BY o.id, g)
+    INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value, weight)
+    SELECT k.oid, format('KR %s.%s', k.oid, k.g),
+           CASE WHEN k.r1 < 0.34 THEN 'metric' WHEN k.r1 < 0.5 THEN 'at_least'
+                WHEN k.r1 < 0.64 THEN 'at_most' WHEN k.r1 < 0.8 THEN 'milestone' ELSE 'projects' END,
+           CASE WHEN k.r1 < 0.17 THEN round((k.r2 * 50)::numeric, 1)          -- metric, increase
+                WHEN k.r1 < 0.34 THEN 100 + round((k.r2 * 100)::numeric, 2)   -- metric, decrease
+           END,
+           CASE WHEN k.r1 < 0.17 THEN round((k.r2 * 50)::numeric, 1) + 10 + floor(k.r3 * 100)::numeric
+                WHEN k.r1 < 0.34 THEN 100 + round((k.r2 * 100)::numeric, 2) - 10 - floor(k.r3 * 150)::numeric
+                WHEN k.r1 < 0.64 THEN floor(k.r3 * 100)::numeric
+           END,
+           (ARRAY[0, 0.5, 1, 1, 1, 2, 3]::float8[])[1 + floor(k.r4 * 7)::int]
+      FROM k ORDER BY k.oid, k.g;
+
+    -- check-ins: 0 to 5 per measured key result, inside the objective's
+    -- cycle, sometimes exactly at a tested moment; inserted in random order
+    -- so that many are back-dated (inserted after later ones)
+    WITH k AS MATERIALIZED (
+        SELECT k.id, k.kind, k.start_value AS s, k.target_value AS tv,
+               c.starts_on::timestamptz AS cs, (c.ends_on + 1)::timestamptz AS ce,
+               floor(random() * 6)::int AS n
+          FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id
+          JOIN okr.cycle c ON c.id = o.cycle_id
+         WHERE k.kind <> 'projects' ORDER BY k.id),
+    ci AS MATERIALIZED (
+        SELECT k.*, g, random() AS rt, random() AS rv, random() AS rm, random() AS ro
+          FROM k, generate_series(1, k.n) g ORDER BY k.id, g),
+    ci2 AS MATERIALIZED (
+        SELECT ci.id AS kr, ci.ro,
+               CASE WHEN ci.rm < 0.15 AND m.t >= ci.cs AND m.t < ci.ce THEN m.t
+                    ELSE ci.cs + floor(ci.rt * extract(epoch FROM ci.ce - ci.cs)) * interval '1 second' END AS at,
+               CASE ci.kind
+                   WHEN 'metric' THEN round(ci.s + (ci.tv - ci.s) * (ci.rv * 1.5 - 0.25)::numeric, 2)
+                   WHEN 'milestone' THEN CASE WHEN ci.rv < 0.5 THEN 0 ELSE 1 END
+                   ELSE ci.tv + floor((ci.rv - 0.5) * 12)::numeric END AS value
+          FROM ci LEFT JOIN LATERAL (
+                SELECT finite_moments[1 + floor(ci.rm / 0.15 * cardinality(finite_moments))::int] AS t) m ON true
+         ORDER BY ci.id, ci.g)
+    INSERT INTO okr.checkin (key_result_id, value, checked_at)
+    SELECT ci2.kr, ci2.value, ci2.at FROM ci2 ORDER BY ci2.ro;
+
+    -- ties: a second check-in at the same checked_at with another value
+    -- (the higher id must win)
+    INSERT INTO okr.checkin (key_result_id, value, checked_at)
+    SELECT c.key_result_id,
+           CASE WHEN k.kind = 'milestone' THEN 1 - c.value ELSE c.value + 1 END, c.checked_at
+      FROM okr.checkin c JOIN okr.key_result k ON k.id = c.key_result_id
+     WHERE random() < 0.1 ORDER BY c.id;
+
+    -- projects: 0 to 3 per key result (any kind)
+    WITH k AS MATERIALIZED (
+        SELECT k.id, floor(random() * 4)::int AS n FROM okr.key_result k ORDER BY k.id),
+    p AS MATERIALIZED (
+        SELECT k.id AS kid, g, random() AS r1, random() AS r2
+          FROM k, generate_series(1, k.n) g ORDER BY k.id, g)
+    INSERT INTO okr.project (key_result_id, name, weight, state)
+    SELECT p.kid, format('P %s.%s', p.kid, p.g),
+           (ARRAY[0, 0.5, 1, 1, 2]::float8[])[1 + floor(p.r1 * 5)::int],
+           (ARRAY['planned', 'active', 'active', 'done'])[1 + floor(p.r2 * 4)::int]
+      FROM p ORDER BY p.kid, p.g;
+
+    -- tasks: 0 to 5 per project, every status; done ones done at many
+    -- moments from December 2024 to 2026-11-19 (sometimes a tested moment)
+    WITH p AS MATERIALIZED (
+        SELECT p.id, floor(random() * 6)::int AS n FROM okr.project p ORDER BY p.id),
+    t AS MATERIALIZED (
+        SELECT p.id AS pid, g, random() AS rs, random() AS re, random() AS rd, random() AS rm
+          FROM p, generate_series(1, p.n) g ORDER BY p.id, g),
+    t2 AS MATERIALIZED (
+        SELECT t.pid, t.g, (ARRAY['todo', 'doing', 'done', 'done', 'cancelled'])[1 + floor(t.rs * 5)::int] AS status,
+               (ARRAY[0.25, 0.5, 1, 1, 2, 3, 5, 8]::float8[])[1 + floor(t.re * 8)::int] AS effort,
+               CASE WHEN t.rm < 0.2 AND m.t <= '2026-11-19' THEN m.t
+                    ELSE timestamptz '2024-12-01 00:00+00'
+                         + floor(t.rd * extract(epoch FROM timestamptz '2026-11-19 00:00+00' - timestamptz '2024-12-01 00:00+00'))
+                           * interval '1 second' END AS done_at
+          FROM t LEFT JOIN LATERAL (
+                SELECT finite_moments[1 + floor(t.rm / 0.2 * cardinality(finite_moments))::int] AS t) m ON true
+         ORDER BY t.pid, t.g)
+    INSERT INTO okr.task (project_id, title, status, effort, done_at)
+    SELECT t2.pid, format('T %s.%s', t2.pid, t2.g), t2.status, t2.effort,
+           CASE WHEN t2.status = 'done' THEN t2.done_at END
+      FROM t2 ORDER BY t2.pid, t2.g;
+
+    -- churn: the engine reads counters the triggers maintain
+    -- (project.effort_total/effort_done, key_result.current_value/
+    -- last_checkin_at), so change, move and delete rows after the fact.
+    -- tasks: status changes (to done with a past done_at, or none: now()),
+    UPDATE okr.task t SET status = x.status,
+           done_at = CASE WHEN x.status = 'done' AND x.rd < 0.8
+                          THEN timestamptz '2024-12-01 00:00+00'
+                               + floor(x.rd / 0.8 * extract(epoch FROM timestamptz '2026-11-19 00:00+00' - timestamptz '2024-12-01 00:00+00'))
+                                 * interval '1 second' END
+      FROM (SELECT t2.id, (ARRAY['todo', 'doing', 'done', 'cancelled'])[1 + floor(random() * 4)::int] AS status,
+                   random() AS rd
+              FROM okr.task t2 WHERE random() < 0.15 ORDER BY t2.id) x
+     WHERE t.id = x.id;
+    -- effort changes, moves to another project, all three at once, deletions
+    UPDATE okr.task SET effort = (ARRAY[0.25, 0.5, 1, 2, 3, 5, 8]::float8[])[1 + floor(random() * 7)::int]
+     WHERE random() < 0.1;
+    UPDATE okr.task t SET project_id = coalesce((SELECT p.id FROM okr.project p WHERE p.id <> t.project_id
+                                                  ORDER BY random() LIMIT 1), t.project_id)
+     WHERE random() < 0.05;
+    UPDATE okr.task t SET project_id = coalesce((SELECT p.id FROM okr.project p WHERE p.id <> t.project_id
+                                                  ORDER BY random() LIMIT 1), t.project_id),
+           effort = t.effort * 2,
+           status = CASE t.status WHEN 'done' THEN 'todo' ELSE 'done' END,
+           done_at = CASE WHEN t.status <> 'done' THEN timestamptz '2025-06-30 12:00+00' END
+     WHERE random() < 0.03;
+    DELETE FROM okr.task WHERE random() < 0.05;
+    -- projects moved to another key result
+    UPDATE okr.project p SET key_result_id = coalesce((SELECT k.id FROM okr.key_result k WHERE k.id <> p.key_result_id
+                                                        ORDER BY random() LIMIT 1), p.key_result_id)
+     WHERE random() < 0.03;
+    -- check-ins: new values, new moments inside the cycle, moves to another
+    -- key result of the same kind and cycle, deletions
+    UPDATE okr.checkin c SET value = CASE WHEN k.kind = 'milestone' THEN 1 - c.value
+                                          ELSE c.value + round(((random() - 0.5) * 40)::numeric, 2) END
+      FROM okr.key_result k WHERE k.id = c.key_result_id AND random() < 0.1;
+    UPDATE okr.checkin c SET checked_at = cy.starts_on::timestamptz
+               + floor(random() * extract(epoch FROM (cy.ends_on + 1)::timestamptz - cy.starts_on::timestamptz)) * interval '1 second'
+      FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id JOIN okr.cycle cy ON cy.id = o.cycle_id
+     WHERE k.id = c.key_result_id AND random() < 0.1;
+    UPDATE okr.checkin c SET key_result_id = coalesce((
+               SELECT k2.id FROM okr.key_result k2 JOIN okr.objective o2 ON o2.id = k2.objective_id
+                WHERE k2.kind = k.kind AND o2.cycle_id = o.cycle_id AND k2.id <> k.id
+                ORDER BY random() LIMIT 1), c.key_result_id)
+      FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id
+     WHERE k.id = c.key_result_id AND random() < 0.05;
+    DELETE FROM okr.checkin WHERE random() < 0.08;
+
+    -- finally the states that block new children
+    UPDATE okr.project SET state = 'cancelled' WHERE random() < 0.12;
+    UPDATE okr.key_result SET state = 'cancelled' WHERE random() < 0.12;
+    UPDATE okr.objective SET state = CASE WHEN random() < 0.5 THEN 'closed' ELSE 'cancelled' END
+     WHERE random() < 0.16;
+END
+$gen$;
+
+-- What the generated organisation must contain; returns the missing features.
+CREATE FUNCTION pg_temp.gen_missing() RETURNS text[] LANGUAGE sql AS $$
+    WITH RECURSIVE tree AS (
+        SELECT o.id, 0 AS depth FROM okr.objective o WHERE o.parent_id IS NULL
+        UNION ALL
+        SELECT o.id, tree.depth + 1 FROM okr.objective o JOIN tree ON o.parent_id = tree.id),
+    feature (name, present) AS (VALUES
+        ('alignment depth >= 6', (SELECT max(depth) >= 6 FROM tree)),
+        ('every objective reachable from a root', (SELECT count(*) FROM tree) = (SELECT count(*) FROM okr.objective)),
+        ('metric increase', EXISTS (SELECT FROM okr.key_result WHERE kind = 'metric' AND target_value > start_value)),
+        ('metric decrease', EXISTS (SELECT FROM okr.key_result WHERE kind = 'metric' AND target_value < start_value)),
+        ('at_least', EXISTS (SELECT FROM okr.key_result WHERE kind = 'at_least')),
+        ('at_most', EXISTS (SELECT FROM okr.key_result WHERE kind = 'at_most')),
+        ('milestone', EXISTS (SELECT FROM okr.key_result WHERE kind = 'milestone')),
+        ('projects', EXISTS (SELECT FROM okr.key_result WHERE kind = 'projects')),
+        ('objective weight 0', EXISTS (SELECT FROM okr.objective WHERE weight = 0)),
+        ('key result weight 0', EXISTS (SELECT FROM okr.key_result WHERE weight = 0)),
+        ('project weight 0', EXISTS (SELECT FROM okr.project WHERE weight = 0)),
+        ('objective states', (SELECT count(DISTINCT state) = 4 FROM okr.objective)),
+        ('key result states', (SELECT count(DISTINCT state) = 2 FROM okr.key_result)),
+        ('project states', (SELECT count(DISTINCT state) = 4 FROM okr.project)),
+        ('rollup modes', (SELECT count(DISTINCT rollup) = 3 FROM okr.objective)),
+        ('task statuses', (SELECT count(DISTINCT status) = 4 FROM okr.task)),
+        ('objective with no key results and no children', EXISTS (
+            SELECT FROM okr.objective o
+             WHERE NOT EXISTS (SELECT FROM okr.key_result k WHERE k.objective_id = o.id)
+               AND NOT EXISTS (SELECT FROM okr.objective c WHERE c.parent_id = o.id))),
+        ('back-dated check-in', EXISTS (
+            SELECT FROM okr.checkin a JOIN okr.checkin b ON a.key_result_id = b.key_result_id
+             WHERE a.id > b.id AND a.checked_at < b.checked_at)),
+        ('check-ins tied on checked_at', EXISTS (
+            SELECT FROM okr.checkin a JOIN okr.checkin b ON a.key_result_id = b.key_result_id
+             WHERE a.id > b.id AND a.checked_at = b.checked_at AND a.value <> b.value)),
+        ('check-in at a tested moment', EXISTS (SELECT FROM okr.checkin c JOIN moments m ON m.t = c.checked_at)),
+        ('task done at now() by the trigger', EXISTS (SELECT FROM okr.task WHERE done_at = now())),
+        ('check-in dated after now()', EXISTS (SELECT FROM okr.checkin WHERE checked_at > now())),
+        ('task done at a tested moment', EXISTS (SELECT FROM okr.task t JOIN moments m ON m.t = t.done_at)),
+        ('done project without tasks', EXISTS (
+            SELECT FROM okr.project p WHERE p.state = 'done'
+               AND NOT EXISTS (SELECT FROM okr.task t WHERE t.project_id = p.id))),
+        ('not-done project without tasks', EXISTS (
+            SELECT FROM okr.project p WHERE p.state <> 'done'
+               AND NOT EXISTS (SELECT FROM okr.task t WHERE t.project_id = p.id))),
+        ('project whose tasks are all cancelled', EXISTS (
+            SELECT FROM okr.project p JOIN okr.task t ON t.project_id = p.id
+             GROUP BY p.id HAVING bool_and(t.status = 'cancelled'))),
+        ('annual objective above a quarterly one', EXISTS (
+            SELECT FROM okr.objective o JOIN okr.objective p ON p.id = o.parent_id
+              JOIN okr.cycle c ON c.id = o.cycle_id JOIN okr.cycle pc ON pc.id = p.cycle_id
+             WHERE pc.name ~ '^Y\d{4}$' AND c.name ~ '^Y\d{4}Q\d$')),
+        ('quarterly objective under one of the same quarter', EXISTS (
+            SELECT FROM okr.objective o JOIN okr.objective p ON p.id = o.parent_id
+              JOIN okr.cycle c ON c.id = o.cycle_id
+             WHERE p.cycle_id = o.cycle_id AND c.name ~ '^Y\d{4}Q\d$')),
+        ('objectives in the one-day sprint', EXISTS (
+            SELECT FROM okr.objective o JOIN okr.cycle c ON c.id = o.cycle_id WHERE c.name LIKE 'Sprint%')))
+    SELECT coalesce(array_agg(name ORDER BY name) FILTER (WHERE present IS NOT TRUE), '{}') FROM feature
+$$;
+
+-- ===================================================================
+-- Reference, straight from SPEC 3
+-- ===================================================================
+
+-- Projects: progress from effort of non-cancelled tasks, or from the state.
+CREATE FUNCTION pg_temp.ref_projects(p_as_of timestamptz)
+RETURNS TABLE (id bigint, key_result_id bigint, state text, weight double precision,
+               progress double precision, activity double precision)
+LANGUAGE sql STABLE AS $$
+    SELECT p.id, p.key_result_id, p.state, p.weight,
+           CASE WHEN s.total > 0 THEN s.done / s.total
+                WHEN p.state = 'done' THEN 1.0
+                ELSE 0.0 END,
+           CASE WHEN s.total > 0 THEN s.done / s.total END
+      FROM okr.project p
+      LEFT JOIN LATERAL (
+            SELECT coalesce(sum(ta.effort) FILTER (WHERE ta.status = 'done' AND ta.done_at <= p_as_of), 0) AS done,
+                   coalesce(sum(ta.effort) FILTER (WHERE ta.status <> 'cancelled'), 0) AS total
+              FROM okr.task ta WHERE ta.project_id = p.id) s ON true
+$$;
+
+-- Key results: value at T from the latest check-in at or before T.
+CREATE FUNCTION pg_temp.ref_key_results(p_as_of timestamptz)
+RETURNS TABLE (id bigint, objective_id bigint, state text, weight double precision,
+               progress double precision, activity double precision)
+LANGUAGE sql STABLE AS $$
+    WITH ranked AS (
+        SELECT c.key_result_id, c.value,
+               row_number() OVER (PARTITION BY c.key_result_id ORDER BY c.checked_at DESC, c.id DESC) AS rn
+          FROM okr.checkin c WHERE c.checked_at <= p_as_of),
+    val AS (SELECT key_result_id, value FROM ranked WHERE rn = 1),
+    proj AS (
+        SELECT pr.key_result_id,
+               sum(pr.weight * pr.progress) FILTER (WHERE pr.state <> 'cancelled' AND pr.weight > 0) AS wp,
+               sum(pr.weight) FILTER (WHERE pr.state <> 'cancelled' AND pr.weight > 0) AS w
+          FROM pg_temp.ref_projects(p_as_of) pr GROUP BY pr.key_result_id),
+    work AS (
+        SELECT p.key_result_id,
+               sum(ta.effort) FILTER (WHERE ta.status = 'done' AND ta.done_at <= p_as_of) AS done,
+               sum(ta.effort) FILTER (WHERE ta.status <> 'cancelled') AS total
+          FROM okr.task ta JOIN okr.project p ON p.id = ta.project_id GROUP BY p.key_result_id)
+    SELECT k.id, k.objective_id, k.state, k.weight,
+           CASE k.kind
+               WHEN 'metric' THEN
+                   CASE WHEN v.value IS NULL THEN 0
+                        ELSE greatest(0, least(1, (v.value - k.start_value) / (k.target_value - k.start_value)))::double precision END
+               WHEN 'at_least' THEN CASE WHEN v.value >= k.target_value THEN 1 ELSE 0 END
+               WHEN 'at_most' THEN CASE WHEN v.value <= k.target_value THEN 1 ELSE 0 END
+               WHEN 'milestone' THEN CASE WHEN v.value = 1 THEN 1 ELSE 0 END
+               WHEN 'projects' THEN CASE WHEN pj.w > 0 THEN pj.wp / pj.w ELSE 0 END
+           END::double precision,
+           CASE WHEN w.total > 0 THEN coalesce(w.done, 0) / w.total END
+      FROM okr.key_result k
+      LEFT JOIN val v ON v.key_result_id = k.id
+      LEFT JOIN proj pj ON pj.key_result_id = k.id
+      LEFT JOIN work w ON w.key_result_id = k.id
+$$;
+
+CREATE TEMP TABLE ref_kr (id bigint PRIMARY KEY, objective_id bigint, state text, weight double precision,
+                          progress double precision, activity double precision);
+CREATE TEMP TABLE ref_obj (id bigint PRIMARY KEY, parent_id bigint, cycle_id bigint, depth int,
+                           weight double precision, rollup text, state text, progress double precision);
+CREATE INDEX ON ref_obj (depth);
+CREATE INDEX ON ref_obj (parent_id);
+CREATE INDEX ON ref_kr (objective_id);
+
+-- Status of an item (SPEC 3), with the default ratios 0.9 and 0.7.
+CREATE FUNCTION pg_temp.ref_status(state text, as_of timestamptz, starts timestamptz,
+                                   progress double precision, expected double precision)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN state <> 'active' THEN state
+        WHEN as_of < starts THEN 'not_started'
+        WHEN progress IS NULL THEN 'not_scored'
+        WHEN progress >= 1 THEN 'achieved'
+        WHEN expected = 0 THEN 'on_track'
+        WHEN progress / expected >= 0.9 THEN 'on_track'
+        WHEN progress / expected >= 0.7 THEN 'at_risk'
+        ELSE 'off_track' END
+$$;
+
+CREATE FUNCTION pg_temp.ref_progress(p_as_of timestamptz)
+RETURNS TABLE (item text, id bigint, parent_item text, parent_id bigint, cycle_id bigint,
+               progress double precision, activity double precision,
+               expected double precision, status text)
+LANGUAGE plpgsql AS $ref$
+#variable_conflict use_column
+DECLARE
+    d int;
+BEGIN
+    DELETE FROM ref_kr;
+    INSERT INTO ref_kr SELECT * FROM pg_temp.ref_key_results(p_as_of);
+
+    DELETE FROM ref_obj;
+    INSERT INTO ref_obj
+    WITH RECURSIVE tree AS (
+        SELECT o.id, 0 AS depth FROM okr.objective o WHERE o.parent_id IS NULL
+        UNION ALL
+        SELECT o.id, tree.depth + 1 FROM okr.objective o JOIN tree ON o.parent_id = tree.id)
+    SELECT o.id, o.parent_id, o.cycle_id, tree.depth, o.weight, o.rollup, o.state, NULL
+      FROM tree JOIN okr.objective o ON o.id = tree.id;
+    ANALYZE ref_obj;
+
+    -- deepest level first: children are final before their parents
+    FOR d IN SELECT DISTINCT r.depth FROM ref_obj r ORDER BY r.depth DESC LOOP
+        UPDATE ref_obj r SET progress = (
+            SELECT sum(i.w * i.p) / sum(i.w)
+              FROM (SELECT k.weight AS w, k.progress AS p FROM ref_kr k
+                     WHERE k.objective_id = r.id AND r.rollup IN ('key_results', 'both')
+                       AND k.state = 'active' AND k.weight > 0
+                    UNION ALL
+                    SELECT c.weight, c.progress FROM ref_obj c
+                     WHERE c.parent_id = r.id AND r.rollup IN ('children', 'both')
+                       AND c.state IN ('active', 'closed') AND c.progress IS NOT NULL AND c.weight > 0) i)
+         WHERE r.depth = d;
+    END LOOP;
+
+    RETURN QUERY
+    WITH RECURSIVE
+    cyc AS (
+        SELECT c.id, c.starts_on::timestamptz AS starts,
+               greatest(0, least(1,
+                   (extract(epoch FROM p_as_of) - extract(epoch FROM c.starts_on::timestamptz))
+                   / (extract(epoch FROM (c.ends_on + 1)::timestamptz) - extract(epoch FROM c.starts_on::timestamptz))
+               ))::double precision AS expected
+          FROM okr.cycle c),
+    -- every (ancestor, descendant) pair, an objective being its own descendant
+    closure (anc, des) AS (
+        SELECT o.id, o.id FROM okr.objective o
+        UNION ALL
+        SELECT cl.anc, o.id FROM closure cl JOIN okr.objective o ON o.parent_id = cl.des),
+    obj_work AS (
+        SELECT cl.anc AS id,
+               sum(ta.effort) FILTER (WHERE ta.status = 'done' AND ta.done_at <= p_as_of) AS done,
+               sum(ta.effort) FILTER (WHERE ta.status <> 'cancelled') AS total
+          FROM closure cl
+          JOIN okr.key_result k ON k.objective_id = cl.des
+          JOIN okr.project p ON p.key_result_id = k.id
+          JOIN okr.task ta ON ta.project_id = p.id
+         GROUP BY cl.anc)
+    SELECT 'objective'::text, r.id, CASE WHEN r.parent_id IS NOT NULL THEN 'objective' END, r.parent_id,
+           r.cycle_id, r.progress,
+           CASE WHEN w.total > 0 THEN coalesce(w.done, 0) / w.total END,
+           cy.expected, pg_temp.ref_status(r.state, p_as_of, cy.starts, r.progress, cy.expected)
+      FROM ref_obj r JOIN cyc cy ON cy.id = r.cycle_id LEFT JOIN obj_work w ON w.id = r.id
+    UNION ALL
+    SELECT 'key_result', k.id, 'objective', k.objective_id, o.cycle_id, k.progress, k.activity,
+           cy.expected, pg_temp.ref_status(k.state, p_as_of, cy.starts, k.progress, cy.expected)
+      FROM ref_kr k JOIN okr.objective o ON o.id = k.objective_id JOIN cyc cy ON cy.id = o.cycle_id
+    UNION ALL
+    SELECT 'project', p.id, 'key_result', p.key_result_id, o.cycle_id, p.progress, p.activity,
+           cy.expected, pg_temp.ref_status(p.state, p_as_of, cy.starts, p.progress, cy.expected)
+      FROM pg_temp.ref_projects(p_as_of) p
+      JOIN okr.key_result k ON k.id = p.key_result_id
+      JOIN okr.objective o ON o.id = k.objective_id JOIN cyc cy ON cy.id = o.cycle_id;
+END
+$ref$;
+
+-- ===================================================================
+-- Comparison
+-- ===================================================================
+CREATE FUNCTION pg_temp.feq(a double precision, b double precision) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT (a IS NULL AND b IS NULL) OR (a IS NOT NULL AND b IS NOT NULL AND abs(a - b) <= 1e-9)
+$$;
+
+CREATE TEMP TABLE cmp_engine AS SELECT * FROM okr.progress('infinity') WITH NO DATA;
+CREATE TEMP TABLE cmp_ref AS SELECT * FROM okr.progress('infinity') WITH NO DATA;
+
+-- One ok() for okr.progress(t) against the reference; diag() on mismatch.
+CREATE FUNCTION pg_temp.compare_at(seed double precision, label text, t timestamptz)
+RETURNS SETOF text LANGUAGE plpgsql AS $cmp$
+DECLARE
+    n_engine bigint;
+    n_ref bigint;
+    n_bad bigint;
+    bad text[];
+BEGIN
+    DELETE FROM cmp_engine;
+    DELETE FROM cmp_ref;
+    INSERT INTO cmp_engine SELECT * FROM okr.progress(t);
+    INSERT INTO cmp_ref SELECT * FROM pg_temp.ref_progress(t);
+    SELECT count(*) INTO n_engine FROM cmp_engine;
+    SELECT count(*) INTO n_ref FROM cmp_ref;
+
+    WITH diff AS (
+        SELECT coalesce(e.item, r.item) AS item, coalesce(e.id, r.id) AS id,
+               CASE WHEN e.id IS NULL THEN '(missing)' ELSE format('parent=%s %s cycle=%s progress=%s activity=%s expected=%s status=%s',
+                    e.parent_item, e.parent_id, e.cycle_id, e.progress, e.activity, e.expected, e.status) END AS engine,
+               CASE WHEN r.id IS NULL THEN '(missing)' ELSE format('parent=%s %s cycle=%s progress=%s activity=%s expected=%s status=%s',
+                    r.parent_item, r.parent_id, r.cycle_id, r.progress, r.activity, r.expected, r.status) END AS reference
+          FROM cmp_engine e FULL JOIN cmp_ref r ON r.item = e.item AND r.id = e.id
+         WHERE e.id IS NULL OR r.id IS NULL
+            OR e.parent_item IS DISTINCT FROM r.parent_item
+            OR e.parent_id IS DISTINCT FROM r.parent_id
+            OR e.cycle_id IS DISTINCT FROM r.cycle_id
+            OR e.status IS DISTINCT FROM r.status
+            OR NOT pg_temp.feq(e.progress, r.progress)
+            OR NOT pg_temp.feq(e.activity, r.activity)
+            OR NOT pg_temp.feq(e.expected, r.expected))
+    SELECT count(*),
+           (array_agg(format('  %s %s: engine %s | reference %s', d.item, d.id, d.engine, d.reference)
+                      ORDER BY d.item, d.id))[1:5]
+      INTO n_bad, bad FROM diff d;
+
+    RETURN NEXT ok(n_bad = 0 AND n_engine = n_ref,
+                   format('seed %s, as_of %s (%s): okr.progress matches the reference on all %s rows',
+                          seed, t, label, n_ref));
+    IF n_bad <> 0 OR n_engine <> n_ref THEN
+        RETURN NEXT diag(format('seed %s, as_of %s: %s rows from okr.progress, %s from the reference, %s differing; first ones:',
+                                seed, t, n_engine, n_ref, n_bad));
+        RETURN NEXT diag(array_to_string(bad, E'\n'));
+    END IF;
+END
+$cmp$;
+
+-- Build the organisation of a seed; check its coverage, then every moment.
+CREATE FUNCTION pg_temp.run_seed(seed double precision) RETURNS SETOF text LANGUAGE plpgsql AS $run$
+DECLARE
+    m record;
+    missing text[];
+    line text;
+BEGIN
+    PERFORM pg_temp.gen_org(seed);
+    missing := pg_temp.gen_missing();
+    RETURN NEXT ok(missing = '{}',
+                   format('seed %s: the organisation (%s objectives, %s key results, %s check-ins, %s projects, %s tasks) has every feature',
+                          seed, (SELECT count(*) FROM okr.objective), (SELECT count(*) FROM okr.key_result),
+                          (SELECT count(*) FROM okr.checkin), (SELECT count(*) FROM okr.project),
+                          (SELECT count(*) FROM okr.task)));
+    IF missing <> '{}' THEN
+        RETURN NEXT diag(format('seed %s: missing %s', seed, missing));
+    END IF;
+    FOR m IN SELECT * FROM moments ORDER BY n LOOP
+        FOR line IN SELECT * FROM pg_temp.compare_at(seed, m.label, m.t) LOOP
+            RETURN NEXT line;
+        END LOOP;
+    END LOOP;
+END
+$run$;
+
+-- objective_progress(id, t) against the reference for every objective.
+CREATE FUNCTION pg_temp.compare_objective_progress(seed double precision, t timestamptz)
+RETURNS SETOF text LANGUAGE plpgsql AS $cop$
+DECLARE
+    n int;
+    n_bad int;
+    bad text[];
+BEGIN
+    PERFORM * FROM pg_temp.ref_progress(t);     -- fills ref_obj
+    SELECT count(*),
+           count(*) FILTER (WHERE NOT pg_temp.feq(x.got, x.want)),
+           (array_agg(format('  objective %s: objective_progress %s | reference %s', x.id, x.got, x.want)
+                      ORDER BY x.id) FILTER (WHERE NOT pg_temp.feq(x.got, x.want)))[1:5]
+      INTO n, n_bad, bad
+      FROM (SELECT r.id, okr.objective_progress(r.id, t) AS got, r.progress AS want FROM ref_obj r) x;
+    RETURN NEXT ok(n_bad = 0 AND n = (SELECT count(*) FROM okr.objective),
+                   format('seed %s, as_of %s: okr.objective_progress matches the reference for all %s objectives', seed, t, n));
+    IF n_bad <> 0 THEN
+        RETURN NEXT diag(format('seed %s, as_of %s: %s objectives differ; first ones:', seed, t, n_bad));
+        RETURN NEXT diag(array_to_string(bad, E'\n'));
+    END IF;
+END
+$cop$;
+
+-- ===================================================================
+-- The tests
+-- ===================================================================
+SELECT * FROM pg_temp.run_seed(1);
+SELECT * FROM pg_temp.run_seed(2);
+SELECT * FROM pg_temp.run_seed(3);
+SELECT * FROM pg_temp.run_seed(4);
+SELECT * FROM pg_temp.run_seed(5);
+
+-- seed 5 is still loaded
+SELECT * FROM pg_temp.compare_objective_progress(5, '2025-08-20 17:45:10.5+00');
+SELECT * FROM pg_temp.compare_objective_progress(5, '2026-04-01 00:00:00+00');
+
+SELECT * FROM finish();
+ROLLBACK;
