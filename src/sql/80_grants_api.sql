@@ -7,9 +7,11 @@
 -- extends the role's access to it.
 --
 --   okr.grant_read(role)     USAGE on schema okr, SELECT on every table and
---                            view, EXECUTE on every function and aggregate
---                            except trigger functions and the support
---                            functions of aggregates.  The reports
+--                            view, EXECUTE on every aggregate and every
+--                            function that is not VOLATILE (so not the
+--                            trigger functions, not maintenance functions
+--                            such as okr.refresh_maintained()), except the
+--                            support functions of aggregates.  The reports
 --                            are security_invoker views and the functions
 --                            run as their caller, so a reader needs SELECT
 --                            on the tables underneath them.
@@ -74,10 +76,12 @@ BEGIN
         END IF;
     END LOOP;
 
-    -- Every function and aggregate except trigger functions (a trigger
-    -- function attached to another table would run its checks there), the
-    -- support functions of aggregates (calling an aggregate needs EXECUTE on
-    -- the aggregate only) and this administration API itself.
+    -- Every aggregate and every function that is not VOLATILE: reading only.
+    -- Not trigger functions (a trigger function attached to another table
+    -- would run its checks there), not the support functions of aggregates
+    -- (calling an aggregate needs EXECUTE on the aggregate only), not
+    -- volatile maintenance functions such as okr.refresh_maintained(), and
+    -- not this administration API.
     FOR r IN
         SELECT p.oid::pg_catalog.regprocedure AS fn
           FROM pg_catalog.pg_proc p
@@ -85,6 +89,7 @@ BEGIN
            AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
            AND p.prorettype <> 'pg_catalog.event_trigger'::pg_catalog.regtype
            AND p.proname NOT IN ('grant_read', 'grant_write', 'revoke_access')
+           AND (p.provolatile <> 'v' OR p.prokind = 'a')
            AND NOT EXISTS (
                    SELECT FROM pg_catalog.pg_aggregate a
                     WHERE p.oid IN (a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn,
@@ -108,7 +113,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION okr.grant_read(name) IS
-'Lets a role read okr: USAGE on the schema, SELECT on every table and view, EXECUTE on every function and aggregate (not trigger functions or aggregate support functions); acts on what exists when called';
+'Lets a role read okr: USAGE on the schema, SELECT on every table and view, EXECUTE on every aggregate and non-volatile function (not aggregate support functions); acts on what exists when called';
 
 CREATE FUNCTION okr.grant_write(role_name name)
 RETURNS void
