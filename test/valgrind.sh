@@ -57,6 +57,9 @@ max_connections = 20
 max_worker_processes = 8
 max_parallel_workers = 4
 log_min_messages = warning
+# JIT would compile expressions with LLVM under memcheck: slow, noisy, and
+# not okr's code.
+jit = off
 EOF
 
 supp=(--suppressions="$OKR_ROOT/test/valgrind.supp")
