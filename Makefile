@@ -11,9 +11,17 @@ PGFILEDESC = "okr - OKR engine for PostgreSQL"
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA       = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+# Install scripts of released versions, frozen when the next version was
+# started (README "Data safety"), so test/upgrade.sh can install them.
+DATA      += $(wildcard versions/$(EXTENSION)--*.sql)
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=okr
+
+# Isolation tests (test/isolation/specs, expected output in
+# test/isolation/expected), run by "make installcheck" after REGRESS.
+ISOLATION = $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test/isolation --load-extension=okr
 
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers

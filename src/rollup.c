@@ -26,8 +26,10 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -57,6 +59,8 @@ static const char *const rstate_names[] = {
 typedef struct RCycle
 {
 	int64		id;
+	DateADT		starts_on;
+	DateADT		ends_on;
 	double		expected;
 	bool		started;
 } RCycle;
@@ -95,6 +99,11 @@ typedef struct RKeyResult
 	double		progress;
 	double		done_effort;
 	double		total_effort;
+	/* history only: values to re-score the key result as check-ins come */
+	Datum		start;
+	Datum		target;
+	bool		start_null;
+	bool		target_null;
 } RKeyResult;
 
 typedef struct RProject
@@ -113,6 +122,9 @@ typedef struct RProject
 typedef struct Rollup
 {
 	TimestampTz as_of;
+	bool		keep_values;	/* history: keep start/target for re-scoring */
+	int		   *order;			/* objectives, parents before children */
+	int			norder;
 	int			ncycles;
 	RCycle	   *cycles;
 	int			nobjectives;
@@ -122,6 +134,7 @@ typedef struct Rollup
 	int			nprojects;
 	RProject   *projects;
 } Rollup;
+
 
 /* ---------------------------------------------------------------------
  * Loading
@@ -308,12 +321,43 @@ typedef struct RollupPlans
 static RollupPlans full_plans;
 static RollupPlans sub_plans;
 
+/* progress_history: the events of the sweep, in time order */
+typedef struct RCheckin
+{
+	int			kr;
+	TimestampTz at;
+	Datum		value;
+} RCheckin;
+
+typedef struct RDone
+{
+	int			project;
+	TimestampTz at;
+	double		effort;
+} RDone;
+
+typedef struct History
+{
+	int			ncheckins;
+	int			cap_checkins;
+	RCheckin   *checkins;
+	int			ndone;
+	int			cap_done;
+	RDone	   *done;
+} History;
+
+static IdMap history_kr_map;
+static IdMap history_project_map;
+static History *history;		/* the one being loaded */
+
 typedef enum LoadKind
 {
 	LOAD_CYCLES,
 	LOAD_OBJECTIVES,
 	LOAD_KRS,
-	LOAD_PROJECTS
+	LOAD_PROJECTS,
+	LOAD_CHECKINS,
+	LOAD_DONE
 } LoadKind;
 
 /*
@@ -353,6 +397,8 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				r->cycles = grow(r->cycles, r->ncycles, &rr->cap, sizeof(RCycle));
 				c = &r->cycles[r->ncycles++];
 				c->id = DatumGetInt64(v[0]);
+				c->starts_on = DatumGetDateADT(v[1]);
+				c->ends_on = DatumGetDateADT(v[2]);
 				c->expected = okr_expected_progress(DatumGetDateADT(v[1]),
 													DatumGetDateADT(v[2]), r->as_of);
 				c->started = r->as_of >= okr_date_start(DatumGetDateADT(v[1]));
@@ -388,6 +434,13 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				k->weight = DatumGetFloat8(v[3]);
 				k->state = parse_state(v[4]);
 				k->first_project = k->next_kr = -1;
+				if (r->keep_values)
+				{
+					k->start_null = n[5];
+					k->target_null = n[6];
+					k->start = n[5] ? (Datum) 0 : datumCopy(v[5], false, -1);
+					k->target = n[6] ? (Datum) 0 : datumCopy(v[6], false, -1);
+				}
 				/* numeric arithmetic allocates: keep it in the row context */
 				MemoryContextSwitchTo(rr->rowcxt);
 				if (k->kind != OKR_KR_PROJECTS &&
@@ -411,6 +464,36 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				p->total_effort = n[4] ? 0.0 : DatumGetFloat8(v[4]);
 				p->done_effort = n[5] ? 0.0 : DatumGetFloat8(v[5]);
 				p->next_project = -1;
+				break;
+			}
+		case LOAD_CHECKINS:
+			{
+				int			kr = idmap_get(&history_kr_map, DatumGetInt64(v[0]));
+				RCheckin   *c;
+
+				if (kr < 0)
+					break;		/* key result invisible to the caller */
+				history->checkins = grow(history->checkins, history->ncheckins,
+										 &history->cap_checkins, sizeof(RCheckin));
+				c = &history->checkins[history->ncheckins++];
+				c->kr = kr;
+				c->value = datumCopy(v[1], false, -1);
+				c->at = DatumGetTimestampTz(v[2]);
+				break;
+			}
+		case LOAD_DONE:
+			{
+				int			project = idmap_get(&history_project_map, DatumGetInt64(v[0]));
+				RDone	   *d;
+
+				if (project < 0)
+					break;
+				history->done = grow(history->done, history->ndone,
+									 &history->cap_done, sizeof(RDone));
+				d = &history->done[history->ndone++];
+				d->project = project;
+				d->effort = DatumGetFloat8(v[1]);
+				d->at = DatumGetTimestampTz(v[2]);
 				break;
 			}
 	}
@@ -494,12 +577,18 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	MemoryContextDelete(rr.rowcxt);
 
 	old = MemoryContextSwitchTo(cxt);
+	if (r->keep_values)
+		idmap_build(&history_project_map,
+					r->projects ? (const char *) &r->projects[0].id : NULL,
+					sizeof(RProject), r->nprojects);
 	idmap_build(&cycle_map, r->cycles ? (const char *) &r->cycles[0].id : NULL,
 				sizeof(RCycle), r->ncycles);
 	idmap_build(&objective_map, r->objectives ? (const char *) &r->objectives[0].id : NULL,
 				sizeof(RObjective), r->nobjectives);
 	idmap_build(&kr_map, r->krs ? (const char *) &r->krs[0].id : NULL,
 				sizeof(RKeyResult), r->nkrs);
+	if (r->keep_values)
+		history_kr_map = kr_map;
 	MemoryContextSwitchTo(old);
 
 	/* link children to parents; backwards, so sibling lists come out in load order */
@@ -543,13 +632,40 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
  * Computing
  * --------------------------------------------------------------------- */
 
+/*
+ * Objectives breadth-first from the roots of the loaded set; walked in
+ * reverse, every child comes before its parent.  Objectives not reached
+ * (only possible with a damaged cycle) are left out and stay NULL.
+ */
+static void
+rollup_order(Rollup *r)
+{
+	int			head = 0,
+				tail = 0,
+				i;
+
+	r->order = palloc(sizeof(int) * Max(r->nobjectives, 1));
+	for (i = 0; i < r->nobjectives; i++)
+		if (r->objectives[i].parent < 0)
+			r->order[tail++] = i;
+	while (head < tail)
+	{
+		int			c;
+
+		for (c = r->objectives[r->order[head]].first_child; c >= 0;
+			 c = r->objectives[c].next_sibling)
+			r->order[tail++] = c;
+		head++;
+	}
+	r->norder = tail;
+}
+
+/* All figures from the projects' effort and the value-based key results'
+ * progress; can be run again after either changes (history). */
 static void
 rollup_compute(Rollup *r)
 {
 	int			i;
-	int		   *order;
-	int			head,
-				tail;
 
 	/* projects */
 	for (i = 0; i < r->nprojects; i++)
@@ -571,6 +687,7 @@ rollup_compute(Rollup *r)
 					sum_w = 0.0;
 		int			pi;
 
+		k->done_effort = k->total_effort = 0.0;
 		for (pi = k->first_project; pi >= 0; pi = r->projects[pi].next_project)
 		{
 			RProject   *p = &r->projects[pi];
@@ -587,31 +704,15 @@ rollup_compute(Rollup *r)
 			k->progress = sum_w > 0 ? sum_wp / sum_w : 0.0;
 	}
 
-	/*
-	 * Objectives: breadth-first from the roots of the loaded set, then in
-	 * reverse, so that children are complete before their parent.
-	 */
-	order = palloc(sizeof(int) * Max(r->nobjectives, 1));
-	head = tail = 0;
 	for (i = 0; i < r->nobjectives; i++)
-		if (r->objectives[i].parent < 0)
-			order[tail++] = i;
-	while (head < tail)
 	{
-		int			c;
-
-		for (c = r->objectives[order[head]].first_child; c >= 0;
-			 c = r->objectives[c].next_sibling)
-			order[tail++] = c;
-		head++;
-	}
-	/* objectives not reached (only possible with a damaged cycle) stay NULL */
-	for (i = 0; i < r->nobjectives; i++)
 		r->objectives[i].progress_null = true;
+		r->objectives[i].done_effort = r->objectives[i].total_effort = 0.0;
+	}
 
-	for (i = tail; i-- > 0;)
+	for (i = r->norder; i-- > 0;)
 	{
-		RObjective *o = &r->objectives[order[i]];
+		RObjective *o = &r->objectives[r->order[i]];
 		double		sum_wp = 0.0,
 					sum_w = 0.0;
 		int			ki,
@@ -645,7 +746,6 @@ rollup_compute(Rollup *r)
 		o->progress_null = !(sum_w > 0);
 		o->progress = o->progress_null ? 0.0 : sum_wp / sum_w;
 	}
-	pfree(order);
 }
 
 /* ---------------------------------------------------------------------
@@ -732,7 +832,12 @@ put_row(Tuplestorestate *ts, TupleDesc desc, const char *item, int64 id,
 static void
 rollup_run(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 {
+	MemoryContext old;
+
 	rollup_load(r, cxt, subtree_ids);
+	old = MemoryContextSwitchTo(cxt);
+	rollup_order(r);
+	MemoryContextSwitchTo(old);
 	rollup_compute(r);
 }
 
@@ -800,38 +905,22 @@ okr_progress(PG_FUNCTION_ARGS)
 }
 
 /*
- * objective_progress(objective_id, as_of): the same engine over the
- * objective's subtree only.  The subtree is walked with a LATERAL probe of
- * objective_parent_idx per node (OFFSET 0 keeps the planner from turning it
- * into a scan of the whole table per level), and every query is a join from
- * the subtree's ids, so the cost follows the subtree's size.  An unknown (or invisible) objective is an error.
+ * The ids of an objective's subtree, as a bigint[] (inside SPI).  Walked
+ * with a LATERAL probe of objective_parent_idx per node (OFFSET 0 keeps the
+ * planner from turning it into a scan of the whole table per level).  An
+ * unknown (or invisible) objective is an error.
  */
-Datum
-okr_objective_progress(PG_FUNCTION_ARGS)
+static Datum
+subtree_ids(int64 objective_id)
 {
-	int64		objective_id = PG_GETARG_INT64(0);
-	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
-	static SPIPlanPtr subtree_plan = NULL;
+	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
-	MemoryContext work;
-	OkrSpiState st;
-	Rollup		r;
+	Datum		values[1] = {Int64GetDatum(objective_id)};
 	Datum		ids;
 	bool		isnull;
 	int			rc;
-	int			i;
-	bool		result_null = true;
-	double		result = 0.0;
 
-	work = AllocSetContextCreate(CurrentMemoryContext, "okr rollup",
-								 ALLOCSET_DEFAULT_SIZES);
-	memset(&r, 0, sizeof(r));
-	r.as_of = as_of;
-
-	okr_spi_enter(&st, InvalidOid);
-	values[0] = Int64GetDatum(objective_id);
-	rc = SPI_execute_plan(okr_spi_plan(&subtree_plan,
+	rc = SPI_execute_plan(okr_spi_plan(&plan,
 									   "WITH RECURSIVE sub(id) AS ("
 									   " SELECT id FROM okr.objective WHERE id = $1"
 									   " UNION"
@@ -847,6 +936,34 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("objective " INT64_FORMAT " does not exist", objective_id)));
+	return ids;
+}
+
+/*
+ * objective_progress(objective_id, as_of): the same engine over the
+ * objective's subtree only; every query is a join from the subtree's ids,
+ * so the cost follows the subtree's size.  An unknown (or invisible) objective is an error.
+ */
+Datum
+okr_objective_progress(PG_FUNCTION_ARGS)
+{
+	int64		objective_id = PG_GETARG_INT64(0);
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
+	MemoryContext work;
+	OkrSpiState st;
+	Rollup		r;
+	Datum		ids;
+	int			i;
+	bool		result_null = true;
+	double		result = 0.0;
+
+	work = AllocSetContextCreate(CurrentMemoryContext, "okr rollup",
+								 ALLOCSET_DEFAULT_SIZES);
+	memset(&r, 0, sizeof(r));
+	r.as_of = as_of;
+
+	okr_spi_enter(&st, InvalidOid);
+	ids = subtree_ids(objective_id);
 
 	rollup_run(&r, work, ids);
 	for (i = 0; i < r.nobjectives; i++)
@@ -862,4 +979,223 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 	if (result_null)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(result);
+}
+
+/* ---------------------------------------------------------------------
+ * progress_history(from_ts, to_ts, step [, objective_id])
+ *
+ * okr.progress() at every moment from_ts, from_ts + step, ... <= to_ts, for
+ * objectives and key results, in one pass: the rows are loaded once, every
+ * check-in and task completion up to to_ts once, in time order, and the
+ * sweep applies them as it goes, rolling the tree up at each moment.  The
+ * cost is one load plus (steps x rows) in memory, not one rollup per step.
+ * --------------------------------------------------------------------- */
+
+#define HISTORY_MAX_STEPS 10000
+
+#define Q_CHECKINS \
+	"SELECT c.key_result_id, c.value, c.checked_at FROM okr.checkin c" \
+	" WHERE c.checked_at <= $1 ORDER BY c.checked_at, c.id"
+#define Q_CHECKINS_SUB \
+	"SELECT c.key_result_id, c.value, c.checked_at" \
+	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id" \
+	" JOIN okr.checkin c ON c.key_result_id = k.id" \
+	" WHERE c.checked_at <= $1 ORDER BY c.checked_at, c.id"
+#define Q_DONE \
+	"SELECT t.project_id, t.effort, t.done_at FROM okr.task t" \
+	" WHERE t.status = 'done' AND t.done_at <= $1 ORDER BY t.done_at"
+#define Q_DONE_SUB \
+	"SELECT t.project_id, t.effort, t.done_at" \
+	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id" \
+	" JOIN okr.project p ON p.key_result_id = k.id JOIN okr.task t ON t.project_id = p.id" \
+	" WHERE t.status = 'done' AND t.done_at <= $1 ORDER BY t.done_at"
+
+PG_FUNCTION_INFO_V1(okr_progress_history);
+
+static void
+put_history_row(ReturnSetInfo *rsinfo, TimestampTz at, const char *item, int64 id,
+				bool progress_null, double progress, double done, double total,
+				int cycle, Rollup *r, const char *status)
+{
+	Datum		values[7];
+	bool		nulls[7];
+
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = TimestampTzGetDatum(at);
+	values[1] = cached_text(item);
+	values[2] = Int64GetDatum(id);
+	values[3] = Float8GetDatum(progress);
+	nulls[3] = progress_null;
+	values[4] = Float8GetDatum(total > 0 ? done / total : 0.0);
+	nulls[4] = !(total > 0);
+	if (cycle >= 0)
+		values[5] = Float8GetDatum(r->cycles[cycle].expected);
+	else
+		nulls[5] = true;
+	if (status)
+		values[6] = cached_text(status);
+	else
+		nulls[6] = true;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+Datum
+okr_progress_history(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	static RollupPlans checkin_plans;	/* .cycles: full, .objectives: subtree */
+	static RollupPlans done_plans;
+	TimestampTz from_ts,
+				to_ts;
+	Interval   *step;
+	TimestampTz *moments;
+	int			nmoments = 0;
+	MemoryContext work,
+				scratch,
+				old;
+	OkrSpiState st;
+	Rollup		r;
+	History		h;
+	RowReceiver rr;
+	Datum		ids = (Datum) 0;
+	bool		sub = !PG_ARGISNULL(3);
+	int			ci = 0,
+				di = 0,
+				m,
+				i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return (Datum) 0;
+	from_ts = PG_GETARG_TIMESTAMPTZ(0);
+	to_ts = PG_GETARG_TIMESTAMPTZ(1);
+	step = PG_GETARG_INTERVAL_P(2);
+	if (TIMESTAMP_NOT_FINITE(from_ts) || TIMESTAMP_NOT_FINITE(to_ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("progress history needs finite from_ts and to_ts")));
+	if (from_ts > to_ts)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("from_ts must not be after to_ts")));
+
+	work = AllocSetContextCreate(CurrentMemoryContext, "okr history",
+								 ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(work);
+
+	/* the moments; a step that does not move forward is refused */
+	moments = palloc(sizeof(TimestampTz) * (HISTORY_MAX_STEPS + 1));
+	for (;;)
+	{
+		TimestampTz t = nmoments == 0 ? from_ts :
+			DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+													TimestampTzGetDatum(moments[nmoments - 1]),
+													PointerGetDatum(step)));
+
+		if (nmoments > 0 && t <= moments[nmoments - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("step must be a positive interval")));
+		if (t > to_ts)
+			break;
+		if (nmoments == HISTORY_MAX_STEPS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("progress history is limited to %d moments", HISTORY_MAX_STEPS),
+					 errhint("Use a longer step or a shorter range.")));
+		moments[nmoments++] = t;
+	}
+	MemoryContextSwitchTo(old);
+
+	memset(&r, 0, sizeof(r));
+	memset(&h, 0, sizeof(h));
+	r.as_of = to_ts;
+	r.keep_values = true;
+
+	okr_spi_enter(&st, InvalidOid);
+	if (sub)
+		ids = subtree_ids(PG_GETARG_INT64(3));
+	rollup_load(&r, work, ids);
+
+	/* the events, in time order */
+	memset(&rr, 0, sizeof(rr));
+	rr.pub.receiveSlot = receive_row;
+	rr.pub.rStartup = receiver_startup;
+	rr.pub.rShutdown = receiver_noop;
+	rr.pub.rDestroy = receiver_noop;
+	rr.pub.mydest = DestNone;
+	rr.r = &r;
+	rr.cxt = work;
+	history = &h;
+	run_query(sub ? &checkin_plans.objectives : &checkin_plans.cycles,
+			  sub ? Q_CHECKINS_SUB : Q_CHECKINS, sub, to_ts, ids, &rr, LOAD_CHECKINS);
+	run_query(sub ? &done_plans.objectives : &done_plans.cycles,
+			  sub ? Q_DONE_SUB : Q_DONE, sub, to_ts, ids, &rr, LOAD_DONE);
+	history = NULL;
+	okr_spi_leave(&st);
+
+	old = MemoryContextSwitchTo(work);
+	rollup_order(&r);
+	scratch = AllocSetContextCreate(work, "okr history scratch", ALLOCSET_SMALL_SIZES);
+	text_cache.n = 0;
+
+	/* before any event: no value, nothing done */
+	for (i = 0; i < r.nkrs; i++)
+		r.krs[i].progress = 0.0;
+	for (i = 0; i < r.nprojects; i++)
+		r.projects[i].done_effort = 0.0;
+
+	for (m = 0; m < nmoments; m++)
+	{
+		TimestampTz t = moments[m];
+
+		CHECK_FOR_INTERRUPTS();
+		/* check-ins up to t, oldest first: the latest (then highest id) wins */
+		for (; ci < h.ncheckins && h.checkins[ci].at <= t; ci++)
+		{
+			RKeyResult *k = &r.krs[h.checkins[ci].kr];
+
+			if (k->kind == OKR_KR_PROJECTS)
+				continue;
+			MemoryContextSwitchTo(scratch);
+			if (!okr_kr_progress_numeric(k->kind, k->start, k->start_null,
+										 k->target, k->target_null,
+										 h.checkins[ci].value, false,
+										 &k->progress, NULL))
+				k->progress = 0.0;
+			MemoryContextSwitchTo(work);
+			MemoryContextReset(scratch);
+		}
+		for (; di < h.ndone && h.done[di].at <= t; di++)
+			r.projects[h.done[di].project].done_effort += h.done[di].effort;
+
+		for (i = 0; i < r.ncycles; i++)
+		{
+			r.cycles[i].expected = okr_expected_progress(r.cycles[i].starts_on,
+														 r.cycles[i].ends_on, t);
+			r.cycles[i].started = t >= okr_date_start(r.cycles[i].starts_on);
+		}
+		rollup_compute(&r);
+
+		for (i = 0; i < r.nobjectives; i++)
+		{
+			RObjective *o = &r.objectives[i];
+
+			put_history_row(rsinfo, t, "objective", o->id, o->progress_null, o->progress,
+							o->done_effort, o->total_effort, o->cycle, &r,
+							item_status(o->state, o->cycle, &r, o->progress_null, o->progress));
+		}
+		for (i = 0; i < r.nkrs; i++)
+		{
+			RKeyResult *k = &r.krs[i];
+			int			cycle = k->objective >= 0 ? r.objectives[k->objective].cycle : -1;
+
+			put_history_row(rsinfo, t, "key_result", k->id, false, k->progress,
+							k->done_effort, k->total_effort, cycle, &r,
+							item_status(k->state, cycle, &r, false, k->progress));
+		}
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(work);
+	return (Datum) 0;
 }

@@ -6,14 +6,20 @@ cd "$OKR_ROOT"
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 passed=0; failed=0
 
-# 1. pg_regress
-out="$(make -s PG_CONFIG=$PG_CONFIG installcheck 2>&1)"; rc=$?
-echo "$out"
-if [ $rc -ne 0 ] && [ -f regression.diffs ]; then cat regression.diffs; fi
-n_ok=$(grep -cE '^ok [0-9]+|\.\.\. ok' <<<"$out" || true)
-n_bad=$(grep -cE '^not ok [0-9]+|\.\.\. FAILED' <<<"$out" || true)
-passed=$((passed + n_ok)); failed=$((failed + n_bad))
-[ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
+# 1. pg_regress (sql/, expected/), then the isolation tests (test/isolation/),
+#    run apart so that a failure in one does not skip the other.
+for only in "ISOLATION=" "REGRESS="; do
+    out="$(make -s PG_CONFIG=$PG_CONFIG installcheck "$only" 2>&1)"; rc=$?
+    echo "$out"
+    if [ $rc -ne 0 ]; then
+        [ "$only" = "ISOLATION=" ] && [ -f regression.diffs ] && cat regression.diffs
+        [ "$only" = "REGRESS=" ] && [ -f output_iso/regression.diffs ] && cat output_iso/regression.diffs
+    fi
+    n_ok=$(grep -cE '^ok [0-9]+|\.\.\. ok' <<<"$out" || true)
+    n_bad=$(grep -cE '^not ok [0-9]+|\.\.\. FAILED' <<<"$out" || true)
+    passed=$((passed + n_ok)); failed=$((failed + n_bad))
+    [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
+done
 
 # 2. pgTAP
 createdb okr_tap
@@ -34,7 +40,19 @@ n_bad=$(grep -cE '^not ok [0-9]+' <<<"$out" || true)
 passed=$((passed + n_ok)); failed=$((failed + n_bad))
 [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
 
-# 4. Static checks of the C code: strict compile and cppcheck (test/lint.sh prints TAP)
+# 4. Data safety (README "Data safety"; each prints TAP): dump and restore,
+#    upgrades, and a streaming-replication hot standby (test/replica.sh
+#    starts its own primary and standby; about 3 seconds).
+for t in dump_restore upgrade replica; do
+    out="$(bash "test/$t.sh" 2>&1)"; rc=$?
+    echo "$out"
+    n_ok=$(grep -cE '^ok [0-9]+' <<<"$out" || true)
+    n_bad=$(grep -cE '^not ok [0-9]+' <<<"$out" || true)
+    passed=$((passed + n_ok)); failed=$((failed + n_bad))
+    [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
+done
+
+# 5. Static checks of the C code: strict compile and cppcheck (test/lint.sh prints TAP)
 out="$(bash test/lint.sh 2>&1)"; rc=$?
 echo "$out"
 n_ok=$(grep -cE '^ok [0-9]+' <<<"$out" || true)

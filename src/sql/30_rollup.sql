@@ -46,3 +46,20 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION okr.objective_score(bigint) IS
 'Score of an objective: its progress as of the end of its cycle (see okr.grade)';
+
+-- Progress over time, for trend and burn-up charts: what okr.progress()
+-- reported at every moment of a series, in one pass.
+CREATE FUNCTION okr.progress_history(from_ts timestamptz, to_ts timestamptz, step interval,
+                                     objective_id bigint DEFAULT NULL)
+RETURNS TABLE (
+    as_of    timestamptz,
+    item     text,
+    id       bigint,
+    progress double precision,
+    activity double precision,
+    expected double precision,
+    status   text)
+AS 'MODULE_PATHNAME', 'okr_progress_history'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 10000;
+COMMENT ON FUNCTION okr.progress_history(timestamptz, timestamptz, interval, bigint) IS
+'For each moment from_ts, from_ts + step, ... up to to_ts: every objective''s and key result''s progress, activity, expected progress and status as okr.progress would have reported then (objective_id: only that subtree). At most 10,000 moments; the step must be positive.';

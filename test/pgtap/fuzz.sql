@@ -54,6 +54,12 @@ SELECT 'timestamp with time zone'::regtype, unnest(ARRAY[
     $$'4714-11-24 00:00:00+00 BC'::timestamptz$$, $$'1970-01-01'::timestamptz$$, 'now()',
     $$('2026-01-01'::timestamptz + random() * interval '730 days' - interval '365 days')$$])
 UNION ALL
+SELECT 'interval'::regtype, unnest(ARRAY[
+    'NULL', $$'1 day'::interval$$, $$'0'::interval$$, $$'-1 day'::interval$$, $$'1 microsecond'::interval$$,
+    $$'1 month'::interval$$, $$'-1 month 40 days'::interval$$, $$'1 mon -30 days'::interval$$,
+    $$'1 day -86400 seconds'::interval$$, $$'178000000 years'::interval$$, $$'2147483647 days'::interval$$,
+    $$'-178000000 years'::interval$$, $$(random() * interval '60 days')$$])
+UNION ALL
 SELECT 'bigint'::regtype, unnest(ARRAY[
     'NULL', '0::bigint', '1::bigint', '-1::bigint', '2::bigint', '9223372036854775807::bigint',
     '(-9223372036854775807 - 1)::bigint', '(1 + random() * 60)::bigint'])
@@ -106,6 +112,7 @@ CREATE FUNCTION pg_temp.typical(t regtype) RETURNS text LANGUAGE sql AS $$
         WHEN 'date'::regtype THEN $q$'2026-01-01'::date$q$
         WHEN 'timestamp with time zone'::regtype THEN $q$'2026-06-01'::timestamptz$q$
         WHEN 'bigint'::regtype THEN '1::bigint'
+        WHEN 'interval'::regtype THEN $q$'7 days'::interval$q$
         WHEN 'double precision[]'::regtype THEN $q$'{0,0}'::float8[]$q$
     END
 $$;
@@ -146,7 +153,7 @@ END $$;
 SELECT is((SELECT string_agg(DISTINCT a::text, ', ') FROM c_functions, unnest(args) a
             WHERE NOT EXISTS (SELECT FROM pool WHERE typ = a)), NULL,
     'every argument type of every C function has a pool of values');
-SELECT ok((SELECT count(*) FROM c_functions) >= 11,
+SELECT ok((SELECT count(*) FROM c_functions) >= 12,
     format('the C functions are found in the catalog (%s: %s)', (SELECT count(*) FROM c_functions),
            (SELECT string_agg(fn::text, ', ' ORDER BY fn::text) FROM c_functions)));
 
