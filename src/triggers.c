@@ -217,6 +217,9 @@ static int	insert_restored = -1;	/* -1: not yet known */
 static void
 begin_row(TriggerData *td)
 {
+	/* our own maintenance UPDATEs fire guards too: keep the outer row */
+	if (okr_syncing_current_value)
+		return;
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
 	{
 		insert_td = td;
@@ -248,13 +251,21 @@ row_is_restored(void)
 		if (!OidIsValid(seq) || row_security || check_function_bodies ||
 			!has_privs_of_role(insert_user, insert_td->tg_relation->rd_rel->relowner))
 			return false;
-		values[0] = ObjectIdGetDatum(seq);
-		run_plan(okr_spi_plan(&plan,
-							  "SELECT pg_sequence_last_value($1::regclass)",
-							  1, argtypes),
-				 values, NULL, 1);
-		if (SPI_processed > 0)
-			last = result_int64(0, 1, &isnull);
+		{
+			/* callers read their own result after asking: keep it */
+			SPITupleTable *saved = SPI_tuptable;
+			uint64		saved_n = SPI_processed;
+
+			values[0] = ObjectIdGetDatum(seq);
+			run_plan(okr_spi_plan(&plan,
+								  "SELECT pg_sequence_last_value($1::regclass)",
+								  1, argtypes),
+					 values, NULL, 1);
+			if (SPI_processed > 0)
+				last = result_int64(0, 1, &isnull);
+			SPI_tuptable = saved;
+			SPI_processed = saved_n;
+		}
 		insert_restored = (isnull || get_id(insert_td, insert_tuple, "id") > last) ? 1 : 0;
 	}
 	return insert_restored == 1;
@@ -1004,6 +1015,7 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 {
 	static SPIPlanPtr lock_plan = NULL;
 	static SPIPlanPtr cycle_plan = NULL;
+	static SPIPlanPtr cycle_share_plan = NULL;
 	TriggerData *td = trigger_data(fcinfo, "okr_checkin_guard");
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
@@ -1065,12 +1077,26 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 						kr_id)));
 
 	values[0] = Int64GetDatum(objective_id);
-	run_plan(okr_spi_plan(&cycle_plan,
-						  "SELECT o.state, c.starts_on, c.ends_on, c.name"
-						  " FROM okr.objective o JOIN okr.cycle c ON c.id = o.cycle_id"
-						  " WHERE o.id = $1",
-						  1, argtypes),
-			 values, NULL, 1);
+	/*
+	 * Under READ COMMITTED this read has a snapshot taken after the lock
+	 * above, so it sees a close that locked our key result first.  Under
+	 * REPEATABLE READ the snapshot is older: FOR SHARE then turns a close
+	 * committed since into a serialization failure instead of missing it.
+	 */
+	if (IsolationUsesXactSnapshot())
+		run_plan(okr_spi_plan(&cycle_share_plan,
+							  "SELECT o.state, c.starts_on, c.ends_on, c.name"
+							  " FROM okr.objective o JOIN okr.cycle c ON c.id = o.cycle_id"
+							  " WHERE o.id = $1 FOR SHARE OF o",
+							  1, argtypes),
+				 values, NULL, 1);
+	else
+		run_plan(okr_spi_plan(&cycle_plan,
+							  "SELECT o.state, c.starts_on, c.ends_on, c.name"
+							  " FROM okr.objective o JOIN okr.cycle c ON c.id = o.cycle_id"
+							  " WHERE o.id = $1",
+							  1, argtypes),
+				 values, NULL, 1);
 	if (SPI_processed > 0)
 	{
 		bool		n1,
@@ -1395,6 +1421,7 @@ static void
 check_task_parents(int64 project_id, const char *project_state, int64 kr_id)
 {
 	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr share_plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(kr_id)};
 
@@ -1403,11 +1430,20 @@ check_task_parents(int64 project_id, const char *project_state, int64 kr_id)
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 				 errmsg("cannot add a task under project " INT64_FORMAT ": it is cancelled",
 						project_id)));
-	run_plan(okr_spi_plan(&plan,
-						  "SELECT k.state, o.id, o.state FROM okr.key_result k"
-						  " JOIN okr.objective o ON o.id = k.objective_id WHERE k.id = $1",
-						  1, argtypes),
-			 values, NULL, 1);
+	/* fresh under READ COMMITTED; see okr_checkin_guard for FOR SHARE */
+	if (IsolationUsesXactSnapshot())
+		run_plan(okr_spi_plan(&share_plan,
+							  "SELECT k.state, o.id, o.state FROM okr.key_result k"
+							  " JOIN okr.objective o ON o.id = k.objective_id WHERE k.id = $1"
+							  " FOR SHARE OF k, o",
+							  1, argtypes),
+				 values, NULL, 1);
+	else
+		run_plan(okr_spi_plan(&plan,
+							  "SELECT k.state, o.id, o.state FROM okr.key_result k"
+							  " JOIN okr.objective o ON o.id = k.objective_id WHERE k.id = $1",
+							  1, argtypes),
+				 values, NULL, 1);
 	if (SPI_processed == 0 || row_is_restored())
 		return;
 	if (streq(result_text(0, 1), "cancelled"))
