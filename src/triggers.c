@@ -240,8 +240,6 @@ row_is_restored(void)
 	if (insert_restored < 0)
 	{
 		static SPIPlanPtr plan = NULL;
-		Oid			argtypes[1] = {OIDOID};
-		Datum		values[1];
 		Oid			seq = getIdentitySequence(RelationGetRelid(insert_td->tg_relation),
 											  attnum_of(insert_td, "id"), true);
 		bool		isnull = true;
@@ -255,6 +253,8 @@ row_is_restored(void)
 			/* callers read their own result after asking: keep it */
 			SPITupleTable *saved = SPI_tuptable;
 			uint64		saved_n = SPI_processed;
+			Oid			argtypes[1] = {OIDOID};
+			Datum		values[1];
 
 			values[0] = ObjectIdGetDatum(seq);
 			run_plan(okr_spi_plan(&plan,
