@@ -2,7 +2,7 @@
 # Runs the whole pg_regress and pgTAP suites against a PostgreSQL 15 server
 # running under valgrind memcheck, then reports every invalid read or write,
 # use of uninitialised memory and definite leak whose stack runs through
-# okr's code.  Not part of CI: it takes about half an hour (README,
+# okr's code.  Not part of CI: it takes about 11 minutes (README,
 # "Security").
 #
 # Usage (Debian 12, as root; the system PostgreSQL install is shared, so hold
