@@ -240,8 +240,6 @@ row_is_restored(void)
 	if (insert_restored < 0)
 	{
 		static SPIPlanPtr plan = NULL;
-		Oid			argtypes[1] = {OIDOID};
-		Datum		values[1];
 		Oid			seq = getIdentitySequence(RelationGetRelid(insert_td->tg_relation),
 											  attnum_of(insert_td, "id"), true);
 		bool		isnull = true;
@@ -255,6 +253,8 @@ row_is_restored(void)
 			/* callers read their own result after asking: keep it */
 			SPITupleTable *saved = SPI_tuptable;
 			uint64		saved_n = SPI_processed;
+			Oid			argtypes[1] = {OIDOID};
+			Datum		values[1];
 
 			values[0] = ObjectIdGetDatum(seq);
 			run_plan(okr_spi_plan(&plan,
@@ -348,11 +348,12 @@ check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
 
 	if (IsolationUsesXactSnapshot())
 	{
-		Oid			arrtype[1] = {INT8ARRAYOID};
 		Datum		path = result_datum(0, 2, &isnull);
 
 		if (!isnull)
 		{
+			Oid			arrtype[1] = {INT8ARRAYOID};
+
 			snprintf(sql, sizeof(sql),
 					 "SELECT 1 FROM okr.%s WHERE id = ANY ($1) FOR SHARE", table);
 			run_plan(okr_spi_plan(&plans->lock_path, sql, 1, arrtype),
@@ -1193,8 +1194,6 @@ okr_checkin_sync(PG_FUNCTION_ARGS)
 	static SPIPlanPtr insert_plan = NULL;
 	TriggerData *td = trigger_data(fcinfo, "okr_checkin_sync");
 	OkrSpiState st;
-	int64		old_kr = 0,
-				new_kr = 0;
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
@@ -1222,6 +1221,9 @@ okr_checkin_sync(PG_FUNCTION_ARGS)
 	}
 	else
 	{
+		int64		old_kr,
+					new_kr = 0;
+
 		if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 			old_kr = get_id(td, td->tg_trigtuple, "key_result_id");
 		else

@@ -52,5 +52,13 @@ for t in dump_restore upgrade replica; do
     [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
 done
 
+# 5. Static checks of the C code: strict compile and cppcheck (test/lint.sh prints TAP)
+out="$(bash test/lint.sh 2>&1)"; rc=$?
+echo "$out"
+n_ok=$(grep -cE '^ok [0-9]+' <<<"$out" || true)
+n_bad=$(grep -cE '^not ok [0-9]+' <<<"$out" || true)
+passed=$((passed + n_ok)); failed=$((failed + n_bad))
+[ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
+
 echo "okr: $passed passed, $failed failed"
 [ $failed -eq 0 ]
