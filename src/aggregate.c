@@ -44,8 +44,10 @@ state_get(ArrayType *state, float8 *sums, const char *caller)
 		ARR_DIMS(state)[0] != OKR_WP_STATE_LEN ||
 		ARR_HASNULL(state) ||
 		ARR_ELEMTYPE(state) != FLOAT8OID)
-		elog(ERROR, "%s: expected %d-element float8 array", caller,
-			 OKR_WP_STATE_LEN);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the state must be a %d-element float8 array without NULLs",
+						caller, OKR_WP_STATE_LEN)));
 	memcpy(sums, state_data(state), OKR_WP_STATE_LEN * sizeof(float8));
 }
 

@@ -691,6 +691,12 @@ rollup_compute(Rollup *r)
 					sum_w = 0.0;
 		int			pi;
 
+		double		wmax = 0.0;
+
+		/* weights are scaled by the largest, so huge ones cannot overflow */
+		for (pi = k->first_project; pi >= 0; pi = r->projects[pi].next_project)
+			if (r->projects[pi].state != RS_CANCELLED)
+				wmax = Max(wmax, r->projects[pi].weight);
 		k->done_effort = k->total_effort = 0.0;
 		for (pi = k->first_project; pi >= 0; pi = r->projects[pi].next_project)
 		{
@@ -700,8 +706,8 @@ rollup_compute(Rollup *r)
 			k->total_effort += p->total_effort;
 			if (p->state != RS_CANCELLED && p->weight > 0)
 			{
-				sum_wp += p->weight * p->progress;
-				sum_w += p->weight;
+				sum_wp += (p->weight / wmax) * p->progress;
+				sum_w += p->weight / wmax;
 			}
 		}
 		if (k->kind == OKR_KR_PROJECTS)
@@ -718,9 +724,16 @@ rollup_compute(Rollup *r)
 	{
 		RObjective *o = &r->objectives[r->order[i]];
 		double		sum_wp = 0.0,
-					sum_w = 0.0;
+					sum_w = 0.0,
+					wmax = 0.0;
 		int			ki,
 					c;
+
+		/* weights are scaled by the largest, so huge ones cannot overflow */
+		for (ki = o->first_kr; ki >= 0; ki = r->krs[ki].next_kr)
+			wmax = Max(wmax, r->krs[ki].weight);
+		for (c = o->first_child; c >= 0; c = r->objectives[c].next_sibling)
+			wmax = Max(wmax, r->objectives[c].weight);
 
 		for (ki = o->first_kr; ki >= 0; ki = r->krs[ki].next_kr)
 		{
@@ -730,8 +743,8 @@ rollup_compute(Rollup *r)
 			o->total_effort += k->total_effort;
 			if (o->use_krs && k->state == RS_ACTIVE && k->weight > 0)
 			{
-				sum_wp += k->weight * k->progress;
-				sum_w += k->weight;
+				sum_wp += (k->weight / wmax) * k->progress;
+				sum_w += k->weight / wmax;
 			}
 		}
 		for (c = o->first_child; c >= 0; c = r->objectives[c].next_sibling)
@@ -743,8 +756,8 @@ rollup_compute(Rollup *r)
 			if (o->use_children && !ch->progress_null && ch->weight > 0 &&
 				(ch->state == RS_ACTIVE || ch->state == RS_CLOSED))
 			{
-				sum_wp += ch->weight * ch->progress;
-				sum_w += ch->weight;
+				sum_wp += (ch->weight / wmax) * ch->progress;
+				sum_w += ch->weight / wmax;
 			}
 		}
 		o->progress_null = !(sum_w > 0);

@@ -45,6 +45,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "miscadmin.h"
+#include "utils/lsyscache.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -78,14 +79,34 @@ static void lock_children_for_close(bool objective, int64 id);
  * Small helpers
  * --------------------------------------------------------------------- */
 
+/*
+ * The trigger data, after checking the function fires where okr put it: on
+ * its own table in schema okr (table NULL: any okr table), per row or per
+ * statement as declared.  Attached anywhere else it would read columns that
+ * are not there.
+ */
 static TriggerData *
-trigger_data(FunctionCallInfo fcinfo, const char *fname)
+trigger_data(FunctionCallInfo fcinfo, const char *fname, const char *table,
+			 bool for_row)
 {
+	TriggerData *td;
+	char	   *nsp;
+
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("%s: not called by trigger manager", fname)));
-	return (TriggerData *) fcinfo->context;
+	td = (TriggerData *) fcinfo->context;
+	nsp = get_namespace_name(RelationGetNamespace(td->tg_relation));
+	if (nsp == NULL || strcmp(nsp, "okr") != 0 ||
+		(table && strcmp(RelationGetRelationName(td->tg_relation), table) != 0) ||
+		(TRIGGER_FIRED_FOR_ROW(td->tg_event) ? 1 : 0) != (for_row ? 1 : 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s fires only as okr installs it: %s trigger on %s",
+						fname, for_row ? "row" : "statement",
+						table ? psprintf("okr.%s", table) : "okr's tables")));
+	return td;
 }
 
 static int
@@ -278,7 +299,7 @@ row_is_restored(void)
 Datum
 okr_structure_lock(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_structure_lock");
+	TriggerData *td = trigger_data(fcinfo, "okr_structure_lock", NULL, false);
 
 	if (!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
 		elog(ERROR, "okr_structure_lock must be a statement-level trigger");
@@ -491,7 +512,7 @@ check_objective_cover(int64 objective_id, bool check_parent, bool check_children
 Datum
 okr_cycle_check(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_cycle_check");
+	TriggerData *td = trigger_data(fcinfo, "okr_cycle_check", "cycle", true);
 	HeapTuple	newtup = td->tg_newtuple ? td->tg_newtuple : td->tg_trigtuple;
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	bool		parent_changed = is_insert || col_changed(td, "parent_id");
@@ -576,7 +597,7 @@ okr_cycle_check(PG_FUNCTION_ARGS)
 Datum
 okr_team_check(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_team_check");
+	TriggerData *td = trigger_data(fcinfo, "okr_team_check", "team", true);
 	HeapTuple	newtup = td->tg_newtuple ? td->tg_newtuple : td->tg_trigtuple;
 	OkrSpiState st;
 
@@ -597,7 +618,7 @@ okr_team_check(PG_FUNCTION_ARGS)
 Datum
 okr_objective_check(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_objective_check");
+	TriggerData *td = trigger_data(fcinfo, "okr_objective_check", "objective", true);
 	HeapTuple	newtup = td->tg_newtuple ? td->tg_newtuple : td->tg_trigtuple;
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	bool		parent_changed = is_insert || col_changed(td, "parent_id");
@@ -795,7 +816,7 @@ numeric_is(Datum n, int64 v)
 Datum
 okr_key_result_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_key_result_guard");
+	TriggerData *td = trigger_data(fcinfo, "okr_key_result_guard", "key_result", true);
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
@@ -1016,7 +1037,7 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 	static SPIPlanPtr lock_plan = NULL;
 	static SPIPlanPtr cycle_plan = NULL;
 	static SPIPlanPtr cycle_share_plan = NULL;
-	TriggerData *td = trigger_data(fcinfo, "okr_checkin_guard");
+	TriggerData *td = trigger_data(fcinfo, "okr_checkin_guard", "checkin", true);
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
 	int64		id = get_id(td, newtup, "id");
@@ -1192,7 +1213,7 @@ Datum
 okr_checkin_sync(PG_FUNCTION_ARGS)
 {
 	static SPIPlanPtr insert_plan = NULL;
-	TriggerData *td = trigger_data(fcinfo, "okr_checkin_sync");
+	TriggerData *td = trigger_data(fcinfo, "okr_checkin_sync", "checkin", true);
 	OkrSpiState st;
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
@@ -1246,7 +1267,7 @@ okr_checkin_sync(PG_FUNCTION_ARGS)
 Datum
 okr_truncate_sync(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_truncate_sync");
+	TriggerData *td = trigger_data(fcinfo, "okr_truncate_sync", NULL, false);
 	const char *sql = strcmp(RelationGetRelationName(td->tg_relation), "checkin") == 0 ?
 		"UPDATE okr.key_result SET current_value = NULL, last_checkin_at = NULL"
 		" WHERE current_value IS NOT NULL OR last_checkin_at IS NOT NULL" :
@@ -1277,7 +1298,7 @@ okr_truncate_sync(PG_FUNCTION_ARGS)
 Datum
 okr_project_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_project_guard");
+	TriggerData *td = trigger_data(fcinfo, "okr_project_guard", "project", true);
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
 	OkrSpiState st;
@@ -1323,7 +1344,7 @@ okr_project_guard(PG_FUNCTION_ARGS)
 Datum
 okr_task_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_task_guard");
+	TriggerData *td = trigger_data(fcinfo, "okr_task_guard", "task", true);
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
@@ -1461,7 +1482,7 @@ check_task_parents(int64 project_id, const char *project_state, int64 kr_id)
 Datum
 okr_task_sync(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_data(fcinfo, "okr_task_sync");
+	TriggerData *td = trigger_data(fcinfo, "okr_task_sync", "task", true);
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	bool		is_delete = TRIGGER_FIRED_BY_DELETE(td->tg_event);
 	HeapTuple	oldtup = is_insert ? NULL : td->tg_trigtuple;

@@ -13,7 +13,10 @@ CREATE TABLE okr.cycle (
     ends_on   date NOT NULL,
     parent_id bigint REFERENCES okr.cycle (id),
     CONSTRAINT cycle_dates_ordered CHECK (starts_on OPERATOR(pg_catalog.<=) ends_on),
-    CONSTRAINT cycle_dates_finite CHECK (pg_catalog.isfinite(starts_on) AND pg_catalog.isfinite(ends_on))
+    CONSTRAINT cycle_dates_finite CHECK (pg_catalog.isfinite(starts_on) AND pg_catalog.isfinite(ends_on)),
+    -- far enough inside timestamptz's range that a cycle's bounds always exist
+    CONSTRAINT cycle_dates_in_range CHECK (starts_on OPERATOR(pg_catalog.>=) '0001-01-01'::date
+                                           AND ends_on OPERATOR(pg_catalog.<) '10000-01-01'::date)
 );
 CREATE INDEX cycle_parent_idx ON okr.cycle (parent_id);
 COMMENT ON TABLE okr.cycle IS 'Goal periods (a quarter, a year); dates are inclusive; a child cycle lies inside its parent';

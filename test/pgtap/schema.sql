@@ -4,7 +4,7 @@
 -- next to user objects.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(157);
+SELECT plan(160);
 SET TimeZone = 'UTC';
 
 -- ===================================================================
@@ -99,6 +99,12 @@ SELECT results_eq(
 
 -- ===================================================================
 -- CHECK constraints: 23514, and no row left behind
+-- cycles keep inside years 1 to 9999, so their bounds exist as timestamptz
+SELECT throws_ok($$INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('far', '9999-01-01', '10000-01-01')$$,
+    '23514', NULL, 'a cycle ending in year 10000 -> 23514');
+SELECT throws_ok($$INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('old', '0001-12-31 BC', '0001-06-01')$$,
+    '23514', NULL, 'a cycle starting before year 1 -> 23514');
+SELECT is((SELECT count(*) FROM okr.cycle WHERE name IN ('far', 'old')), 0::bigint, 'no out-of-range cycle left behind');
 -- ===================================================================
 SELECT throws_ok($$INSERT INTO okr.objective (id, cycle_id, title, kind) OVERRIDING SYSTEM VALUE VALUES (101, 1, 'x', 'stretch')$$,
     '23514', NULL, 'objective.kind ''stretch'' -> 23514');
