@@ -1,9 +1,10 @@
 -- okr demo: an example organisation, its goals, their progress and status.
 -- Run by test/demo.sh:  psql -X -q -v ON_ERROR_STOP=1 -f test/demo.sql
 --
--- Everything is dated in 2026 and every figure is computed as of one fixed
--- moment, 2026-09-30 12:00 UTC (the last day of Q3), so the output is the
--- same whenever the demo runs.  All check-ins and finished tasks lie before
+-- Everything is dated in 2026 and every figure up to the dashboards is
+-- computed as of one fixed moment, 2026-09-30 12:00 UTC (the last day of
+-- Q3), so that part prints the same whenever the demo runs; the dashboards
+-- at the end read the reporting views, which are as of now().  All check-ins and finished tasks lie before
 -- that moment and inside their cycles (SPEC rule 5).
 
 CREATE EXTENSION okr;
