@@ -262,11 +262,13 @@ SELECT p.id                                   AS project_id,
   LEFT JOIN tasks t          ON t.project_id = p.id;
 
 ------------------------------------------------------------------------------
--- okr.team_report: one row per team and cycle in which the team has
--- objectives (objectives without a team form a row with team_id NULL).
+-- okr.objective_facts: the per-objective figures team_report and
+-- cycle_report aggregate (one call of okr.progress() now, one per distinct
+-- end of an ended cycle for the scores; task effort from the sums the task
+-- trigger maintains on okr.project, so no task is read).
 ------------------------------------------------------------------------------
-CREATE VIEW okr.team_report WITH (security_invoker = true) AS
-WITH RECURSIVE
+CREATE VIEW okr.objective_facts WITH (security_invoker = true) AS
+WITH
 cycles AS MATERIALIZED (
     SELECT c.id, okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
@@ -306,14 +308,60 @@ effort AS (
       LEFT JOIN late l      ON l.project_id = p.id
      GROUP BY k.objective_id
 ),
+key_results AS (
+    SELECT k.objective_id, pg_catalog.count(*) AS n
+      FROM okr.key_result k
+     WHERE k.state = 'active'
+     GROUP BY k.objective_id
+)
+SELECT o.id                                   AS objective_id,
+       o.team_id                              AS team_id,
+       o.cycle_id                             AS cycle_id,
+       o.kind                                 AS kind,
+       o.state                                AS state,
+       o.state IN ('active', 'closed')        AS counted,
+       f.progress                             AS progress,
+       f.status                               AS status,
+       s.score                                AS score,
+       okr.grade(s.score, o.kind)             AS grade,
+       e.total                                AS effort_total,
+       e.done                                 AS effort_done,
+       COALESCE(kr.n, 0)                      AS key_results
+  FROM okr.objective o
+  LEFT JOIN figures f      ON f.id = o.id
+  LEFT JOIN scores s       ON s.id = o.id
+  LEFT JOIN effort e       ON e.objective_id = o.id
+  LEFT JOIN key_results kr ON kr.objective_id = o.id;
+
+COMMENT ON VIEW okr.objective_facts IS 'One row per objective with the figures that team_report and cycle_report add up: progress and status now, score and grade once its cycle has ended, task effort under its own key results';
+COMMENT ON COLUMN okr.objective_facts.objective_id IS 'The objective';
+COMMENT ON COLUMN okr.objective_facts.team_id IS 'Its team (NULL when it has none)';
+COMMENT ON COLUMN okr.objective_facts.cycle_id IS 'Its cycle';
+COMMENT ON COLUMN okr.objective_facts.kind IS 'committed or aspirational';
+COMMENT ON COLUMN okr.objective_facts.state IS 'draft, active, closed or cancelled';
+COMMENT ON COLUMN okr.objective_facts.counted IS 'True for active and closed objectives, the ones team and cycle means count';
+COMMENT ON COLUMN okr.objective_facts.progress IS 'Progress now (0 to 1); NULL when nothing under it is scored';
+COMMENT ON COLUMN okr.objective_facts.status IS 'Status now, as okr.progress reports it';
+COMMENT ON COLUMN okr.objective_facts.score IS 'Progress at the end of its cycle, once the cycle has ended';
+COMMENT ON COLUMN okr.objective_facts.grade IS 'green, yellow or red for the score';
+COMMENT ON COLUMN okr.objective_facts.effort_total IS 'Effort of the non-cancelled tasks under its own key results (NULL with no projects)';
+COMMENT ON COLUMN okr.objective_facts.effort_done IS 'Of which done by now';
+COMMENT ON COLUMN okr.objective_facts.key_results IS 'Number of its active key results';
+
+------------------------------------------------------------------------------
+-- okr.team_report: one row per team and cycle in which the team has
+-- objectives (objectives without a team form a row with team_id NULL).
+------------------------------------------------------------------------------
+CREATE VIEW okr.team_report WITH (security_invoker = true) AS
+WITH RECURSIVE
+cycles AS MATERIALIZED (
+    SELECT c.id, okr.cycle_end(c.id) AS ends_at
+      FROM okr.cycle c
+),
 objectives AS (
-    SELECT o.team_id, o.cycle_id, f.status, e.total, e.done,
-           o.state IN ('active', 'closed') AS counted,
-           f.progress, s.score, okr.grade(s.score, o.kind) AS grade
-      FROM okr.objective o
-      LEFT JOIN figures f ON f.id = o.id
-      LEFT JOIN scores s  ON s.id = o.id
-      LEFT JOIN effort e  ON e.objective_id = o.id
+    SELECT x.team_id, x.cycle_id, x.status, x.effort_total AS total, x.effort_done AS done,
+           x.counted, x.progress, x.score, x.grade
+      FROM okr.objective_facts x
 ),
 per_team AS (
     SELECT x.team_id, x.cycle_id,
@@ -394,56 +442,10 @@ cycles AS MATERIALIZED (
     SELECT c.id, okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
 ),
-figures AS (
-    SELECT f.id, f.progress, f.status
-      FROM okr.progress(pg_catalog.now()) f
-     WHERE f.item = 'objective'
-),
-scores AS (
-    SELECT s.id, s.progress AS score
-      FROM (SELECT DISTINCT c.ends_at
-              FROM cycles c
-             WHERE c.ends_at < pg_catalog.now()
-               AND EXISTS (SELECT FROM okr.objective o WHERE o.cycle_id = c.id)) e
-     CROSS JOIN LATERAL okr.progress(e.ends_at) s
-      JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
-     WHERE s.item = 'objective'
-),
--- Task effort under each objective's own key results, from the sums the
--- task trigger maintains on okr.project (no task is read), less the effort
--- of tasks done after now (possible only for a transaction that began
--- before they were done), as okr.progress does.
-late AS (
-    SELECT t.project_id, pg_catalog.sum(t.effort) AS effort
-      FROM okr.task t
-     WHERE t.status = 'done' AND t.done_at > pg_catalog.now()
-     GROUP BY t.project_id
-),
-effort AS (
-    SELECT k.objective_id,
-           pg_catalog.sum(p.effort_total)::double precision AS total,
-           pg_catalog.sum(p.effort_done)::double precision
-             - COALESCE(pg_catalog.sum(l.effort), 0) AS done
-      FROM okr.project p
-      JOIN okr.key_result k ON k.id = p.key_result_id
-      LEFT JOIN late l      ON l.project_id = p.id
-     GROUP BY k.objective_id
-),
-key_results AS (
-    SELECT k.objective_id, pg_catalog.count(*) AS n
-      FROM okr.key_result k
-     WHERE k.state = 'active'
-     GROUP BY k.objective_id
-),
 objectives AS (
-    SELECT o.cycle_id, o.team_id, f.status, e.total, e.done, kr.n AS key_results,
-           o.state IN ('active', 'closed') AS counted,
-           f.progress, s.score, okr.grade(s.score, o.kind) AS grade
-      FROM okr.objective o
-      LEFT JOIN figures f      ON f.id = o.id
-      LEFT JOIN scores s       ON s.id = o.id
-      LEFT JOIN effort e       ON e.objective_id = o.id
-      LEFT JOIN key_results kr ON kr.objective_id = o.id
+    SELECT x.cycle_id, x.team_id, x.status, x.effort_total AS total, x.effort_done AS done,
+           x.key_results, x.counted, x.progress, x.score, x.grade
+      FROM okr.objective_facts x
 ),
 per_cycle AS (
     SELECT x.cycle_id,
