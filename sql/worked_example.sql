@@ -22,3 +22,10 @@ SELECT round(okr.objective_progress(1, '2026-07-01 00:00+00')::numeric, 4) AS co
        round(okr.objective_progress(2, '2026-07-01 00:00+00')::numeric, 4) AS enterprise;
 -- as of the end of March, only the first sales check-in (20 of 120) counted
 SELECT round(okr.objective_progress(1, '2026-03-31 12:00+00')::numeric, 4) AS company_in_march;
+-- current_progress: each key result scored at its current_value by the
+-- trigger (what the rollup reads for any moment after the latest check-in);
+-- a value written there by a client is replaced by the derived one
+SELECT id, kind, current_value, round(current_progress::numeric, 4) AS current_progress
+  FROM okr.key_result ORDER BY id;
+UPDATE okr.key_result SET current_progress = 0.99 WHERE id = 1;
+SELECT round(current_progress::numeric, 4) AS still_derived FROM okr.key_result WHERE id = 1;

@@ -288,7 +288,8 @@ grow(void *arr, int n, int *cap, Size elem)
 	"SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
 	" CASE WHEN k.last_checkin_at IS NULL OR k.last_checkin_at <= $1 THEN k.current_value" \
 	" ELSE (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
-	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) END"
+	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) END," \
+	" CASE WHEN k.last_checkin_at IS NULL OR k.last_checkin_at <= $1 THEN k.current_progress END"
 #define Q_KRS		Q_KRS_COLS " FROM okr.key_result k"
 #define Q_KRS_SUB	Q_KRS_COLS \
 	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id"
@@ -444,6 +445,12 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 					k->target_null = n[6];
 					k->start = n[5] ? (Datum) 0 : datumCopy(v[5], false, -1);
 					k->target = n[6] ? (Datum) 0 : datumCopy(v[6], false, -1);
+				}
+				/* scored by the key-result trigger at current_value, valid at T */
+				if (!n[8] && !r->keep_values)
+				{
+					k->progress = DatumGetFloat8(v[8]);
+					break;
 				}
 				/* numeric arithmetic allocates: keep it in the row context */
 				MemoryContextSwitchTo(rr->rowcxt);

@@ -48,6 +48,7 @@
 #include "utils/lsyscache.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/numeric.h"
 #include "utils/guc.h"
 #include "utils/rls.h"
 #include "utils/datum.h"
@@ -813,6 +814,44 @@ numeric_is(Datum n, int64 v)
 											 DirectFunctionCall1(int8_numeric, Int64GetDatum(v)))) == 0;
 }
 
+/*
+ * current_progress: the key result's progress at its current_value, kept on
+ * every write so that the rollup need not score it again for any moment
+ * after its latest check-in.  It is derived, so whatever a client writes
+ * there is replaced.  NULL for kind projects (scored from its projects) and
+ * while a value is not finite (the CHECK constraints then reject the row).
+ */
+static HeapTuple
+set_current_progress(TriggerData *td, HeapTuple tup, OkrKrKind kind)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			col = attnum_of(td, "current_progress");
+	bool		sn,
+				tn,
+				vn,
+				oldnull;
+	Datum		start = get_col(td, tup, "start_value", &sn);
+	Datum		target = get_col(td, tup, "target_value", &tn);
+	Datum		value = get_col(td, tup, "current_value", &vn);
+	Datum		old = heap_getattr(tup, col, desc, &oldnull);
+	double		progress = 0.0;
+	bool		isnull = true;
+	Datum		d;
+
+	if (kind != OKR_KR_PROJECTS &&
+		(sn || (!numeric_is_nan(DatumGetNumeric(start)) && !numeric_is_inf(DatumGetNumeric(start)))) &&
+		(tn || (!numeric_is_nan(DatumGetNumeric(target)) && !numeric_is_inf(DatumGetNumeric(target)))) &&
+		(vn || (!numeric_is_nan(DatumGetNumeric(value)) && !numeric_is_inf(DatumGetNumeric(value)))) &&
+		!(kind == OKR_KR_METRIC && !sn && !tn &&
+		  DatumGetInt32(DirectFunctionCall2(numeric_cmp, start, target)) == 0))
+		isnull = !okr_kr_progress_numeric(kind, start, sn, target, tn, value, vn,
+										  &progress, NULL);
+	if (isnull == oldnull && (isnull || DatumGetFloat8(old) == progress))
+		return tup;
+	d = Float8GetDatum(progress);
+	return heap_modify_tuple_by_cols(tup, desc, 1, &col, &d, &isnull);
+}
+
 Datum
 okr_key_result_guard(PG_FUNCTION_ARGS)
 {
@@ -1018,6 +1057,7 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 		newtup = heap_modify_tuple_by_cols(newtup, desc, n, cols, vals, nulls);
 	}
 
+	newtup = set_current_progress(td, newtup, kind);
 	return PointerGetDatum(newtup);
 }
 
@@ -1588,6 +1628,13 @@ okr_refresh_maintained(PG_FUNCTION_ARGS)
 						"   OR k.last_checkin_at IS DISTINCT FROM l.checked_at)",
 						false, 0) != SPI_OK_UPDATE)
 			elog(ERROR, "okr: could not refresh key results");
+		fixed += SPI_processed;
+		/* the guard recomputes current_progress on any update */
+		if (SPI_execute("UPDATE okr.key_result k SET kind = k.kind"
+						" WHERE k.current_progress IS DISTINCT FROM"
+						"   okr.kr_progress(k.kind, k.start_value, k.target_value, k.current_value)",
+						false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "okr: could not refresh key-result progress");
 		fixed += SPI_processed;
 		if (SPI_execute("UPDATE okr.project p SET effort_total = s.total, effort_done = s.done"
 						" FROM (SELECT p2.id,"

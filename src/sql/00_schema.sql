@@ -62,8 +62,10 @@ CREATE TABLE okr.key_result (
     unit          text,
     weight        double precision NOT NULL DEFAULT 1,
     state         text NOT NULL DEFAULT 'active',
-    -- Maintained with current_value: checked_at of the latest check-in.
+    -- Maintained with current_value: checked_at of the latest check-in, and
+    -- the progress at current_value (NULL for kind projects).
     last_checkin_at timestamptz,
+    current_progress double precision,
     CONSTRAINT key_result_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['metric', 'at_least', 'at_most', 'milestone', 'projects'])),
     CONSTRAINT key_result_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
     CONSTRAINT key_result_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'cancelled'])),
