@@ -8,7 +8,7 @@ PGB_SECONDS="${OKR_BENCH_PGBENCH_SECONDS:-10}"
 CLIENTS="${OKR_BENCH_CLIENTS:-4}"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d okr_bench "$@"; }
 ms() { q -c "SELECT round(bench.median_ms(\$q\$$1\$q\$, $RUNS)::numeric, 3)"; }
-ratio() { python3 -c "print(f'{$1/$2:.1f}')"; }
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 tps() {  # script, table, extra -D options...; median tps of 3 runs
     local s="$1" table="$2"; shift 2; local out=() f
     f=$(mktemp); sed "s/:table/$table/" "$s" > "$f"
