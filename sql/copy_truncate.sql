@@ -34,3 +34,19 @@ SELECT count(*) AS teams FROM okr.team;
 -- TRUNCATE fires no row trigger; current_value must still follow
 TRUNCATE okr.checkin;
 SELECT current_value FROM okr.key_result;
+-- A bulk load with triggers off leaves the maintained columns behind;
+-- okr.refresh_maintained() derives them as the triggers would have, and a
+-- second call finds nothing to correct.
+SET session_replication_role = replica;
+INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (1, 25, '2026-02-01'), (1, 75, '2026-03-20');
+INSERT INTO okr.task (project_id, title, status, effort, done_at) VALUES (1, 'bulk', 'done', 2.5, '2026-03-01');
+RESET session_replication_role;
+SELECT current_value, last_checkin_at, current_progress FROM okr.key_result;
+SELECT effort_total, effort_done FROM okr.project;
+SELECT okr.refresh_maintained() AS corrected;
+SELECT current_value, last_checkin_at, current_progress FROM okr.key_result;
+SELECT effort_total, effort_done, effort_total_float, effort_done_float FROM okr.project;
+SELECT okr.refresh_maintained() AS corrected_again;
+-- the maintained columns refuse or replace direct writes
+UPDATE okr.project SET effort_done = 100;
+UPDATE okr.key_result SET last_checkin_at = now();

@@ -45,6 +45,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "miscadmin.h"
+#include "catalog/namespace.h"
 #include "utils/lsyscache.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -90,16 +91,20 @@ static TriggerData *
 trigger_data(FunctionCallInfo fcinfo, const char *fname, const char *table,
 			 bool for_row)
 {
+	static Oid	okr_namespace = InvalidOid;
 	TriggerData *td;
-	char	   *nsp;
+	Oid			nsp;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("%s: not called by trigger manager", fname)));
 	td = (TriggerData *) fcinfo->context;
-	nsp = get_namespace_name(RelationGetNamespace(td->tg_relation));
-	if (nsp == NULL || strcmp(nsp, "okr") != 0 ||
+	nsp = RelationGetNamespace(td->tg_relation);
+	/* remember okr's schema; look it up again only on a mismatch (recreated) */
+	if (nsp != okr_namespace)
+		okr_namespace = get_namespace_oid("okr", true);
+	if (nsp != okr_namespace ||
 		(table && strcmp(RelationGetRelationName(td->tg_relation), table) != 0) ||
 		(TRIGGER_FIRED_FOR_ROW(td->tg_event) ? 1 : 0) != (for_row ? 1 : 0))
 		ereport(ERROR,
@@ -838,6 +843,13 @@ set_current_progress(TriggerData *td, HeapTuple tup, OkrKrKind kind)
 	bool		isnull = true;
 	Datum		d;
 
+	/* an update that touches none of its inputs (a title, a weight) */
+	if (td->tg_newtuple && tup == td->tg_newtuple &&
+		!col_changed(td, "kind") && !col_changed(td, "start_value") &&
+		!col_changed(td, "target_value") && !col_changed(td, "current_value") &&
+		!col_changed(td, "current_progress"))
+		return tup;
+
 	if (kind != OKR_KR_PROJECTS &&
 		(sn || (!numeric_is_nan(DatumGetNumeric(start)) && !numeric_is_inf(DatumGetNumeric(start)))) &&
 		(tn || (!numeric_is_nan(DatumGetNumeric(target)) && !numeric_is_inf(DatumGetNumeric(target)))) &&
@@ -1192,20 +1204,39 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
  * okr.checkin AFTER ROW INSERT OR UPDATE OR DELETE: rule 4
  * --------------------------------------------------------------------- */
 
-/* Run an UPDATE of a maintained column with the guard told it is us. */
-static void
-run_sync_plan(SPIPlanPtr plan, Datum *values, const char *nulls)
+/*
+ * Run an UPDATE of maintained columns (a cached plan, or else sql) with the
+ * guards told it is us, so they let it write them.  Returns the row count.
+ */
+static uint64
+run_sync(SPIPlanPtr plan, const char *sql, Datum *values, const char *nulls)
 {
+	volatile uint64 n = 0;		/* set inside PG_TRY */
+
 	okr_syncing_current_value = true;
 	PG_TRY();
 	{
-		run_plan(plan, values, nulls, 0);
+		if (plan)
+			n = run_plan(plan, values, nulls, 0);
+		else
+		{
+			if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
+				elog(ERROR, "okr: could not update maintained columns: %s", sql);
+			n = SPI_processed;
+		}
 	}
 	PG_FINALLY();
 	{
 		okr_syncing_current_value = false;
 	}
 	PG_END_TRY();
+	return n;
+}
+
+static void
+run_sync_plan(SPIPlanPtr plan, Datum *values, const char *nulls)
+{
+	(void) run_sync(plan, NULL, values, nulls);
 }
 
 /* Recompute current_value and last_checkin_at from the check-ins. */
@@ -1316,17 +1347,7 @@ okr_truncate_sync(PG_FUNCTION_ARGS)
 	OkrSpiState st;
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-	okr_syncing_current_value = true;
-	PG_TRY();
-	{
-		if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
-			elog(ERROR, "okr: could not reset maintained columns");
-	}
-	PG_FINALLY();
-	{
-		okr_syncing_current_value = false;
-	}
-	PG_END_TRY();
+	(void) run_sync(NULL, sql, NULL, NULL);
 	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
 }
@@ -1617,40 +1638,28 @@ okr_refresh_maintained(PG_FUNCTION_ARGS)
 	uint64		fixed = 0;
 
 	okr_spi_enter(&st, InvalidOid);	/* as the caller: needs UPDATE rights */
-	okr_syncing_current_value = true;
-	PG_TRY();
-	{
-		if (SPI_execute("UPDATE okr.key_result k SET current_value = l.value, last_checkin_at = l.checked_at"
-						" FROM okr.key_result k2 LEFT JOIN LATERAL ("
-						"   SELECT c.value, c.checked_at FROM okr.checkin c WHERE c.key_result_id = k2.id"
-						"   ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) l ON true"
-						" WHERE k2.id = k.id AND (k.current_value IS DISTINCT FROM l.value"
-						"   OR k.last_checkin_at IS DISTINCT FROM l.checked_at)",
-						false, 0) != SPI_OK_UPDATE)
-			elog(ERROR, "okr: could not refresh key results");
-		fixed += SPI_processed;
-		/* the guard recomputes current_progress on any update */
-		if (SPI_execute("UPDATE okr.key_result k SET kind = k.kind"
-						" WHERE k.current_progress IS DISTINCT FROM"
-						"   okr.kr_progress(k.kind, k.start_value, k.target_value, k.current_value)",
-						false, 0) != SPI_OK_UPDATE)
-			elog(ERROR, "okr: could not refresh key-result progress");
-		fixed += SPI_processed;
-		if (SPI_execute("UPDATE okr.project p SET effort_total = s.total, effort_done = s.done"
-						" FROM (SELECT p2.id,"
-						"   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled'), 0) AS total,"
-						"   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status = 'done'), 0) AS done"
-						"   FROM okr.project p2 LEFT JOIN okr.task t ON t.project_id = p2.id GROUP BY p2.id) s"
-						" WHERE s.id = p.id AND (p.effort_total <> s.total OR p.effort_done <> s.done)",
-						false, 0) != SPI_OK_UPDATE)
-			elog(ERROR, "okr: could not refresh projects");
-		fixed += SPI_processed;
-	}
-	PG_FINALLY();
-	{
-		okr_syncing_current_value = false;
-	}
-	PG_END_TRY();
+	fixed += run_sync(NULL,
+					  "UPDATE okr.key_result k SET current_value = l.value, last_checkin_at = l.checked_at"
+					  " FROM okr.key_result k2 LEFT JOIN LATERAL ("
+					  "   SELECT c.value, c.checked_at FROM okr.checkin c WHERE c.key_result_id = k2.id"
+					  "   ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) l ON true"
+					  " WHERE k2.id = k.id AND (k.current_value IS DISTINCT FROM l.value"
+					  "   OR k.last_checkin_at IS DISTINCT FROM l.checked_at)",
+					  NULL, NULL);
+	/* the guard recomputes current_progress on any update of the row */
+	fixed += run_sync(NULL,
+					  "UPDATE okr.key_result k SET kind = k.kind"
+					  " WHERE k.current_progress IS DISTINCT FROM"
+					  "   okr.kr_progress(k.kind, k.start_value, k.target_value, k.current_value)",
+					  NULL, NULL);
+	fixed += run_sync(NULL,
+					  "UPDATE okr.project p SET effort_total = s.total, effort_done = s.done"
+					  " FROM (SELECT p2.id,"
+					  "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled'), 0) AS total,"
+					  "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status = 'done'), 0) AS done"
+					  "   FROM okr.project p2 LEFT JOIN okr.task t ON t.project_id = p2.id GROUP BY p2.id) s"
+					  " WHERE s.id = p.id AND (p.effort_total <> s.total OR p.effort_done <> s.done)",
+					  NULL, NULL);
 	okr_spi_leave(&st);
 	PG_RETURN_INT64((int64) fixed);
 }
