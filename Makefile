@@ -5,7 +5,7 @@ EXTVERSION = 1.0
 
 MODULE_big = okr
 OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
-       src/triggers.o src/spi_util.o
+       src/triggers.o src/maintain.o src/spi_util.o
 PGFILEDESC = "okr - OKR engine for PostgreSQL"
 
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))

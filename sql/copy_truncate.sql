@@ -42,11 +42,12 @@ INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (1, 25, '2026-
 INSERT INTO okr.task (project_id, title, status, effort, done_at) VALUES (1, 'bulk', 'done', 2.5, '2026-03-01');
 RESET session_replication_role;
 SELECT current_value, last_checkin_at, current_progress FROM okr.key_result;
-SELECT effort_total, effort_done FROM okr.project;
+SELECT project_id, effort_total, effort_done FROM okr.project_effort;
 SELECT okr.refresh_maintained() AS corrected;
 SELECT current_value, last_checkin_at, current_progress FROM okr.key_result;
-SELECT effort_total, effort_done, effort_total_float, effort_done_float FROM okr.project;
+SELECT project_id, effort_total, effort_done, effort_total_float, effort_done_float FROM okr.project_effort;
 SELECT okr.refresh_maintained() AS corrected_again;
 -- the maintained columns refuse or replace direct writes
-UPDATE okr.project SET effort_done = 100;
+UPDATE okr.project_effort SET effort_done = 100;
+DELETE FROM okr.project_effort;
 UPDATE okr.key_result SET last_checkin_at = now();

@@ -8,7 +8,10 @@
  *	  aggregate.c  okr.weighted_progress aggregate with a combine function
  *	  spi_util.c   entering and leaving SPI with a pinned search_path, and
  *	               optionally as the owner of the okr tables (as RI triggers do)
- *	  triggers.c   the link rules of SPEC 2, one trigger function per table
+ *	  triggers.c   the link rules of SPEC 2, one trigger function per table,
+ *	               and the SQL that keeps the maintained figures
+ *	  maintain.c   commit-time maintenance: the row triggers note what moved,
+ *	               the deferred trigger okr_90_maintain applies it in id order
  *	  rollup.c     okr.progress() and okr.objective_progress(): hierarchical
  *	               progress as of any moment, built from progress.c
  *
@@ -92,5 +95,24 @@ extern void okr_spi_leave(OkrSpiState *st);
 /* Prepare (once per backend) and cache a plan. */
 extern SPIPlanPtr okr_spi_plan(SPIPlanPtr *cache, const char *sql,
 							   int nargs, Oid *argtypes);
+
+/* ---- maintain.c: notes taken by the row triggers, applied at commit */
+extern void okr_maint_note_checkin(int64 key_result_id, bool inserted,
+								   TimestampTz at, int64 checkin_id, Datum value);
+/* A task's contribution to a project moves from old to new. */
+extern void okr_maint_note_effort(int64 project_id, double old_total, double new_total,
+								  double old_done, double new_done);
+extern void okr_maint_recompute_all(bool key_results);
+/* Notes not yet applied: the maintained columns lag in this transaction. */
+extern bool okr_maint_pending(void);
+/* Apply every note (inside SPI, as the table owner). */
+extern void okr_maint_flush(void);
+
+/* ---- triggers.c: the writes the flush makes */
+extern void okr_sync_current_value(int64 key_result_id);
+extern void okr_apply_checkin_candidate(int64 key_result_id, Datum value,
+										TimestampTz at, int64 checkin_id);
+extern void okr_recount_effort(int64 project_id);
+extern void okr_apply_effort(int64 project_id, Datum dtotal, Datum ddone);
 
 #endif							/* OKR_H */

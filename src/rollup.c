@@ -5,8 +5,10 @@
  *
  * Four queries load the rows once: cycles, objectives, key results with
  * their value at T, projects with their task effort by T.  Tasks are not
- * read: the task trigger keeps each project's effort sums (effort_total,
- * effort_done), and only tasks done after T are subtracted.  Everything
+ * read: okr.project_effort keeps each project's effort sums (maintain.c),
+ * and only tasks done after T are subtracted.  (Inside a transaction whose
+ * own changes are still noted for its commit, the key results' values and
+ * the effort are read from the check-ins and tasks instead.)  Everything
  * else happens in memory:
  *
  *	 1. project progress and activity from its task sums;
@@ -287,33 +289,58 @@ grow(void *arr, int n, int *cap, Size elem)
 #define Q_KRS_COLS \
 	"SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
 	" CASE WHEN k.last_checkin_at IS NULL OR k.last_checkin_at <= $1 THEN k.current_value" \
-	" ELSE (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
-	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) END," \
+	" ELSE (" Q_VALUE_AT ") END," \
 	" CASE WHEN k.last_checkin_at IS NULL OR k.last_checkin_at <= $1 THEN k.current_progress END"
+#define Q_VALUE_AT \
+	"SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
+	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1"
 #define Q_KRS		Q_KRS_COLS " FROM okr.key_result k"
 #define Q_KRS_SUB	Q_KRS_COLS \
 	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id"
+/* With notes pending in this transaction (maintain.c): from the check-ins. */
+#define Q_KRS_EXACT_COLS \
+	"SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
+	" (" Q_VALUE_AT "), NULL::float8"
+#define Q_KRS_EXACT		Q_KRS_EXACT_COLS " FROM okr.key_result k"
+#define Q_KRS_EXACT_SUB	Q_KRS_EXACT_COLS \
+	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id"
 /*
- * Task effort: the project's maintained counters, less what was done after
- * T (nothing for T = now(): done_at is never in the future).  For the whole
- * organisation one pass over task_done_at_idx finds those tasks; for a
- * subtree, task_project_done_idx per project.  Exact numeric until the
- * final conversion.
+ * Task effort: the project's maintained counters (okr.project_effort), less
+ * what was done after T (nothing for T = now(): done_at is never in the
+ * future).  For the whole organisation one pass over task_done_at_idx finds
+ * those tasks; for a subtree, task_project_done_idx per project.  Exact
+ * numeric until the final conversion.
  */
 #define Q_PROJECTS_COLS \
-	"SELECT p.id, p.key_result_id, p.weight, p.state, p.effort_total_float," \
-	" CASE WHEN a.effort IS NULL THEN p.effort_done_float" \
-	"  ELSE (p.effort_done - a.effort)::float8 END"
+	"SELECT p.id, p.key_result_id, p.weight, p.state, e.effort_total_float," \
+	" CASE WHEN a.effort IS NULL THEN e.effort_done_float" \
+	"  ELSE (e.effort_done - a.effort)::float8 END"
 #define Q_PROJECTS	Q_PROJECTS_COLS \
-	" FROM okr.project p LEFT JOIN (" \
+	" FROM okr.project p LEFT JOIN okr.project_effort e ON e.project_id = p.id" \
+	" LEFT JOIN (" \
 	"  SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
 	"  WHERE t.status = 'done' AND t.done_at > $1 GROUP BY t.project_id) a" \
 	" ON a.project_id = p.id"
 #define Q_PROJECTS_SUB	Q_PROJECTS_COLS \
 	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id" \
 	" JOIN okr.project p ON p.key_result_id = k.id" \
+	" LEFT JOIN okr.project_effort e ON e.project_id = p.id" \
 	" LEFT JOIN LATERAL (SELECT sum(t.effort::numeric) AS effort FROM okr.task t" \
 	"  WHERE t.project_id = p.id AND t.status = 'done' AND t.done_at > $1) a ON true"
+/* With notes pending in this transaction: from the tasks. */
+#define Q_EFFORT_OF_TASKS \
+	" sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled') AS total," \
+	" sum(t.effort::numeric) FILTER (WHERE t.status = 'done' AND t.done_at <= $1) AS done"
+#define Q_PROJECTS_EXACT \
+	"SELECT p.id, p.key_result_id, p.weight, p.state, a.total::float8, a.done::float8" \
+	" FROM okr.project p LEFT JOIN (SELECT t.project_id," Q_EFFORT_OF_TASKS \
+	"  FROM okr.task t GROUP BY t.project_id) a ON a.project_id = p.id"
+#define Q_PROJECTS_EXACT_SUB \
+	"SELECT p.id, p.key_result_id, p.weight, p.state, a.total::float8, a.done::float8" \
+	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id" \
+	" JOIN okr.project p ON p.key_result_id = k.id" \
+	" LEFT JOIN LATERAL (SELECT" Q_EFFORT_OF_TASKS \
+	"  FROM okr.task t WHERE t.project_id = p.id) a ON true"
 
 typedef struct RollupPlans
 {
@@ -325,6 +352,8 @@ typedef struct RollupPlans
 
 static RollupPlans full_plans;
 static RollupPlans sub_plans;
+static RollupPlans full_exact_plans;	/* .krs and .projects only */
+static RollupPlans sub_exact_plans;
 
 /* progress_history: the events of the sweep, in time order */
 typedef struct RCheckin
@@ -563,6 +592,9 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 {
 	bool		sub = subtree_ids != (Datum) 0;
 	RollupPlans *plans = sub ? &sub_plans : &full_plans;
+	/* this transaction's changes are not in the maintained columns yet */
+	bool		exact = okr_maint_pending();
+	RollupPlans *exact_plans = sub ? &sub_exact_plans : &full_exact_plans;
 	RowReceiver rr;
 	MemoryContext old;
 	IdMap		cycle_map,
@@ -583,8 +615,16 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 
 	run_query(&plans->cycles, sub ? Q_CYCLES_SUB : Q_CYCLES, sub, r->as_of, subtree_ids, &rr, LOAD_CYCLES);
 	run_query(&plans->objectives, sub ? Q_OBJECTIVES_SUB : Q_OBJECTIVES, sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
-	run_query(&plans->krs, sub ? Q_KRS_SUB : Q_KRS, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
-	run_query(&plans->projects, sub ? Q_PROJECTS_SUB : Q_PROJECTS, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+	if (exact)
+	{
+		run_query(&exact_plans->krs, sub ? Q_KRS_EXACT_SUB : Q_KRS_EXACT, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
+		run_query(&exact_plans->projects, sub ? Q_PROJECTS_EXACT_SUB : Q_PROJECTS_EXACT, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+	}
+	else
+	{
+		run_query(&plans->krs, sub ? Q_KRS_SUB : Q_KRS, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
+		run_query(&plans->projects, sub ? Q_PROJECTS_SUB : Q_PROJECTS, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+	}
 	MemoryContextDelete(rr.rowcxt);
 
 	old = MemoryContextSwitchTo(cxt);

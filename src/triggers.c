@@ -75,7 +75,6 @@ PG_FUNCTION_INFO_V1(okr_task_guard);
 /* True while we write a maintained column (current_value, effort counters). */
 static bool okr_syncing_current_value = false;
 
-static void lock_children_for_close(bool objective, int64 id);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -629,27 +628,17 @@ okr_objective_check(PG_FUNCTION_ARGS)
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	bool		parent_changed = is_insert || col_changed(td, "parent_id");
 	bool		cycle_changed = !is_insert && col_changed(td, "cycle_id");
-	bool		closing = !is_insert &&
-		state_is_closed(get_text(td, newtup, "state")) &&
-		!state_is_closed(get_text(td, td->tg_trigtuple, "state"));
 	int64		id = get_id(td, newtup, "id");
 	int64		parent_id = get_id(td, newtup, "parent_id");
 	OkrSpiState st;
 
 	begin_row(td);
 
-	if (!parent_changed && !cycle_changed && !closing)
+	/* (closing it needs nothing here: see "Rule 6" below) */
+	if (!parent_changed && !cycle_changed)
 		return PointerGetDatum(NULL);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-
-	if (closing)
-		lock_children_for_close(true, id);
-	if (!parent_changed && !cycle_changed)
-	{
-		okr_spi_leave(&st);
-		return PointerGetDatum(NULL);
-	}
 
 	if (parent_changed && parent_id != 0)
 	{
@@ -660,9 +649,9 @@ okr_objective_check(PG_FUNCTION_ARGS)
 		check_no_cycle(&objective_plans, "objective", "objective", "align to",
 					   id, parent_id);
 
-		/* Rule 6; FOR SHARE waits for a concurrent close and then sees it. */
+		/* Rule 6; FOR KEY SHARE waits for a concurrent close and then sees it. */
 		run_plan(okr_spi_plan(&plan,
-							  "SELECT state FROM okr.objective WHERE id = $1 FOR SHARE",
+							  "SELECT state FROM okr.objective WHERE id = $1 FOR KEY SHARE",
 							  1, argtypes),
 				 values, NULL, 1);
 		if (SPI_processed > 0 && state_is_closed(result_text(0, 1)) &&
@@ -687,9 +676,16 @@ okr_objective_check(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * Rule 6 for key results and projects: the parents above a new link,
- * locked top-down FOR SHARE (objective, then key result), so a concurrent
- * close or cancel is waited for and then seen.
+ * Rule 6: the parents above a new link are locked FOR KEY SHARE before
+ * their states are read.  Closing or cancelling a parent (and moving or
+ * re-kinding a key result) changes a column of its *_link_key, so it is a
+ * key update: it waits for the transactions holding FOR KEY SHARE and they
+ * wait for it, as PostgreSQL makes an update of a referenced key wait for
+ * the rows being inserted under it.  The lock conflicts with nothing else
+ * (not a rename, not current_value), and is the one the foreign key takes
+ * anyway.  Under READ COMMITTED the read after a wait sees the committed
+ * state; under REPEATABLE READ a key update committed after the snapshot
+ * makes the lock fail to serialize instead of being missed.
  * --------------------------------------------------------------------- */
 
 static void
@@ -700,7 +696,7 @@ check_objective_open(const char *child, int64 objective_id)
 	Datum		values[1] = {Int64GetDatum(objective_id)};
 
 	run_plan(okr_spi_plan(&plan,
-						  "SELECT state FROM okr.objective WHERE id = $1 FOR SHARE",
+						  "SELECT state FROM okr.objective WHERE id = $1 FOR KEY SHARE",
 						  1, argtypes),
 			 values, NULL, 1);
 	if (SPI_processed > 0 && state_is_closed(result_text(0, 1)) &&
@@ -711,77 +707,64 @@ check_objective_open(const char *child, int64 objective_id)
 						child, objective_id, result_text(0, 1))));
 }
 
-/* Objective of a key result, or 0 if the key result does not exist. */
-static int64
-objective_of_key_result(int64 key_result_id)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1] = {Int64GetDatum(key_result_id)};
-	bool		isnull;
-
-	run_plan(okr_spi_plan(&plan,
-						  "SELECT objective_id FROM okr.key_result WHERE id = $1",
-						  1, argtypes),
-			 values, NULL, 1);
-	return SPI_processed > 0 ? result_int64(0, 1, &isnull) : 0;
-}
-
 /*
- * Lock a key result (after its objective) and check it is open.  Returns
- * false when the key result does not exist (the foreign key reports it).
- * for_update: the caller will update the row (check-ins), so take the
- * stronger lock at once rather than upgrading a shared one later.
+ * Lock the parents of a new link (a project's key result and objective, or
+ * a key result and its objective) and read them.  plan_sql selects, from
+ * the row with id $1, at least the columns the caller reads, and locks the
+ * parents FOR KEY SHARE.  A parent moved meanwhile drops the row from the
+ * join when the lock is re-checked: read again.  Returns false when the row
+ * does not exist (its foreign key reports that).
  */
 static bool
-check_key_result_open(const char *child, int64 key_result_id, bool for_update,
-					  char **kind)
+lock_parents(SPIPlanPtr *plan, const char *plan_sql, SPIPlanPtr *exists_plan,
+			 const char *exists_sql, int64 id)
 {
-	static SPIPlanPtr share_plan = NULL;
-	static SPIPlanPtr update_plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1] = {Int64GetDatum(key_result_id)};
+	Datum		values[1] = {Int64GetDatum(id)};
 	int			attempt;
 
 	for (attempt = 0;; attempt++)
 	{
-		int64		objective_id = objective_of_key_result(key_result_id);
-		bool		isnull;
-
-		if (objective_id == 0)
-			return false;
-		check_objective_open(child, objective_id);
-
-		if (for_update)
-			run_plan(okr_spi_plan(&update_plan,
-								  "SELECT objective_id, state, kind FROM okr.key_result WHERE id = $1 FOR NO KEY UPDATE",
-								  1, argtypes),
-					 values, NULL, 1);
-		else
-			run_plan(okr_spi_plan(&share_plan,
-								  "SELECT objective_id, state, kind FROM okr.key_result WHERE id = $1 FOR SHARE",
-								  1, argtypes),
-					 values, NULL, 1);
+		run_plan(okr_spi_plan(plan, plan_sql, 1, argtypes), values, NULL, 1);
+		if (SPI_processed > 0)
+			return true;
+		run_plan(okr_spi_plan(exists_plan, exists_sql, 1, argtypes), values, NULL, 1);
 		if (SPI_processed == 0)
 			return false;
-		/* moved to another objective meanwhile: check that one instead */
-		if (result_int64(0, 1, &isnull) != objective_id)
-		{
-			if (attempt >= 3)
-				ereport(ERROR,
-						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-						 errmsg("key result " INT64_FORMAT " keeps moving between objectives", key_result_id)));
-			continue;
-		}
-		if (streq(result_text(0, 2), "cancelled") && !row_is_restored())
+		if (attempt >= 3)
 			ereport(ERROR,
-					(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-					 errmsg("cannot add %s under key result " INT64_FORMAT ": it is cancelled",
-							child, key_result_id)));
-		if (kind)
-			*kind = result_text(0, 3);
-		return true;
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("the parents of %s keep moving", exists_sql)));
 	}
+}
+
+/* Rule 6 for a new project under a key result; false if it does not exist. */
+static bool
+check_key_result_open(const char *child, int64 key_result_id)
+{
+	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr exists_plan = NULL;
+
+	if (!lock_parents(&plan,
+					  "SELECT k.state, o.id, o.state FROM okr.key_result k"
+					  " JOIN okr.objective o ON o.id = k.objective_id WHERE k.id = $1"
+					  " FOR KEY SHARE OF k, o",
+					  &exists_plan, "SELECT 1 FROM okr.key_result WHERE id = $1",
+					  key_result_id))
+		return false;
+	if (row_is_restored())
+		return true;
+	if (streq(result_text(0, 1), "cancelled"))
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+				 errmsg("cannot add %s under key result " INT64_FORMAT ": it is cancelled",
+						child, key_result_id)));
+	if (state_is_closed(result_text(0, 3)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+				 errmsg("cannot add %s under objective %s: it is %s",
+						child, result_text(0, 2), result_text(0, 3))));
+	return true;
 }
 
 /* ---------------------------------------------------------------------
@@ -883,9 +866,6 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 	bool		objective_changed = is_insert || col_changed(td, "objective_id");
 	bool		current_changed;
 	bool		clear_current = false;
-	bool		cancelling = !is_insert &&
-		streq(get_text(td, newtup, "state"), "cancelled") &&
-		!streq(get_text(td, td->tg_trigtuple, "state"), "cancelled");
 	OkrSpiState st;
 
 	begin_row(td);
@@ -946,12 +926,9 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 		current_changed = !okr_syncing_current_value &&
 			(col_changed(td, "current_value") || col_changed(td, "last_checkin_at"));
 
-	if (current_changed || objective_changed || cancelling || (kind_changed && !is_insert))
+	if (current_changed || objective_changed || (kind_changed && !is_insert))
 	{
 		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-
-		if (cancelling)
-			lock_children_for_close(false, id);
 
 		if (objective_changed)
 			check_objective_open("a key result", get_id(td, newtup, "objective_id"));
@@ -1076,19 +1053,17 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------------------------
  * okr.checkin BEFORE ROW INSERT OR UPDATE: rules 3, 5, 6
  *
- * The key result is locked FOR NO KEY UPDATE first: okr_checkin_sync will
- * update it, so concurrent check-ins of one key result queue here instead of
- * deadlocking on a lock upgrade; and closing its objective or cancelling it
- * locks the same row, so the states read next, with a snapshot taken after
- * the lock, are the committed ones.
+ * One query locks the key result and its objective FOR KEY SHARE (see
+ * "Rule 6") and reads their kind, states and cycle.  Nothing stronger: the
+ * key result's current_value is written at commit (maintain.c), so a
+ * check-in holds no lock that another check-in or a rename waits for.
  * --------------------------------------------------------------------- */
 
 Datum
 okr_checkin_guard(PG_FUNCTION_ARGS)
 {
-	static SPIPlanPtr lock_plan = NULL;
-	static SPIPlanPtr cycle_plan = NULL;
-	static SPIPlanPtr cycle_share_plan = NULL;
+	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr exists_plan = NULL;
 	TriggerData *td = trigger_data(fcinfo, "okr_checkin_guard", "checkin", true);
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
@@ -1097,15 +1072,16 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 	bool		moved = is_insert || col_changed(td, "key_result_id");
 	bool		value_null,
 				checked_null,
-				isnull;
+				isnull,
+				n1,
+				n2;
 	Datum		value = get_col(td, newtup, "value", &value_null);
 	Datum		checked_at_d = get_col(td, newtup, "checked_at", &checked_null);
 	TimestampTz checked_at = checked_null ? 0 : DatumGetTimestampTz(checked_at_d);
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
 	char	   *kind;
-	char	   *kr_state;
 	int64		objective_id;
+	DateADT		starts_on,
+				ends_on;
 	OkrSpiState st;
 
 	begin_row(td);
@@ -1115,20 +1091,20 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 
-	values[0] = Int64GetDatum(kr_id);
-	run_plan(okr_spi_plan(&lock_plan,
-						  "SELECT kind, state, objective_id FROM okr.key_result"
-						  " WHERE id = $1 FOR NO KEY UPDATE",
-						  1, argtypes),
-			 values, NULL, 1);
-	if (SPI_processed == 0)
+	if (!lock_parents(&plan,
+					  "SELECT k.kind, k.state, k.objective_id, o.state, c.starts_on, c.ends_on, c.name"
+					  " FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id"
+					  " JOIN okr.cycle c ON c.id = o.cycle_id WHERE k.id = $1"
+					  " FOR KEY SHARE OF k, o",
+					  &exists_plan, "SELECT 1 FROM okr.key_result WHERE id = $1", kr_id))
 	{
 		okr_spi_leave(&st);
 		return PointerGetDatum(newtup);	/* the foreign key reports it */
 	}
 	kind = result_text(0, 1);
-	kr_state = result_text(0, 2);
 	objective_id = result_int64(0, 3, &isnull);
+	starts_on = DatumGetDateADT(result_datum(0, 5, &n1));
+	ends_on = DatumGetDateADT(result_datum(0, 6, &n2));
 
 	/* Rule 3 */
 	if (streq(kind, "projects"))
@@ -1143,66 +1119,61 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 						kr_id, DatumGetCString(DirectFunctionCall1(numeric_out, value)))));
 
 	/* Rule 6, for a check-in new to this key result */
-	if (moved && streq(kr_state, "cancelled") && !row_is_restored())
+	if (moved && streq(result_text(0, 2), "cancelled") && !row_is_restored())
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 				 errmsg("cannot add a check-in under key result " INT64_FORMAT ": it is cancelled",
 						kr_id)));
+	if (moved && state_is_closed(result_text(0, 4)) && !row_is_restored())
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+				 errmsg("cannot add a check-in under objective " INT64_FORMAT ": it is %s",
+						objective_id, result_text(0, 4))));
 
-	values[0] = Int64GetDatum(objective_id);
-	/*
-	 * Under READ COMMITTED this read has a snapshot taken after the lock
-	 * above, so it sees a close that locked our key result first.  Under
-	 * REPEATABLE READ the snapshot is older: FOR SHARE then turns a close
-	 * committed since into a serialization failure instead of missing it.
-	 */
-	if (IsolationUsesXactSnapshot())
-		run_plan(okr_spi_plan(&cycle_share_plan,
-							  "SELECT o.state, c.starts_on, c.ends_on, c.name"
-							  " FROM okr.objective o JOIN okr.cycle c ON c.id = o.cycle_id"
-							  " WHERE o.id = $1 FOR SHARE OF o",
-							  1, argtypes),
-				 values, NULL, 1);
-	else
-		run_plan(okr_spi_plan(&cycle_plan,
-							  "SELECT o.state, c.starts_on, c.ends_on, c.name"
-							  " FROM okr.objective o JOIN okr.cycle c ON c.id = o.cycle_id"
-							  " WHERE o.id = $1",
-							  1, argtypes),
-				 values, NULL, 1);
-	if (SPI_processed > 0)
-	{
-		bool		n1,
-					n2;
-		DateADT		starts_on = DatumGetDateADT(result_datum(0, 2, &n1));
-		DateADT		ends_on = DatumGetDateADT(result_datum(0, 3, &n2));
-
-		if (moved && state_is_closed(result_text(0, 1)) && !row_is_restored())
-			ereport(ERROR,
-					(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-					 errmsg("cannot add a check-in under objective " INT64_FORMAT ": it is %s",
-							objective_id, result_text(0, 1))));
-
-		/* Rule 5: inside the cycle, in the session time zone. */
-		if (!checked_null &&
-			(checked_at < okr_date_start(starts_on) ||
-			 checked_at >= okr_date_start(ends_on + 1)) &&
-			!row_is_restored())
-			ereport(ERROR,
-					(errcode(ERRCODE_OKR_OUTSIDE_CYCLE),
-					 errmsg("check-in " INT64_FORMAT " of key result " INT64_FORMAT " at %s falls outside cycle \"%s\" (%s to %s)",
-							id, kr_id, timestamptz_to_str(checked_at), result_text(0, 4),
-							result_text(0, 2), result_text(0, 3)),
-					 errdetail("Check-ins must lie within the cycle of their objective, in the session time zone.")));
-	}
+	/* Rule 5: inside the cycle, in the session time zone. */
+	if (!checked_null &&
+		(checked_at < okr_date_start(starts_on) ||
+		 checked_at >= okr_date_start(ends_on + 1)) &&
+		!row_is_restored())
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_OUTSIDE_CYCLE),
+				 errmsg("check-in " INT64_FORMAT " of key result " INT64_FORMAT " at %s falls outside cycle \"%s\" (%s to %s)",
+						id, kr_id, timestamptz_to_str(checked_at), result_text(0, 7),
+						result_text(0, 5), result_text(0, 6)),
+				 errdetail("Check-ins must lie within the cycle of their objective, in the session time zone.")));
 
 	okr_spi_leave(&st);
 	return PointerGetDatum(newtup);
 }
 
 /* ---------------------------------------------------------------------
- * okr.checkin AFTER ROW INSERT OR UPDATE OR DELETE: rule 4
+ * okr.checkin AFTER ROW INSERT OR UPDATE OR DELETE: rule 4, noted for the
+ * commit (maintain.c).  An insert carries its row, which becomes the key
+ * result's latest unless a later one exists; anything else re-reads.
  * --------------------------------------------------------------------- */
+
+Datum
+okr_checkin_sync(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = trigger_data(fcinfo, "okr_checkin_sync", "checkin", true);
+	HeapTuple	old = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? NULL : td->tg_trigtuple;
+	HeapTuple	new = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? td->tg_trigtuple :
+		TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : NULL;
+	bool		isnull;
+
+	if (old == NULL)
+		okr_maint_note_checkin(get_id(td, new, "key_result_id"), true,
+							   DatumGetTimestampTz(get_col(td, new, "checked_at", &isnull)),
+							   get_id(td, new, "id"),
+							   get_col(td, new, "value", &isnull));
+	else
+	{
+		okr_maint_note_checkin(get_id(td, old, "key_result_id"), false, 0, 0, (Datum) 0);
+		if (new && get_id(td, new, "key_result_id") != get_id(td, old, "key_result_id"))
+			okr_maint_note_checkin(get_id(td, new, "key_result_id"), false, 0, 0, (Datum) 0);
+	}
+	return PointerGetDatum(NULL);
+}
 
 /*
  * Run an UPDATE of maintained columns (a cached plan, or else sql) with the
@@ -1220,7 +1191,9 @@ run_sync(SPIPlanPtr plan, const char *sql, Datum *values, const char *nulls)
 			n = run_plan(plan, values, nulls, 0);
 		else
 		{
-			if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
+			int			rc = SPI_execute(sql, false, 0);
+
+			if (rc != SPI_OK_UPDATE && rc != SPI_OK_INSERT && rc != SPI_OK_DELETE)
 				elog(ERROR, "okr: could not update maintained columns: %s", sql);
 			n = SPI_processed;
 		}
@@ -1239,9 +1212,13 @@ run_sync_plan(SPIPlanPtr plan, Datum *values, const char *nulls)
 	(void) run_sync(plan, NULL, values, nulls);
 }
 
-/* Recompute current_value and last_checkin_at from the check-ins. */
-static void
-sync_current_value(int64 key_result_id)
+/*
+ * Recompute current_value and last_checkin_at from the check-ins.  The lock
+ * comes first, so that under READ COMMITTED the read after it, with a new
+ * snapshot, sees every check-in committed by whoever held it.
+ */
+void
+okr_sync_current_value(int64 key_result_id)
 {
 	static SPIPlanPtr lock_plan = NULL;
 	static SPIPlanPtr latest_plan = NULL;
@@ -1252,13 +1229,12 @@ sync_current_value(int64 key_result_id)
 	bool		isnull;
 
 	values[0] = Int64GetDatum(key_result_id);
-	/* the guard locked it for inserts and updates; a delete has not */
 	run_plan(okr_spi_plan(&lock_plan,
 						  "SELECT 1 FROM okr.key_result WHERE id = $1 FOR NO KEY UPDATE",
 						  1, argtypes),
 			 values, NULL, 1);
 	if (SPI_processed == 0)
-		return;					/* key result deleted in this statement */
+		return;					/* deleted */
 
 	run_plan(okr_spi_plan(&latest_plan,
 						  "SELECT value, checked_at FROM okr.checkin WHERE key_result_id = $1"
@@ -1280,71 +1256,121 @@ sync_current_value(int64 key_result_id)
 				  values, nulls);
 }
 
-Datum
-okr_checkin_sync(PG_FUNCTION_ARGS)
+/*
+ * Only inserts: the newest inserted check-in becomes the latest unless one
+ * is later (a back-dated check-in changes nothing); equal times fall to the
+ * highest id.  One conditional UPDATE decides and writes; waiting for the
+ * row re-evaluates the condition on the version committed meanwhile.
+ */
+void
+okr_apply_checkin_candidate(int64 key_result_id, Datum value, TimestampTz at,
+							int64 checkin_id)
 {
-	static SPIPlanPtr insert_plan = NULL;
-	TriggerData *td = trigger_data(fcinfo, "okr_checkin_sync", "checkin", true);
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[4] = {INT8OID, NUMERICOID, TIMESTAMPTZOID, INT8OID};
+	Datum		values[4];
+
+	values[0] = Int64GetDatum(key_result_id);
+	values[1] = value;
+	values[2] = TimestampTzGetDatum(at);
+	values[3] = Int64GetDatum(checkin_id);
+	run_sync_plan(okr_spi_plan(&plan,
+							   "UPDATE okr.key_result SET current_value = $2, last_checkin_at = $3"
+							   " WHERE id = $1 AND (last_checkin_at IS NULL OR last_checkin_at < $3"
+							   "   OR (last_checkin_at = $3 AND $4 > (SELECT max(c.id) FROM okr.checkin c"
+							   "       WHERE c.key_result_id = $1 AND c.checked_at = $3 AND c.id <> $4)))",
+							   4, argtypes),
+				  values, NULL);
+}
+
+/* Add deltas to a project's effort counters (none if it is gone). */
+void
+okr_apply_effort(int64 project_id, Datum dtotal, Datum ddone)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, NUMERICOID, NUMERICOID};
+	Datum		values[3] = {Int64GetDatum(project_id), dtotal, ddone};
+
+	run_sync_plan(okr_spi_plan(&plan,
+							   "UPDATE okr.project_effort"
+							   " SET effort_total = effort_total + $2, effort_done = effort_done + $3"
+							   " WHERE project_id = $1",
+							   3, argtypes),
+				  values, NULL);
+}
+
+/* Recount a project's effort from its tasks (after a TRUNCATE). */
+void
+okr_recount_effort(int64 project_id)
+{
+	static SPIPlanPtr lock_plan = NULL;
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(project_id)};
+
+	run_plan(okr_spi_plan(&lock_plan,
+						  "SELECT 1 FROM okr.project_effort WHERE project_id = $1 FOR NO KEY UPDATE",
+						  1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed == 0)
+		return;
+	run_sync_plan(okr_spi_plan(&plan,
+							   "UPDATE okr.project_effort e SET effort_total = s.total, effort_done = s.done"
+							   " FROM (SELECT"
+							   "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled'), 0) AS total,"
+							   "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status = 'done'), 0) AS done"
+							   "   FROM okr.task t WHERE t.project_id = $1) s"
+							   " WHERE e.project_id = $1"
+							   "   AND (e.effort_total <> s.total OR e.effort_done <> s.done)",
+							   1, argtypes),
+				  values, NULL);
+}
+
+/*
+ * okr_90_maintain: DEFERRABLE INITIALLY DEFERRED constraint trigger on
+ * checkin and task.  It is queued for every row, so it runs whichever
+ * subtransactions survive; the first call at commit applies every note
+ * (maintain.c) and the others find nothing left.
+ */
+PG_FUNCTION_INFO_V1(okr_maintain);
+
+Datum
+okr_maintain(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = trigger_data(fcinfo, "okr_maintain", NULL, true);
 	OkrSpiState st;
 
+	if (!okr_maint_pending())
+		return PointerGetDatum(NULL);
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
-	{
-		/*
-		 * A new check-in is the latest unless one is later (a back-dated
-		 * check-in changes nothing); equal times fall to the highest id.
-		 * One conditional UPDATE decides and writes.
-		 */
-		Oid			argtypes[4] = {INT8OID, NUMERICOID, TIMESTAMPTZOID, INT8OID};
-		Datum		values[4];
-		bool		isnull;
-
-		values[0] = get_col(td, td->tg_trigtuple, "key_result_id", &isnull);
-		values[1] = get_col(td, td->tg_trigtuple, "value", &isnull);
-		values[2] = get_col(td, td->tg_trigtuple, "checked_at", &isnull);
-		values[3] = get_col(td, td->tg_trigtuple, "id", &isnull);
-		run_sync_plan(okr_spi_plan(&insert_plan,
-								   "UPDATE okr.key_result SET current_value = $2, last_checkin_at = $3"
-								   " WHERE id = $1 AND (last_checkin_at IS NULL OR last_checkin_at < $3"
-								   "   OR (last_checkin_at = $3 AND $4 > (SELECT max(c.id) FROM okr.checkin c"
-								   "       WHERE c.key_result_id = $1 AND c.checked_at = $3 AND c.id <> $4)))",
-								   4, argtypes),
-					  values, NULL);
-	}
-	else
-	{
-		int64		old_kr,
-					new_kr = 0;
-
-		if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
-			old_kr = get_id(td, td->tg_trigtuple, "key_result_id");
-		else
-		{
-			old_kr = get_id(td, td->tg_trigtuple, "key_result_id");
-			new_kr = get_id(td, td->tg_newtuple, "key_result_id");
-			if (old_kr == new_kr)
-				old_kr = 0;
-		}
-		if (old_kr != 0)
-			sync_current_value(old_kr);
-		if (new_kr != 0)
-			sync_current_value(new_kr);
-	}
+	okr_maint_flush();
 	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
 }
 
-/* TRUNCATE fires no row triggers: clear what the rows were maintaining. */
+/* TRUNCATE fires no row triggers: reset what the rows were maintaining. */
 Datum
 okr_truncate_sync(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = trigger_data(fcinfo, "okr_truncate_sync", NULL, false);
-	const char *sql = strcmp(RelationGetRelationName(td->tg_relation), "checkin") == 0 ?
-		"UPDATE okr.key_result SET current_value = NULL, last_checkin_at = NULL"
-		" WHERE current_value IS NOT NULL OR last_checkin_at IS NOT NULL" :
-		"UPDATE okr.project SET effort_total = 0, effort_done = 0"
-		" WHERE effort_total <> 0 OR effort_done <> 0";
+	const char *table = RelationGetRelationName(td->tg_relation);
+	const char *sql;
 	OkrSpiState st;
+
+	if (strcmp(table, "checkin") == 0)
+	{
+		sql = "UPDATE okr.key_result SET current_value = NULL, last_checkin_at = NULL"
+			" WHERE current_value IS NOT NULL OR last_checkin_at IS NOT NULL";
+		okr_maint_recompute_all(true);
+	}
+	else if (strcmp(table, "task") == 0)
+	{
+		sql = "UPDATE okr.project_effort SET effort_total = 0, effort_done = 0"
+			" WHERE effort_total <> 0 OR effort_done <> 0";
+		okr_maint_recompute_all(false);
+	}
+	else
+		sql = "DELETE FROM okr.project_effort";
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 	(void) run_sync(NULL, sql, NULL, NULL);
@@ -1353,7 +1379,7 @@ okr_truncate_sync(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * okr.project BEFORE ROW INSERT OR UPDATE: rule 6, maintained counters
+ * okr.project BEFORE ROW INSERT OR UPDATE: rule 6
  * --------------------------------------------------------------------- */
 
 Datum
@@ -1364,38 +1390,79 @@ okr_project_guard(PG_FUNCTION_ARGS)
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
 	OkrSpiState st;
 
+	int			open_attno = attnum_of(td, "is_open");
+	bool		open_null;
+	Datum		open = heap_getattr(newtup, open_attno, RelationGetDescr(td->tg_relation),
+									&open_null);
+	bool		want_open = !streq(get_text(td, newtup, "state"), "cancelled");
+
 	begin_row(td);
 
-	if (is_insert)
+	/* is_open follows state (see project_link_key) */
+	if (open_null || DatumGetBool(open) != want_open)
 	{
-		/*
-		 * A new project has no tasks yet (they reference it), so its task
-		 * effort starts at 0 whatever was supplied: a restore brings the old
-		 * sums along, and its tasks then add them up again.
-		 */
-		int			cols[2] = {attnum_of(td, "effort_total"), attnum_of(td, "effort_done")};
-		Datum		zero = DirectFunctionCall1(int8_numeric, Int64GetDatum(0));
-		Datum		vals[2] = {zero, zero};
-		bool		nulls[2] = {false, false};
+		Datum		v = BoolGetDatum(want_open);
+		bool		n = false;
 
 		newtup = heap_modify_tuple_by_cols(newtup, RelationGetDescr(td->tg_relation),
-										   2, cols, vals, nulls);
+										   1, &open_attno, &v, &n);
 	}
-	else if (!okr_syncing_current_value &&
-			 (col_changed(td, "effort_total") || col_changed(td, "effort_done")))
-		ereport(ERROR,
-				(errcode(ERRCODE_GENERATED_ALWAYS),
-				 errmsg("effort_total and effort_done of project " INT64_FORMAT " are maintained from its tasks",
-						get_id(td, newtup, "id"))));
 
 	if (!is_insert && !col_changed(td, "key_result_id"))
 		return PointerGetDatum(newtup);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-	(void) check_key_result_open("a project", get_id(td, newtup, "key_result_id"),
-								 false, NULL);
+	(void) check_key_result_open("a project", get_id(td, newtup, "key_result_id"));
 	okr_spi_leave(&st);
 	return PointerGetDatum(newtup);
+}
+
+/*
+ * okr.project AFTER ROW INSERT OR DELETE: its row in okr.project_effort.
+ * A new project has no tasks yet (they reference it), so it starts at 0.
+ */
+PG_FUNCTION_INFO_V1(okr_project_sync);
+
+Datum
+okr_project_sync(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr insert_plan = NULL;
+	static SPIPlanPtr delete_plan = NULL;
+	TriggerData *td = trigger_data(fcinfo, "okr_project_sync", "project", true);
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(get_id(td, td->tg_trigtuple, "id"))};
+	OkrSpiState st;
+
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		run_sync_plan(okr_spi_plan(&insert_plan,
+								   "INSERT INTO okr.project_effort (project_id) VALUES ($1)"
+								   " ON CONFLICT (project_id) DO NOTHING",
+								   1, argtypes),
+					  values, NULL);
+	else
+		run_sync_plan(okr_spi_plan(&delete_plan,
+								   "DELETE FROM okr.project_effort WHERE project_id = $1",
+								   1, argtypes),
+					  values, NULL);
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}
+
+/* okr.project_effort BEFORE ROW: written by okr only (428C9 otherwise). */
+PG_FUNCTION_INFO_V1(okr_effort_guard);
+
+Datum
+okr_effort_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = trigger_data(fcinfo, "okr_effort_guard", "project_effort", true);
+
+	if (!okr_syncing_current_value)
+		ereport(ERROR,
+				(errcode(ERRCODE_GENERATED_ALWAYS),
+				 errmsg("okr.project_effort is maintained from the tasks"),
+				 errhint("Write okr.task; to rebuild the sums call okr.refresh_maintained().")));
+	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
 }
 
 /* ---------------------------------------------------------------------
@@ -1442,17 +1509,13 @@ okr_task_guard(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * okr.task AFTER ROW INSERT OR UPDATE OR DELETE: rule 6 and the project's
- * effort counters
+ * okr.task AFTER ROW INSERT OR UPDATE OR DELETE: rule 6 for a task arriving
+ * in a project, and the effort deltas noted for the commit (maintain.c).
  *
  * A task contributes its effort to effort_total unless cancelled, and to
  * effort_done when done.  The counters move by exactly what the row's old
- * version added and its new version adds, in numeric, so they never drift.
- * The UPDATE of the project is also the lock that orders this task against
- * a concurrent cancel of the project, or close of its key result or
- * objective (which lock their projects): the states read after it are the
- * committed ones.  An AFTER trigger, so that a row another trigger skipped
- * never counts.
+ * version added and its new version adds.  An AFTER trigger, so that a row
+ * another trigger skipped never counts.
  * --------------------------------------------------------------------- */
 
 static void
@@ -1467,77 +1530,36 @@ task_contribution(TriggerData *td, HeapTuple tup, double *total, double *done)
 	*done = streq(status, "done") ? e : 0.0;
 }
 
-/* Apply a change to a project's counters; returns false if it is gone. */
-static bool
-move_effort(int64 project_id, double old_total, double new_total,
-			double old_done, double new_done, char **state, int64 *kr_id)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[5] = {INT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
-	Datum		values[5];
-	bool		isnull;
-
-	values[0] = Int64GetDatum(project_id);
-	values[1] = Float8GetDatum(old_total);
-	values[2] = Float8GetDatum(new_total);
-	values[3] = Float8GetDatum(old_done);
-	values[4] = Float8GetDatum(new_done);
-	run_sync_plan(okr_spi_plan(&plan,
-							   "UPDATE okr.project"
-							   " SET effort_total = effort_total - $2::numeric + $3::numeric,"
-							   "     effort_done = effort_done - $4::numeric + $5::numeric"
-							   " WHERE id = $1 RETURNING state, key_result_id",
-							   5, argtypes),
-				  values, NULL);
-	if (SPI_processed == 0)
-		return false;
-	if (state)
-		*state = result_text(0, 1);
-	if (kr_id)
-		*kr_id = result_int64(0, 2, &isnull);
-	return true;
-}
-
-/* Rule 6 for a task arriving in a project (locked by move_effort). */
+/* Rule 6 for a task arriving in a project: the project and its parents. */
 static void
-check_task_parents(int64 project_id, const char *project_state, int64 kr_id)
+check_task_parents(int64 project_id)
 {
 	static SPIPlanPtr plan = NULL;
-	static SPIPlanPtr share_plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1] = {Int64GetDatum(kr_id)};
+	static SPIPlanPtr exists_plan = NULL;
 
-	if (streq(project_state, "cancelled") && !row_is_restored())
-		ereport(ERROR,
-				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-				 errmsg("cannot add a task under project " INT64_FORMAT ": it is cancelled",
-						project_id)));
-	/* fresh under READ COMMITTED; see okr_checkin_guard for FOR SHARE */
-	if (IsolationUsesXactSnapshot())
-		run_plan(okr_spi_plan(&share_plan,
-							  "SELECT k.state, o.id, o.state FROM okr.key_result k"
-							  " JOIN okr.objective o ON o.id = k.objective_id WHERE k.id = $1"
-							  " FOR SHARE OF k, o",
-							  1, argtypes),
-				 values, NULL, 1);
-	else
-		run_plan(okr_spi_plan(&plan,
-							  "SELECT k.state, o.id, o.state FROM okr.key_result k"
-							  " JOIN okr.objective o ON o.id = k.objective_id WHERE k.id = $1",
-							  1, argtypes),
-				 values, NULL, 1);
-	if (SPI_processed == 0 || row_is_restored())
+	if (!lock_parents(&plan,
+					  "SELECT p.state, k.id, k.state, o.id, o.state FROM okr.project p"
+					  " JOIN okr.key_result k ON k.id = p.key_result_id"
+					  " JOIN okr.objective o ON o.id = k.objective_id WHERE p.id = $1"
+					  " FOR KEY SHARE OF p, k, o",
+					  &exists_plan, "SELECT 1 FROM okr.project WHERE id = $1", project_id) ||
+		row_is_restored())
 		return;
 	if (streq(result_text(0, 1), "cancelled"))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-				 errmsg("cannot add a task under key result " INT64_FORMAT ": it is cancelled",
-						kr_id)));
-	if (state_is_closed(result_text(0, 3)))
+				 errmsg("cannot add a task under project " INT64_FORMAT ": it is cancelled",
+						project_id)));
+	if (streq(result_text(0, 3), "cancelled"))
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+				 errmsg("cannot add a task under key result %s: it is cancelled",
+						result_text(0, 2))));
+	if (state_is_closed(result_text(0, 5)))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 				 errmsg("cannot add a task under objective %s: it is %s",
-						result_text(0, 2), result_text(0, 3))));
+						result_text(0, 4), result_text(0, 5))));
 }
 
 Datum
@@ -1554,9 +1576,6 @@ okr_task_sync(PG_FUNCTION_ARGS)
 				old_done = 0.0,
 				new_total = 0.0,
 				new_done = 0.0;
-	char	   *state = NULL;
-	int64		kr_id = 0;
-	OkrSpiState st;
 
 	begin_row(td);
 	if (oldtup)
@@ -1564,62 +1583,29 @@ okr_task_sync(PG_FUNCTION_ARGS)
 	if (newtup)
 		task_contribution(td, newtup, &new_total, &new_done);
 
-	/* Same project and same contribution (todo -> doing, a title): nothing. */
-	if (old_project == new_project && old_total == new_total && old_done == new_done)
-		return PointerGetDatum(NULL);
+	if (new_project != 0 && new_project != old_project)
+	{
+		OkrSpiState st;
 
-	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+		check_task_parents(new_project);
+		okr_spi_leave(&st);
+	}
+
 	if (old_project == new_project)
-		(void) move_effort(new_project, old_total, new_total, old_done, new_done,
-						   NULL, NULL);
+	{
+		/* same contribution (todo -> doing, a title): nothing to note */
+		if (old_total != new_total || old_done != new_done)
+			okr_maint_note_effort(new_project, old_total, new_total, old_done, new_done);
+	}
 	else
 	{
-		/* two projects: lock them in id order so movers cannot deadlock */
-		if (old_project != 0 && (new_project == 0 || old_project < new_project))
-			(void) move_effort(old_project, old_total, 0.0, old_done, 0.0, NULL, NULL);
-		if (new_project != 0 &&
-			move_effort(new_project, 0.0, new_total, 0.0, new_done, &state, &kr_id))
-			check_task_parents(new_project, state, kr_id);
-		if (old_project != 0 && new_project != 0 && old_project > new_project)
-			(void) move_effort(old_project, old_total, 0.0, old_done, 0.0, NULL, NULL);
+		if (old_project != 0)
+			okr_maint_note_effort(old_project, old_total, 0.0, old_done, 0.0);
+		if (new_project != 0)
+			okr_maint_note_effort(new_project, 0.0, new_total, 0.0, new_done);
 	}
-	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
-}
-
-/* ---------------------------------------------------------------------
- * Closing an objective or cancelling a key result locks the key results
- * and projects below, so that a check-in or task arriving concurrently
- * (which lock those rows first) either commits before the close or sees it.
- * --------------------------------------------------------------------- */
-
-static void
-lock_children_for_close(bool objective, int64 id)
-{
-	static SPIPlanPtr objective_plan = NULL;
-	static SPIPlanPtr kr_plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1] = {Int64GetDatum(id)};
-
-	static SPIPlanPtr project_plan = NULL;
-
-	/* key results first, then projects: top-down, like everyone else */
-	if (objective)
-		run_plan(okr_spi_plan(&objective_plan,
-							  "SELECT 1 FROM okr.key_result WHERE objective_id = $1"
-							  " ORDER BY id FOR NO KEY UPDATE",
-							  1, argtypes),
-				 values, NULL, 0);
-	run_plan(objective ?
-			 okr_spi_plan(&project_plan,
-						  "SELECT 1 FROM okr.project p JOIN okr.key_result k ON k.id = p.key_result_id"
-						  " WHERE k.objective_id = $1 ORDER BY p.id FOR NO KEY UPDATE OF p",
-						  1, argtypes) :
-			 okr_spi_plan(&kr_plan,
-						  "SELECT 1 FROM okr.project WHERE key_result_id = $1"
-						  " ORDER BY id FOR NO KEY UPDATE",
-						  1, argtypes),
-			 values, NULL, 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -1652,13 +1638,23 @@ okr_refresh_maintained(PG_FUNCTION_ARGS)
 					  " WHERE k.current_progress IS DISTINCT FROM"
 					  "   okr.kr_progress(k.kind, k.start_value, k.target_value, k.current_value)",
 					  NULL, NULL);
+	/* a row in project_effort for every project, and for nothing else */
 	fixed += run_sync(NULL,
-					  "UPDATE okr.project p SET effort_total = s.total, effort_done = s.done"
-					  " FROM (SELECT p2.id,"
+					  "DELETE FROM okr.project_effort e"
+					  " WHERE NOT EXISTS (SELECT FROM okr.project p WHERE p.id = e.project_id)",
+					  NULL, NULL);
+	fixed += run_sync(NULL,
+					  "INSERT INTO okr.project_effort (project_id)"
+					  " SELECT p.id FROM okr.project p"
+					  " WHERE NOT EXISTS (SELECT FROM okr.project_effort e WHERE e.project_id = p.id)",
+					  NULL, NULL);
+	fixed += run_sync(NULL,
+					  "UPDATE okr.project_effort e SET effort_total = s.total, effort_done = s.done"
+					  " FROM (SELECT p.id,"
 					  "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled'), 0) AS total,"
 					  "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status = 'done'), 0) AS done"
-					  "   FROM okr.project p2 LEFT JOIN okr.task t ON t.project_id = p2.id GROUP BY p2.id) s"
-					  " WHERE s.id = p.id AND (p.effort_total <> s.total OR p.effort_done <> s.done)",
+					  "   FROM okr.project p LEFT JOIN okr.task t ON t.project_id = p.id GROUP BY p.id) s"
+					  " WHERE s.id = e.project_id AND (e.effort_total <> s.total OR e.effort_done <> s.done)",
 					  NULL, NULL);
 	okr_spi_leave(&st);
 	PG_RETURN_INT64((int64) fixed);

@@ -63,6 +63,7 @@ SELECT format('SELECT %L || t::text FROM okr.%I t ORDER BY t.id',
               c.relname)
 FROM pg_class c
 WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind IN ('r', 'p')
+  AND c.relname <> 'project_effort'   -- derived, its ids are internal: see the invariants
 ORDER BY c.relname
 \gexec
 SELECT 'sequence ' || c.relname || ' ' || coalesce(pg_sequence_last_value(c.oid)::text, 'not called')
@@ -85,5 +86,14 @@ FROM okr.key_result k
 WHERE k.current_value IS DISTINCT FROM
       (SELECT ci.value FROM okr.checkin ci WHERE ci.key_result_id = k.id
        ORDER BY ci.checked_at DESC, ci.id DESC LIMIT 1);
+SELECT 'invariant: projects whose okr.project_effort row is missing or not the sum of their tasks: ' || count(*)
+FROM okr.project p
+LEFT JOIN okr.project_effort e ON e.project_id = p.id
+WHERE e.effort_total IS DISTINCT FROM
+      (SELECT coalesce(sum(t.effort::numeric), 0) FROM okr.task t WHERE t.project_id = p.id AND t.status <> 'cancelled')
+   OR e.effort_done IS DISTINCT FROM
+      (SELECT coalesce(sum(t.effort::numeric), 0) FROM okr.task t WHERE t.project_id = p.id AND t.status = 'done');
+SELECT 'invariant: okr.project_effort rows of no project: '
+       || count(*) FROM okr.project_effort e WHERE NOT EXISTS (SELECT FROM okr.project p WHERE p.id = e.project_id);
 SQL
 }

@@ -43,7 +43,12 @@ CREATE TABLE okr.objective (
     CONSTRAINT objective_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['committed', 'aspirational'])),
     CONSTRAINT objective_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
     CONSTRAINT objective_rollup_valid CHECK (rollup OPERATOR(pg_catalog.=) ANY (ARRAY['both', 'key_results', 'children'])),
-    CONSTRAINT objective_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['draft', 'active', 'closed', 'cancelled']))
+    CONSTRAINT objective_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['draft', 'active', 'closed', 'cancelled'])),
+    -- A unique key only so that changing the state or the cycle is a key
+    -- update: such an update waits for the transactions adding rows under
+    -- this objective (they hold FOR KEY SHARE on it, rule 6) and they wait
+    -- for it (README, "Concurrency").  A rename or a new owner is not.
+    CONSTRAINT objective_link_key UNIQUE (id, cycle_id, state)
 );
 CREATE INDEX objective_parent_idx ON okr.objective (parent_id);
 CREATE INDEX objective_cycle_idx ON okr.objective (cycle_id);
@@ -71,7 +76,11 @@ CREATE TABLE okr.key_result (
     CONSTRAINT key_result_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'cancelled'])),
     CONSTRAINT key_result_values_finite CHECK (
         (start_value IS NULL OR (start_value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND start_value OPERATOR(pg_catalog.<) 'Infinity'::numeric))
-        AND (target_value IS NULL OR (target_value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND target_value OPERATOR(pg_catalog.<) 'Infinity'::numeric)))
+        AND (target_value IS NULL OR (target_value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND target_value OPERATOR(pg_catalog.<) 'Infinity'::numeric))),
+    -- As for objectives: moving, re-kinding or cancelling a key result is a
+    -- key update, so it and a check-in, project or task arriving under it
+    -- wait for each other; updating current_value or a title is not.
+    CONSTRAINT key_result_link_key UNIQUE (id, objective_id, kind, state)
 );
 CREATE INDEX key_result_objective_idx ON okr.key_result (objective_id);
 COMMENT ON TABLE okr.key_result IS 'An outcome we measure; current_value is maintained from its check-ins';
@@ -99,20 +108,42 @@ CREATE TABLE okr.project (
     owner         text,
     weight        double precision NOT NULL DEFAULT 1,
     state         text NOT NULL DEFAULT 'active',
-    -- Maintained by the task trigger: effort of the project's non-cancelled
-    -- tasks and of its done tasks.  numeric, so that adding and removing the
-    -- same efforts always comes back to exactly the same sum.
-    effort_total  numeric NOT NULL DEFAULT 0,
-    effort_done   numeric NOT NULL DEFAULT 0,
-    -- The same as double precision, computed once per write rather than
-    -- once per row on every read of the rollup.
-    effort_total_float double precision GENERATED ALWAYS AS (effort_total::double precision) STORED,
-    effort_done_float  double precision GENERATED ALWAYS AS (effort_done::double precision) STORED,
     CONSTRAINT project_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
-    CONSTRAINT project_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['planned', 'active', 'done', 'cancelled']))
+    CONSTRAINT project_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['planned', 'active', 'done', 'cancelled'])),
+    -- state <> 'cancelled', set by the project trigger whatever is written.
+    -- As for objectives it is in a unique key so that cancelling a project
+    -- (or restoring it) is a key update that waits for the tasks arriving
+    -- under it, while starting or finishing it is not.  (Not a generated
+    -- column: PostgreSQL 15 counts every generated column as updated when
+    -- a table has BEFORE ROW triggers, which would make every update a key
+    -- update.)
+    is_open       boolean NOT NULL DEFAULT true,
+    CONSTRAINT project_link_key UNIQUE (id, is_open)
 );
 CREATE INDEX project_key_result_idx ON okr.project (key_result_id);
 COMMENT ON TABLE okr.project IS 'An initiative that should move a key result';
+
+-- Task effort per project, maintained at commit from the tasks (README,
+-- "Rollup design").  A table of its own rather than columns of okr.project,
+-- so that keeping it never waits for a transaction that updated the project
+-- row itself (a rename, a state change).  numeric, so that adding and
+-- removing the same efforts always comes back to exactly the same sum.
+CREATE TABLE okr.project_effort (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    project_id   bigint NOT NULL UNIQUE,
+    effort_total numeric NOT NULL DEFAULT 0,
+    effort_done  numeric NOT NULL DEFAULT 0,
+    -- The same as double precision, computed once per write rather than
+    -- once per row on every read of the rollup.
+    effort_total_float double precision GENERATED ALWAYS AS (effort_total::double precision) STORED,
+    effort_done_float  double precision GENERATED ALWAYS AS (effort_done::double precision) STORED
+);
+COMMENT ON TABLE okr.project_effort IS 'Maintained by okr (read-only for users): effort of each project''s non-cancelled tasks and of its done tasks, as of the last commit';
+COMMENT ON COLUMN okr.project_effort.project_id IS 'The project (okr.project.id); the row comes and goes with it';
+COMMENT ON COLUMN okr.project_effort.effort_total IS 'Effort of its tasks that are not cancelled';
+COMMENT ON COLUMN okr.project_effort.effort_done IS 'Effort of its done tasks';
+COMMENT ON COLUMN okr.project_effort.effort_total_float IS 'effort_total as double precision';
+COMMENT ON COLUMN okr.project_effort.effort_done_float IS 'effort_done as double precision';
 
 CREATE TABLE okr.task (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -143,6 +174,9 @@ SELECT pg_catalog.pg_extension_config_dump('okr.key_result', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.checkin', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.project', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.task', '');
+-- Registered, but no row is dumped: a restore rebuilds them from the
+-- restored projects and tasks (their triggers fire during the restore).
+SELECT pg_catalog.pg_extension_config_dump('okr.project_effort', 'WHERE false');
 -- ... and the identity sequences, so restored databases hand out fresh ids.
 SELECT pg_catalog.pg_extension_config_dump('okr.cycle_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.team_id_seq', '');
@@ -151,3 +185,4 @@ SELECT pg_catalog.pg_extension_config_dump('okr.key_result_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.checkin_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.project_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.task_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.project_effort_id_seq', '');

@@ -24,6 +24,12 @@ CREATE FUNCTION okr.project_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_project_guard' LANGUAGE C;
 CREATE FUNCTION okr.task_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_task_guard' LANGUAGE C;
+CREATE FUNCTION okr.project_sync() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_project_sync' LANGUAGE C;
+CREATE FUNCTION okr.maintain() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_maintain' LANGUAGE C;
+CREATE FUNCTION okr.effort_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_effort_guard' LANGUAGE C;
 
 -- Rules 1 and 2: hierarchy changes are serialised by one advisory lock taken
 -- before any row is locked, then checked after the statement's rows are in.
@@ -49,29 +55,43 @@ CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
 
 -- Rules 3, 5, 6 for check-ins, then rule 4 once the row is in.  The sync
 -- triggers have no column list: they must see every change, even one made
--- by another BEFORE trigger, and return at once when nothing moved.
+-- by another BEFORE trigger, and return at once when nothing moved.  They
+-- only note what moved; okr_90_maintain, deferred to the commit, applies it
+-- in id order (src/maintain.c, README "Concurrency").
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.checkin FOR EACH ROW EXECUTE FUNCTION okr.checkin_guard();
 CREATE TRIGGER okr_20_sync AFTER INSERT OR UPDATE OR DELETE
     ON okr.checkin FOR EACH ROW EXECUTE FUNCTION okr.checkin_sync();
 CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
     ON okr.checkin FOR EACH STATEMENT EXECUTE FUNCTION okr.truncate_sync();
+CREATE CONSTRAINT TRIGGER okr_90_maintain AFTER INSERT OR UPDATE OR DELETE
+    ON okr.checkin DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION okr.maintain();
 
 -- Rule 6 for projects; rule 7 for tasks, then rule 6 and the project's
 -- effort counters once the row is in.
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.project FOR EACH ROW EXECUTE FUNCTION okr.project_guard();
+CREATE TRIGGER okr_20_sync AFTER INSERT OR DELETE
+    ON okr.project FOR EACH ROW EXECUTE FUNCTION okr.project_sync();
+CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
+    ON okr.project FOR EACH STATEMENT EXECUTE FUNCTION okr.truncate_sync();
+CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE OR DELETE
+    ON okr.project_effort FOR EACH ROW EXECUTE FUNCTION okr.effort_guard();
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.task FOR EACH ROW EXECUTE FUNCTION okr.task_guard();
 CREATE TRIGGER okr_20_sync AFTER INSERT OR UPDATE OR DELETE
     ON okr.task FOR EACH ROW EXECUTE FUNCTION okr.task_sync();
 CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
     ON okr.task FOR EACH STATEMENT EXECUTE FUNCTION okr.truncate_sync();
+CREATE CONSTRAINT TRIGGER okr_90_maintain AFTER INSERT OR UPDATE OR DELETE
+    ON okr.task DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION okr.maintain();
 
--- Recompute every maintained column (key_result.current_value and
--- last_checkin_at, project.effort_total and effort_done) from the rows.
+-- Recompute every maintained column (key_result.current_value,
+-- last_checkin_at and current_progress, okr.project_effort) from the rows.
 CREATE FUNCTION okr.refresh_maintained() RETURNS bigint
 AS 'MODULE_PATHNAME', 'okr_refresh_maintained'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION okr.refresh_maintained() IS
-'Recompute current_value, last_checkin_at, effort_total and effort_done from check-ins and tasks; returns the number of rows corrected. For bulk loads made with triggers disabled.';
+'Recompute current_value, last_checkin_at, current_progress and okr.project_effort from check-ins and tasks; returns the number of rows corrected. For bulk loads made with triggers disabled.';

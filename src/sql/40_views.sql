@@ -288,8 +288,8 @@ scores AS (
       JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
      WHERE s.item = 'objective'
 ),
--- Task effort under each objective's own key results, from the sums the
--- task trigger maintains on okr.project (no task is read), less the effort
+-- Task effort under each objective's own key results, from the sums okr
+-- maintains in okr.project_effort (no task is read), less the effort
 -- of tasks done after now (possible only for a transaction that began
 -- before they were done), as okr.progress does.
 late AS (
@@ -300,11 +300,12 @@ late AS (
 ),
 effort AS (
     SELECT k.objective_id,
-           pg_catalog.sum(p.effort_total)::double precision AS total,
-           pg_catalog.sum(p.effort_done)::double precision
+           pg_catalog.sum(e.effort_total)::double precision AS total,
+           pg_catalog.sum(e.effort_done)::double precision
              - COALESCE(pg_catalog.sum(l.effort), 0) AS done
       FROM okr.project p
       JOIN okr.key_result k ON k.id = p.key_result_id
+      JOIN okr.project_effort e ON e.project_id = p.id
       LEFT JOIN late l      ON l.project_id = p.id
      GROUP BY k.objective_id
 ),

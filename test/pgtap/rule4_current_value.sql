@@ -4,7 +4,11 @@
 -- back the value it already has is allowed (ORMs write every column back).
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(76);
+SELECT plan(84);
+-- okr applies current_value and the effort sums at commit (README,
+-- "Concurrency"); this file checks them inside one transaction, so it
+-- has them applied after every statement instead.
+SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
 SET TimeZone = 'UTC';
 
 INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (1, 'FY2026', '2026-01-01', '2026-12-31');
@@ -241,6 +245,42 @@ SELECT is_empty($$SELECT * FROM cv_wrong$$, 'after the bulk move, every current_
 SELECT is((SELECT current_value FROM cv WHERE id = 5), NULL::numeric, 'KR 5 has no check-in left: NULL');
 DO $$ BEGIN TRUNCATE okr.checkin; EXCEPTION WHEN OTHERS THEN NULL; END $$;
 SELECT is_empty($$SELECT * FROM cv_wrong$$, 'after TRUNCATE okr.checkin (refused or not), current_value still matches the check-ins');
+
+-- ===================================================================
+-- The default outside this file: the figures are applied when the
+-- transaction commits (okr_90_maintain is DEFERRABLE INITIALLY DEFERRED).
+-- Inside the writing transaction current_value keeps its committed value
+-- until then, while okr.progress and okr.objective_progress read the
+-- check-ins and tasks themselves; a rolled-back savepoint takes its changes
+-- with it; SET CONSTRAINTS ... IMMEDIATE applies what is pending at once.
+-- ===================================================================
+SET CONSTRAINTS okr.okr_90_maintain DEFERRED;
+INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (900, 1, 400, '2026-05-01 10:00+00');
+INSERT INTO okr.project (id, key_result_id, name) OVERRIDING SYSTEM VALUE VALUES (900, 1, 'deferred work');
+INSERT INTO okr.task (project_id, title, status, effort, done_at) VALUES
+    (900, 'done', 'done', 2, '2026-05-02 10:00+00'), (900, 'todo', 'todo', 1, NULL);
+SELECT is((SELECT current_value FROM cv WHERE id = 1), NULL::numeric,
+    'deferred: inside the writing transaction current_value keeps its committed value (NULL)');
+SELECT is((SELECT effort_total || '/' || effort_done FROM okr.project_effort WHERE project_id = 900), '0/0',
+    'deferred: okr.project_effort keeps its committed sums (0/0)');
+SELECT is((SELECT progress FROM okr.progress('2026-06-01') WHERE item = 'key_result' AND id = 1), 0.4::float8,
+    'deferred: okr.progress already counts the new check-in (400 of 1000: 0.4)');
+SELECT is((SELECT round(progress::numeric, 6) FROM okr.progress('2026-06-01') WHERE item = 'project' AND id = 900), 0.666667,
+    'deferred: okr.progress already counts the new tasks (2 of 3 effort done)');
+SELECT is(okr.objective_progress(1, '2026-06-01'),
+          (SELECT progress FROM okr.progress('2026-06-01') WHERE item = 'objective' AND id = 1),
+    'deferred: okr.objective_progress agrees with okr.progress');
+SAVEPOINT later;
+INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (901, 1, 500, '2026-06-01 10:00+00');
+UPDATE okr.task SET status = 'done' WHERE project_id = 900;
+ROLLBACK TO SAVEPOINT later;
+SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SELECT is((SELECT current_value FROM cv WHERE id = 1), 400::numeric,
+    'SET CONSTRAINTS ... IMMEDIATE applies the pending check-in: 400 (the rolled-back 500 is gone)');
+SELECT is((SELECT effort_total || '/' || effort_done FROM okr.project_effort WHERE project_id = 900), '3/2',
+    '... and the pending effort: 3/2 (the rolled-back completion is gone)');
+SELECT is((SELECT progress FROM okr.progress('2026-06-01') WHERE item = 'key_result' AND id = 1), 0.4::float8,
+    'okr.progress from the maintained columns gives the same 0.4');
 
 SELECT * FROM finish();
 ROLLBACK;
