@@ -327,6 +327,22 @@ grow(void *arr, int n, int *cap, Size elem)
 	" LEFT JOIN okr.project_effort e ON e.project_id = p.id" \
 	" LEFT JOIN LATERAL (SELECT sum(t.effort::numeric) AS effort FROM okr.task t" \
 	"  WHERE t.project_id = p.id AND t.status = 'done' AND t.done_at > $1) a ON true"
+/*
+ * For the whole organisation the same figures come from three scans joined
+ * in memory by id, cheaper than hash joins over every project: the
+ * projects, their effort sums, and the few projects with tasks done after T
+ * (their done effort, less those tasks, in numeric).
+ */
+#define Q_PROJECTS_PLAIN \
+	"SELECT id, key_result_id, weight, state FROM okr.project WHERE $1 IS NOT NULL"
+#define Q_EFFORT \
+	"SELECT project_id, effort_total_float, effort_done_float FROM okr.project_effort" \
+	" WHERE $1 IS NOT NULL"
+#define Q_LATE \
+	"SELECT a.project_id, (e.effort_done - a.effort)::float8 FROM (" \
+	"  SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
+	"  WHERE t.status = 'done' AND t.done_at > $1 GROUP BY t.project_id) a" \
+	" JOIN okr.project_effort e ON e.project_id = a.project_id"
 /* With notes pending in this transaction: from the tasks. */
 #define Q_EFFORT_OF_TASKS \
 	" sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled') AS total," \
@@ -348,6 +364,8 @@ typedef struct RollupPlans
 	SPIPlanPtr	objectives;
 	SPIPlanPtr	krs;
 	SPIPlanPtr	projects;
+	SPIPlanPtr	effort;			/* whole organisation, Q_EFFORT */
+	SPIPlanPtr	late;			/* whole organisation, Q_LATE */
 } RollupPlans;
 
 static RollupPlans full_plans;
@@ -390,6 +408,8 @@ typedef enum LoadKind
 	LOAD_OBJECTIVES,
 	LOAD_KRS,
 	LOAD_PROJECTS,
+	LOAD_EFFORT,				/* (project id, total, done) into loaded projects */
+	LOAD_LATE,					/* (project id, done at T) */
 	LOAD_CHECKINS,
 	LOAD_DONE
 } LoadKind;
@@ -402,6 +422,7 @@ typedef struct RowReceiver
 {
 	DestReceiver pub;
 	Rollup	   *r;
+	IdMap	   *project_map;	/* for LOAD_EFFORT and LOAD_LATE */
 	LoadKind	kind;
 	MemoryContext cxt;			/* where the arrays live */
 	MemoryContext rowcxt;		/* scratch, reset after every row */
@@ -501,9 +522,29 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				p->key_result_id = DatumGetInt64(v[1]);
 				p->weight = DatumGetFloat8(v[2]);
 				p->state = parse_state(v[3]);
-				p->total_effort = n[4] ? 0.0 : DatumGetFloat8(v[4]);
-				p->done_effort = n[5] ? 0.0 : DatumGetFloat8(v[5]);
+				/* (Q_PROJECTS_PLAIN has no effort: LOAD_EFFORT brings it) */
+				if (slot->tts_tupleDescriptor->natts > 5)
+				{
+					p->total_effort = n[4] ? 0.0 : DatumGetFloat8(v[4]);
+					p->done_effort = n[5] ? 0.0 : DatumGetFloat8(v[5]);
+				}
 				p->next_project = -1;
+				break;
+			}
+		case LOAD_EFFORT:
+		case LOAD_LATE:
+			{
+				int			p = idmap_get(rr->project_map, DatumGetInt64(v[0]));
+
+				if (p < 0)
+					break;		/* project invisible to the caller */
+				if (rr->kind == LOAD_EFFORT)
+				{
+					r->projects[p].total_effort = n[1] ? 0.0 : DatumGetFloat8(v[1]);
+					r->projects[p].done_effort = n[2] ? 0.0 : DatumGetFloat8(v[2]);
+				}
+				else
+					r->projects[p].done_effort = n[1] ? 0.0 : DatumGetFloat8(v[1]);
 				break;
 			}
 		case LOAD_CHECKINS:
@@ -599,7 +640,8 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	MemoryContext old;
 	IdMap		cycle_map,
 				objective_map,
-				kr_map;
+				kr_map,
+				project_map;
 	int			i;
 
 	memset(&rr, 0, sizeof(rr));
@@ -620,10 +662,22 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		run_query(&exact_plans->krs, sub ? Q_KRS_EXACT_SUB : Q_KRS_EXACT, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
 		run_query(&exact_plans->projects, sub ? Q_PROJECTS_EXACT_SUB : Q_PROJECTS_EXACT, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
 	}
+	else if (sub)
+	{
+		run_query(&plans->krs, Q_KRS_SUB, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
+		run_query(&plans->projects, Q_PROJECTS_SUB, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+	}
 	else
 	{
-		run_query(&plans->krs, sub ? Q_KRS_SUB : Q_KRS, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
-		run_query(&plans->projects, sub ? Q_PROJECTS_SUB : Q_PROJECTS, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+		run_query(&plans->krs, Q_KRS, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
+		run_query(&plans->projects, Q_PROJECTS_PLAIN, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+		old = MemoryContextSwitchTo(cxt);
+		idmap_build(&project_map, r->projects ? (const char *) &r->projects[0].id : NULL,
+					sizeof(RProject), r->nprojects);
+		MemoryContextSwitchTo(old);
+		rr.project_map = &project_map;
+		run_query(&plans->effort, Q_EFFORT, sub, r->as_of, subtree_ids, &rr, LOAD_EFFORT);
+		run_query(&plans->late, Q_LATE, sub, r->as_of, subtree_ids, &rr, LOAD_LATE);
 	}
 	MemoryContextDelete(rr.rowcxt);
 

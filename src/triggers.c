@@ -53,6 +53,7 @@
 #include "utils/guc.h"
 #include "utils/rls.h"
 #include "utils/datum.h"
+#include "utils/float.h"
 #include "utils/fmgrprotos.h"
 #include "utils/rel.h"
 
@@ -847,6 +848,61 @@ set_current_progress(TriggerData *td, HeapTuple tup, OkrKrKind kind)
 	return heap_modify_tuple_by_cols(tup, desc, 1, &col, &d, &isnull);
 }
 
+/*
+ * The CHECK constraints of key_result, enforced here with PostgreSQL's own
+ * message and SQLSTATE (23514).  As table constraints their expressions are
+ * rebuilt from their stored text for every statement, and that alone made
+ * the commit-time update of current_value (maintain.c) cost as much again;
+ * here a row whose checked columns did not change costs nothing.
+ */
+static void
+check_violation(TriggerData *td, const char *constraint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_CHECK_VIOLATION),
+			 errmsg("new row for relation \"%s\" violates check constraint \"%s\"",
+					RelationGetRelationName(td->tg_relation), constraint),
+			 errtableconstraint(td->tg_relation, constraint)));
+}
+
+static bool
+numeric_finite_or_null(TriggerData *td, HeapTuple tup, const char *col)
+{
+	bool		isnull;
+	Datum		d = get_col(td, tup, col, &isnull);
+
+	return isnull || (!numeric_is_nan(DatumGetNumeric(d)) &&
+					  !numeric_is_inf(DatumGetNumeric(d)));
+}
+
+static void
+check_key_result_row(TriggerData *td, HeapTuple tup, bool is_insert)
+{
+	bool		isnull;
+
+	/* key_result_kind_valid is checked by the caller, which parses the kind */
+	if (is_insert || col_changed(td, "state"))
+	{
+		char	   *state = get_text(td, tup, "state");
+
+		if (state && !streq(state, "active") && !streq(state, "cancelled"))
+			check_violation(td, "key_result_state_valid");
+	}
+	if (is_insert || col_changed(td, "weight"))
+	{
+		Datum		w = get_col(td, tup, "weight", &isnull);
+
+		/* NaN fails both comparisons */
+		if (!isnull && !(DatumGetFloat8(w) >= 0.0 &&
+						 DatumGetFloat8(w) < get_float8_infinity()))
+			check_violation(td, "key_result_weight_valid");
+	}
+	if ((is_insert || col_changed(td, "start_value") || col_changed(td, "target_value")) &&
+		!(numeric_finite_or_null(td, tup, "start_value") &&
+		  numeric_finite_or_null(td, tup, "target_value")))
+		check_violation(td, "key_result_values_finite");
+}
+
 Datum
 okr_key_result_guard(PG_FUNCTION_ARGS)
 {
@@ -870,12 +926,13 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 
 	begin_row(td);
 
-	/* The CHECK constraint reports unknown kinds (and runs after us). */
-	if (kind_name == NULL ||
-		!(streq(kind_name, "metric") || streq(kind_name, "at_least") ||
+	/* NOT NULL reports a missing kind (and runs after us) */
+	if (kind_name == NULL)
+		return PointerGetDatum(newtup);
+	if (!(streq(kind_name, "metric") || streq(kind_name, "at_least") ||
 		  streq(kind_name, "at_most") || streq(kind_name, "milestone") ||
 		  streq(kind_name, "projects")))
-		return PointerGetDatum(newtup);
+		check_violation(td, "key_result_kind_valid");
 	kind = streq(kind_name, "metric") ? OKR_KR_METRIC :
 		streq(kind_name, "at_least") ? OKR_KR_AT_LEAST :
 		streq(kind_name, "at_most") ? OKR_KR_AT_MOST :
@@ -1046,6 +1103,7 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 		newtup = heap_modify_tuple_by_cols(newtup, desc, n, cols, vals, nulls);
 	}
 
+	check_key_result_row(td, newtup, is_insert);
 	newtup = set_current_progress(td, newtup, kind);
 	return PointerGetDatum(newtup);
 }
