@@ -4,7 +4,7 @@
 -- next to user objects.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(160);
+SELECT plan(166);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
@@ -130,6 +130,26 @@ SELECT throws_ok($$INSERT INTO okr.key_result (id, objective_id, title, start_va
 SELECT throws_ok($$INSERT INTO okr.key_result (id, objective_id, title, start_value, target_value, weight) OVERRIDING SYSTEM VALUE VALUES (103, 1, 'x', 0, 1, -1)$$,
     '23514', NULL, 'key_result.weight -1 -> 23514');
 SELECT is((SELECT count(*)::int FROM okr.key_result), 1, 'key_result: no row of the rejected INSERTs remains');
+-- key_result's CHECKs are enforced by its trigger (README, schema notes):
+-- the same constraint names and SQLSTATE on UPDATE as on INSERT
+SELECT throws_ok($$UPDATE okr.key_result SET kind = 'boolean' WHERE id = 1$$,
+    '23514', 'new row for relation "key_result" violates check constraint "key_result_kind_valid"',
+    'UPDATE key_result.kind ''boolean'' -> 23514, key_result_kind_valid');
+SELECT throws_ok($$UPDATE okr.key_result SET state = 'closed' WHERE id = 1$$,
+    '23514', 'new row for relation "key_result" violates check constraint "key_result_state_valid"',
+    'UPDATE key_result.state ''closed'' -> 23514, key_result_state_valid');
+SELECT throws_ok($$UPDATE okr.key_result SET weight = 'NaN' WHERE id = 1$$,
+    '23514', 'new row for relation "key_result" violates check constraint "key_result_weight_valid"',
+    'UPDATE key_result.weight NaN -> 23514, key_result_weight_valid');
+SELECT throws_ok($$UPDATE okr.key_result SET weight = 'Infinity' WHERE id = 1$$,
+    '23514', 'new row for relation "key_result" violates check constraint "key_result_weight_valid"',
+    'UPDATE key_result.weight Infinity -> 23514');
+SELECT throws_ok($$UPDATE okr.key_result SET start_value = '-Infinity' WHERE id = 1$$,
+    '23514', 'new row for relation "key_result" violates check constraint "key_result_values_finite"',
+    'UPDATE key_result.start_value -Infinity -> 23514, key_result_values_finite');
+SELECT lives_ok($$UPDATE okr.key_result SET weight = 0, title = title WHERE id = 1$$,
+    'UPDATE key_result.weight 0 (the lower bound) is accepted');
+UPDATE okr.key_result SET weight = 1 WHERE id = 1;
 
 SELECT throws_ok($$INSERT INTO okr.project (id, key_result_id, name, state) OVERRIDING SYSTEM VALUE VALUES (101, 1, 'x', 'paused')$$,
     '23514', NULL, 'project.state ''paused'' -> 23514');
