@@ -51,3 +51,23 @@ SELECT okr.refresh_maintained() AS corrected_again;
 UPDATE okr.project_effort SET effort_done = 100;
 DELETE FROM okr.project_effort;
 UPDATE okr.key_result SET last_checkin_at = now();
+-- Commit-time maintenance (README, "Concurrency").  A transaction that
+-- wrote check-ins must apply them before it truncates the table, as with
+-- any deferred trigger (55006), and SET CONSTRAINTS ... IMMEDIATE does.
+BEGIN;
+INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (1, 90, '2026-03-25');
+SELECT current_value FROM okr.key_result;   -- still 75 inside the transaction
+SAVEPOINT s;
+TRUNCATE okr.checkin;
+ROLLBACK TO SAVEPOINT s;
+SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SELECT current_value FROM okr.key_result;   -- 90: applied
+TRUNCATE okr.checkin;
+COMMIT;
+SELECT current_value, last_checkin_at FROM okr.key_result;
+-- With okr_90_maintain disabled and the other triggers on, a commit that
+-- would leave the figures behind fails (55000) and takes its rows with it.
+ALTER TABLE okr.checkin DISABLE TRIGGER okr_90_maintain;
+INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (1, 40, '2026-03-26');
+ALTER TABLE okr.checkin ENABLE TRIGGER okr_90_maintain;
+SELECT count(*) AS checkins, (SELECT current_value FROM okr.key_result) FROM okr.checkin;
