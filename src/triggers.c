@@ -56,6 +56,7 @@
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 PG_FUNCTION_INFO_V1(okr_structure_lock);
 PG_FUNCTION_INFO_V1(okr_cycle_check);
@@ -1272,8 +1273,11 @@ run_sync_plan(SPIPlanPtr plan, Datum *values, const char *nulls)
 
 /*
  * Recompute current_value and last_checkin_at from the check-ins.  The lock
- * comes first, so that under READ COMMITTED the read after it, with a new
- * snapshot, sees every check-in committed by whoever held it.
+ * comes first, so that the read after it sees every check-in committed by
+ * whoever held it: under READ COMMITTED with the new snapshot SPI takes,
+ * under REPEATABLE READ and SERIALIZABLE with a fresh one taken here (the
+ * transaction's own would miss a back-dated check-in committed since, which
+ * changed no key-result row and so raised no serialization failure).
  */
 void
 okr_sync_current_value(int64 key_result_id)
@@ -1294,11 +1298,19 @@ okr_sync_current_value(int64 key_result_id)
 	if (SPI_processed == 0)
 		return;					/* deleted */
 
-	run_plan(okr_spi_plan(&latest_plan,
-						  "SELECT value, checked_at FROM okr.checkin WHERE key_result_id = $1"
-						  " ORDER BY checked_at DESC, id DESC LIMIT 1",
-						  1, argtypes),
-			 values, NULL, 1);
+	okr_spi_plan(&latest_plan,
+				 "SELECT value, checked_at FROM okr.checkin WHERE key_result_id = $1"
+				 " ORDER BY checked_at DESC, id DESC LIMIT 1",
+				 1, argtypes);
+	if (IsolationUsesXactSnapshot())
+	{
+		CommandCounterIncrement();	/* our own changes, too */
+		if (SPI_execute_snapshot(latest_plan, values, NULL, GetLatestSnapshot(),
+								 InvalidSnapshot, true, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "okr: could not read the latest check-in");
+	}
+	else
+		run_plan(latest_plan, values, NULL, 1);
 	if (SPI_processed == 0)
 		nulls[1] = nulls[2] = 'n';
 	else
