@@ -307,21 +307,13 @@ grow(void *arr, int n, int *cap, Size elem)
 /*
  * Task effort: the project's maintained counters (okr.project_effort), less
  * what was done after T (nothing for T = now(): done_at is never in the
- * future).  For the whole organisation one pass over task_done_at_idx finds
- * those tasks; for a subtree, task_project_done_idx per project.  Exact
- * numeric until the final conversion.
+ * future).  For a subtree, task_project_done_idx per project finds those
+ * tasks.  Exact numeric until the final conversion.
  */
-#define Q_PROJECTS_COLS \
+#define Q_PROJECTS_SUB \
 	"SELECT p.id, p.key_result_id, p.weight, p.state, e.effort_total_float," \
 	" CASE WHEN a.effort IS NULL THEN e.effort_done_float" \
-	"  ELSE (e.effort_done - a.effort)::float8 END"
-#define Q_PROJECTS	Q_PROJECTS_COLS \
-	" FROM okr.project p LEFT JOIN okr.project_effort e ON e.project_id = p.id" \
-	" LEFT JOIN (" \
-	"  SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
-	"  WHERE t.status = 'done' AND t.done_at > $1 GROUP BY t.project_id) a" \
-	" ON a.project_id = p.id"
-#define Q_PROJECTS_SUB	Q_PROJECTS_COLS \
+	"  ELSE (e.effort_done - a.effort)::float8 END" \
 	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id" \
 	" JOIN okr.project p ON p.key_result_id = k.id" \
 	" LEFT JOIN okr.project_effort e ON e.project_id = p.id" \
@@ -331,7 +323,8 @@ grow(void *arr, int n, int *cap, Size elem)
  * For the whole organisation the same figures come from three scans joined
  * in memory by id, cheaper than hash joins over every project: the
  * projects, their effort sums, and the few projects with tasks done after T
- * (their done effort, less those tasks, in numeric).
+ * (one pass over task_done_at_idx; their done effort, less those tasks, in
+ * numeric).
  */
 #define Q_PROJECTS_PLAIN \
 	"SELECT id, key_result_id, weight, state FROM okr.project WHERE $1 IS NOT NULL"

@@ -714,12 +714,12 @@ check_objective_open(const char *child, int64 objective_id)
  * a key result and its objective) and read them.  plan_sql selects, from
  * the row with id $1, at least the columns the caller reads, and locks the
  * parents FOR KEY SHARE.  A parent moved meanwhile drops the row from the
- * join when the lock is re-checked: read again.  Returns false when the row
- * does not exist (its foreign key reports that).
+ * join when the lock is re-checked: read again.  Returns false when row id
+ * of okr.<table> does not exist (its foreign key reports that).
  */
 static bool
 lock_parents(SPIPlanPtr *plan, const char *plan_sql, SPIPlanPtr *exists_plan,
-			 const char *exists_sql, int64 id)
+			 const char *table, int64 id)
 {
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(id)};
@@ -730,13 +730,18 @@ lock_parents(SPIPlanPtr *plan, const char *plan_sql, SPIPlanPtr *exists_plan,
 		run_plan(okr_spi_plan(plan, plan_sql, 1, argtypes), values, NULL, 1);
 		if (SPI_processed > 0)
 			return true;
-		run_plan(okr_spi_plan(exists_plan, exists_sql, 1, argtypes), values, NULL, 1);
+		if (*exists_plan == NULL)
+			(void) okr_spi_plan(exists_plan,
+								psprintf("SELECT 1 FROM okr.%s WHERE id = $1", table),
+								1, argtypes);
+		run_plan(*exists_plan, values, NULL, 1);
 		if (SPI_processed == 0)
 			return false;
 		if (attempt >= 3)
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-					 errmsg("the parents of %s keep moving", exists_sql)));
+					 errmsg("the parents of %s " INT64_FORMAT " keep moving", table, id),
+					 errhint("Retry the transaction.")));
 	}
 }
 
@@ -751,8 +756,7 @@ check_key_result_open(const char *child, int64 key_result_id)
 					  "SELECT k.state, o.id, o.state FROM okr.key_result k"
 					  " JOIN okr.objective o ON o.id = k.objective_id WHERE k.id = $1"
 					  " FOR KEY SHARE OF k, o",
-					  &exists_plan, "SELECT 1 FROM okr.key_result WHERE id = $1",
-					  key_result_id))
+					  &exists_plan, "key_result", key_result_id))
 		return false;
 	if (row_is_restored())
 		return true;
@@ -1155,7 +1159,7 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 					  " FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id"
 					  " JOIN okr.cycle c ON c.id = o.cycle_id WHERE k.id = $1"
 					  " FOR KEY SHARE OF k, o",
-					  &exists_plan, "SELECT 1 FROM okr.key_result WHERE id = $1", kr_id))
+					  &exists_plan, "key_result", kr_id))
 	{
 		okr_spi_leave(&st);
 		return PointerGetDatum(newtup);	/* the foreign key reports it */
@@ -1612,7 +1616,7 @@ check_task_parents(int64 project_id)
 					  " JOIN okr.key_result k ON k.id = p.key_result_id"
 					  " JOIN okr.objective o ON o.id = k.objective_id WHERE p.id = $1"
 					  " FOR KEY SHARE OF p, k, o",
-					  &exists_plan, "SELECT 1 FROM okr.project WHERE id = $1", project_id) ||
+					  &exists_plan, "project", project_id) ||
 		row_is_restored())
 		return;
 	if (streq(result_text(0, 1), "cancelled"))

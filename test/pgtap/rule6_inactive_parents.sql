@@ -4,7 +4,7 @@
 -- Updating a row that is already there is allowed.  Expected SQLSTATE: 23O06.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(68);
+SELECT plan(73);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
@@ -274,6 +274,18 @@ SELECT lives_ok(
 SELECT lives_ok(
     $$INSERT INTO okr.key_result (id, objective_id, title, start_value, target_value) OVERRIDING SYSTEM VALUE VALUES (26, 11, 'after re-opening', 0, 1)$$,
     'a new key result under the re-opened objective is accepted');
+
+-- project.is_open follows state whatever a client writes (it is what makes
+-- cancelling a key update that waits for tasks arriving, README
+-- "Concurrency"), so writing it cannot reopen a cancelled project.
+SELECT is((SELECT is_open FROM okr.project WHERE id = 30), false, 'cancelled project 30: is_open is false');
+SELECT lives_ok($$UPDATE okr.project SET is_open = true WHERE id = 30$$, 'writing is_open = true on the cancelled project 30 is accepted...');
+SELECT throws_ok(
+    $$INSERT INTO okr.task (project_id, title) VALUES (30, 'sneaked in')$$,
+    '23O06', NULL, '... but it stays closed to new tasks (23O06)');
+SELECT lives_ok($$INSERT INTO okr.project (id, key_result_id, name, is_open) OVERRIDING SYSTEM VALUE VALUES (390, 20, 'written closed', false)$$,
+    'a new active project written with is_open = false');
+SELECT is((SELECT is_open FROM okr.project WHERE id = 390), true, '... gets is_open = true from its state');
 
 SELECT * FROM finish();
 ROLLBACK;
