@@ -1,7 +1,7 @@
 # okr: PGXS build.  The install script okr--$(EXTVERSION).sql is assembled
 # from src/sql/*.sql (one file per concern) so that each part stays readable.
 EXTENSION  = okr
-EXTVERSION = 1.0
+EXTVERSION = 1.1
 
 MODULE_big = okr
 OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \

@@ -16,8 +16,8 @@
 #   - the upgraded database holds exactly what a fresh install of the default
 #     version holds after the same fill (so columns added by an upgrade are
 #     backfilled the way the new version computes them), and still works.
-# While 1.0 is the only version the path is empty: the test then proves the
-# machinery (path lookup, comparison) on 1.0 itself, and proves that the
+# While the default version was the only one the path was empty; the test still
+# proves that the
 # catalog comparison notices drift by changing objects on purpose.
 #
 # Runs inside pg_virtualenv (PGHOST, PGPORT, PGUSER set; okr installed):
