@@ -9,7 +9,11 @@ OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
 PGFILEDESC = "okr - OKR engine for PostgreSQL"
 
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+# Update scripts are built too: the statements written for the update
+# (src/update/A--B.sql), then the files of src/sql/ that version B added
+# whole, so that a new function is written once.
+UPDATE_1_1_PARTS = src/update/1.0--1.1.sql src/sql/50_integrity.sql
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--1.0--1.1.sql
 DATA       = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
 # Install scripts of released versions, frozen when the next version was
 # started (README "Data safety"), so test/upgrade.sh can install them.
@@ -33,6 +37,9 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $^ > $@
+
+$(EXTENSION)--1.0--1.1.sql: $(UPDATE_1_1_PARTS)
 	cat $^ > $@
 
 src/%.o: src/okr.h

@@ -38,7 +38,23 @@ SELECT count(*) FROM okr.progress_history('2026-01-01', '2026-02-01', '0 days');
 SELECT count(*) FROM okr.progress_history('2026-01-01', '2026-02-01', '-1 day');
 SELECT count(*) FROM okr.progress_history('2026-01-01', '2026-02-01', '1 month -40 days');
 SELECT count(DISTINCT as_of) AS hours FROM okr.progress_history('2026-01-01', '2027-01-01', '1 hour');  -- 8,761 moments: allowed
-SELECT count(*) FROM okr.progress_history('2026-01-01', '2027-01-01', '30 minutes');  -- 17,521: too many
+-- at most okr.history_max_rows rows (moments x items; 6 items here)
+SHOW okr.history_max_rows;
+SET okr.history_max_rows = 105126;  -- 17,521 half-hours x 6 items: just allowed
+SELECT count(*) FROM okr.progress_history('2026-01-01', '2027-01-01', '30 minutes');
+SET okr.history_max_rows = 105125;  -- one row too many
+SELECT count(*) FROM okr.progress_history('2026-01-01', '2027-01-01', '30 minutes');
+RESET okr.history_max_rows;
+-- only a superuser may raise it
+CREATE ROLE okr_regress_history;
+SET ROLE okr_regress_history;
+SET okr.history_max_rows = 20000000;
+RESET ROLE;
+DROP ROLE okr_regress_history;
+-- a series running into the end of timestamptz stops at to_ts (no 22008):
+-- 31 days x 6 items, and one moment x 6 items
+SELECT count(*) FROM okr.progress_history('294276-12-01', '294276-12-31 23:59:59', '1 day');
+SELECT count(*) FROM okr.progress_history('2026-01-01', '294276-12-31 23:59:59', '2147483647 months');
 SELECT count(*) FROM okr.progress_history('2026-02-01', '2026-01-01', '1 day');
 SELECT count(*) FROM okr.progress_history('-infinity', '2026-01-01', '1 day');
 SELECT count(*) FROM okr.progress_history('2026-01-01', '2026-02-01', '1 day', 999);

@@ -5,6 +5,11 @@
  *	  okr.on_track_ratio  progress / expected at or above which an item is on track
  *	  okr.at_risk_ratio   ... at or above which it is at risk (below: off track)
  *	  okr.stale_after     a key result with no check-in for this long is stale
+ *	  okr.max_depth       levels of the objective, team and cycle trees
+ *	  okr.history_max_rows rows one okr.progress_history call may return
+ *
+ * The last two protect the server (SPEC 5, "Bounded"): only a superuser
+ * may raise them.
  *
  * at_risk_ratio may not exceed on_track_ratio.  The check hooks enforce it
  * against the other setting's current value; okr_status_name() checks again
@@ -17,6 +22,8 @@
 double		okr_on_track_ratio = 0.9;
 double		okr_at_risk_ratio = 0.7;
 int			okr_stale_after_minutes = 14 * 24 * 60;
+int			okr_max_depth = 1000;
+int			okr_history_max_rows = 10000000;
 
 static bool
 check_on_track_ratio(double *newval, void **extra, GucSource source)
@@ -67,6 +74,22 @@ okr_define_gucs(void)
 							&okr_stale_after_minutes,
 							14 * 24 * 60, 1, INT_MAX,
 							PGC_USERSET, GUC_UNIT_MIN,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("okr.max_depth",
+							"Deepest level an objective, team or cycle may sit at (a root is level 1).",
+							"Every write that links a row walks up its tree, so the depth bounds what a write costs.",
+							&okr_max_depth,
+							1000, 1, 1000000,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("okr.history_max_rows",
+							"Most rows one okr.progress_history call may return (moments times items).",
+							NULL,
+							&okr_history_max_rows,
+							10000000, 1, INT_MAX,
+							PGC_SUSET, 0,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("okr");

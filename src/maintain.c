@@ -23,6 +23,15 @@
  * (item, subtransaction): a subtransaction that rolls back takes its notes
  * with it.  Effort deltas are exact: integral efforts (the common case) are
  * summed in an int64, others in numeric.
+ *
+ * A flush inside a subtransaction (SET CONSTRAINTS ... IMMEDIATE after a
+ * SAVEPOINT) writes in that subtransaction, and its writes go if it rolls
+ * back.  So the notes it applied are kept aside, tagged with the
+ * subtransaction that applied them: when that one rolls back, the notes
+ * that survive it are pending again (and PostgreSQL queues okr_90_maintain
+ * again, since the trigger event it fired there is un-fired); when it
+ * commits, the tag moves to its parent.  The commit of the transaction
+ * drops them.
  */
 #include "okr.h"
 
@@ -69,6 +78,17 @@ typedef struct Note
 
 static HTAB *notes = NULL;
 static MemoryContext maint_cxt = NULL;
+
+/* Notes applied by a flush, while the subtransaction that applied them may
+ * still roll back; in maint_cxt. */
+typedef struct Applied
+{
+	Note		note;
+	SubTransactionId applied_in;
+	struct Applied *next;
+} Applied;
+
+static Applied *applied = NULL;
 static bool callbacks_registered = false;
 
 /* Efforts up to this size are summed exactly in an int64 (2^31 rows each). */
@@ -95,6 +115,7 @@ maint_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 			/* the memory goes with TopTransactionContext */
 			notes = NULL;
+			applied = NULL;
 			maint_cxt = NULL;
 			break;
 		default:
@@ -102,26 +123,62 @@ maint_xact_callback(XactEvent event, void *arg)
 	}
 }
 
+static Note *note_for_key(const NoteKey *key);
+static void merge_note(Note *into, const Note *from);
+
 static void
 maint_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 					   SubTransactionId parentSubid, void *arg)
 {
 	HASH_SEQ_STATUS seq;
 	Note	   *n;
+	Applied   **link;
 
-	if (event != SUBXACT_EVENT_ABORT_SUB || notes == NULL)
+	if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		/* what it applied is now its parent's to keep or lose */
+		for (Applied *a = applied; a; a = a->next)
+			if (a->applied_in >= mySubid)
+				a->applied_in = parentSubid;
 		return;
+	}
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+
 	/* ids grow: every note from mySubid or a child of it is >= mySubid */
-	hash_seq_init(&seq, notes);
-	while ((n = hash_seq_search(&seq)) != NULL)
-		if (n->key.subid >= mySubid)
-			(void) hash_search(notes, &n->key, HASH_REMOVE, NULL);
+	if (notes)
+	{
+		hash_seq_init(&seq, notes);
+		while ((n = hash_seq_search(&seq)) != NULL)
+			if (n->key.subid >= mySubid)
+				(void) hash_search(notes, &n->key, HASH_REMOVE, NULL);
+	}
+
+	/* its flushes are undone: the notes that outlive it are pending again */
+	link = &applied;
+	while (*link)
+	{
+		Applied    *a = *link;
+
+		if (a->applied_in < mySubid)
+		{
+			link = &a->next;
+			continue;
+		}
+		*link = a->next;
+		if (a->note.key.subid < mySubid)
+		{
+			MemoryContext old = MemoryContextSwitchTo(maint_cxt);
+
+			merge_note(note_for_key(&a->note.key), &a->note);
+			MemoryContextSwitchTo(old);
+		}
+	}
 }
 
 static Note *
-note_for(NoteKind kind, int64 id)
+note_for_key(const NoteKey *key)
 {
-	NoteKey		key;
 	Note	   *n;
 	bool		found;
 
@@ -131,12 +188,13 @@ note_for(NoteKind kind, int64 id)
 		RegisterSubXactCallback(maint_subxact_callback, NULL);
 		callbacks_registered = true;
 	}
+	if (maint_cxt == NULL)
+		maint_cxt = AllocSetContextCreate(TopTransactionContext, "okr maintenance",
+										  ALLOCSET_DEFAULT_SIZES);
 	if (notes == NULL)
 	{
 		HASHCTL		ctl;
 
-		maint_cxt = AllocSetContextCreate(TopTransactionContext, "okr maintenance",
-										  ALLOCSET_DEFAULT_SIZES);
 		memset(&ctl, 0, sizeof(ctl));
 		ctl.keysize = sizeof(NoteKey);
 		ctl.entrysize = sizeof(Note);
@@ -144,16 +202,55 @@ note_for(NoteKind kind, int64 id)
 		notes = hash_create("okr maintenance notes", 256, &ctl,
 							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
-	memset(&key, 0, sizeof(key));
-	key.id = id;
-	key.subid = GetCurrentSubTransactionId();
-	key.kind = kind;
-	n = hash_search(notes, &key, HASH_ENTER, &found);
+	n = hash_search(notes, key, HASH_ENTER, &found);
 	if (!found)
 	{
 		memset(((char *) n) + sizeof(NoteKey), 0, sizeof(Note) - sizeof(NoteKey));
 	}
 	return n;
+}
+
+static Note *
+note_for(NoteKind kind, int64 id)
+{
+	NoteKey		key;
+
+	memset(&key, 0, sizeof(key));
+	key.id = id;
+	key.subid = GetCurrentSubTransactionId();
+	key.kind = kind;
+	return note_for_key(&key);
+}
+
+/* numeric a + b (either may be 0, none), in the current memory context */
+static Datum
+add_numeric(Datum a, Datum b)
+{
+	if (a == (Datum) 0)
+		return b;
+	if (b == (Datum) 0)
+		return a;
+	return DirectFunctionCall2(numeric_add, a, b);
+}
+
+/* Fold another note of the same item into one. */
+static void
+merge_note(Note *into, const Note *from)
+{
+	into->recompute |= from->recompute;
+	if (from->has_candidate &&
+		(!into->has_candidate || from->cand_at > into->cand_at ||
+		 (from->cand_at == into->cand_at && from->cand_id > into->cand_id)))
+	{
+		into->has_candidate = true;
+		into->cand_at = from->cand_at;
+		into->cand_id = from->cand_id;
+		into->cand_value = from->cand_value;
+	}
+	into->itotal += from->itotal;
+	into->idone += from->idone;
+	into->ntotal = add_numeric(into->ntotal, from->ntotal);
+	into->ndone = add_numeric(into->ndone, from->ndone);
 }
 
 bool
@@ -303,7 +400,8 @@ flush_project(int64 id, Note *merged)
 /*
  * Apply every note, in (kind, id) order; called inside SPI by the deferred
  * trigger okr_90_maintain (triggers.c).  The notes are taken out of the
- * table first: the updates below fire triggers of their own.
+ * table first (the updates below fire triggers of their own) and kept as
+ * applied by this subtransaction (see the header).
  */
 void
 okr_maint_flush(void)
@@ -314,6 +412,7 @@ okr_maint_flush(void)
 	long		count,
 				i,
 				j;
+	SubTransactionId subid = GetCurrentSubTransactionId();
 	MemoryContext cxt;
 	MemoryContext old;
 
@@ -322,29 +421,26 @@ okr_maint_flush(void)
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "okr flush",
 								ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(cxt);
 	count = hash_get_num_entries(notes);
-	all = palloc(sizeof(Note *) * count);
+	all = MemoryContextAlloc(cxt, sizeof(Note *) * count);
 	i = 0;
 	hash_seq_init(&seq, notes);
 	while ((n = hash_seq_search(&seq)) != NULL)
 	{
-		Note	   *copy = palloc(sizeof(Note));
+		/* its numerics are in maint_cxt already, which outlives the table */
+		Applied    *a = MemoryContextAlloc(maint_cxt, sizeof(Applied));
 
-		*copy = *n;
-		if (n->has_candidate)
-			copy->cand_value = PointerGetDatum(DatumGetNumericCopy(n->cand_value));
-		if (n->ntotal)
-			copy->ntotal = PointerGetDatum(DatumGetNumericCopy(n->ntotal));
-		if (n->ndone)
-			copy->ndone = PointerGetDatum(DatumGetNumericCopy(n->ndone));
-		all[i++] = copy;
+		a->note = *n;
+		a->applied_in = subid;
+		a->next = applied;
+		applied = a;
+		all[i++] = &a->note;
 	}
 	/* forget them before running anything */
-	MemoryContextDelete(maint_cxt);
+	hash_destroy(notes);
 	notes = NULL;
-	maint_cxt = NULL;
 
+	old = MemoryContextSwitchTo(cxt);
 	qsort(all, count, sizeof(Note *), note_cmp);
 
 	for (i = 0; i < count; i = j)
@@ -353,28 +449,7 @@ okr_maint_flush(void)
 
 		/* merge the notes of one item from several subtransactions */
 		for (j = i + 1; j < count && note_cmp(&all[i], &all[j]) == 0; j++)
-		{
-			Note	   *x = all[j];
-
-			merged.recompute |= x->recompute;
-			if (x->has_candidate &&
-				(!merged.has_candidate || x->cand_at > merged.cand_at ||
-				 (x->cand_at == merged.cand_at && x->cand_id > merged.cand_id)))
-			{
-				merged.has_candidate = true;
-				merged.cand_at = x->cand_at;
-				merged.cand_id = x->cand_id;
-				merged.cand_value = x->cand_value;
-			}
-			merged.itotal += x->itotal;
-			merged.idone += x->idone;
-			if (x->ntotal)
-				merged.ntotal = merged.ntotal ?
-					DirectFunctionCall2(numeric_add, merged.ntotal, x->ntotal) : x->ntotal;
-			if (x->ndone)
-				merged.ndone = merged.ndone ?
-					DirectFunctionCall2(numeric_add, merged.ndone, x->ndone) : x->ndone;
-		}
+			merge_note(&merged, all[j]);
 		if (merged.key.kind == NOTE_KEY_RESULT)
 			flush_key_result(merged.key.id, &merged);
 		else

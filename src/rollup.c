@@ -26,6 +26,7 @@
 #include "okr.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -36,6 +37,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/resowner.h"
 #include "nodes/params.h"
 #include "tcop/dest.h"
 #include "executor/tuptable.h"
@@ -73,7 +75,8 @@ typedef struct RCycle
 typedef struct RObjective
 {
 	int64		id;
-	int64		parent_id;
+	int64		parent_id;		/* valid when has_parent: any bigint is an id */
+	bool		has_parent;
 	int64		cycle_id;
 	int			cycle;			/* index into cycles, -1 if not loaded */
 	int			parent;			/* index, -1 for a root of the loaded set */
@@ -124,21 +127,6 @@ typedef struct RProject
 	double		total_effort;
 } RProject;
 
-typedef struct Rollup
-{
-	TimestampTz as_of;
-	bool		keep_values;	/* history: keep start/target for re-scoring */
-	int		   *order;			/* objectives, parents before children */
-	int			norder;
-	int			ncycles;
-	RCycle	   *cycles;
-	int			nobjectives;
-	RObjective *objectives;
-	int			nkrs;
-	RKeyResult *krs;
-	int			nprojects;
-	RProject   *projects;
-} Rollup;
 
 
 /* ---------------------------------------------------------------------
@@ -153,7 +141,7 @@ typedef struct Rollup
 typedef struct IdMap
 {
 	int64		min_id;
-	int64		range;
+	uint64		range;			/* ids min_id .. min_id + range - 1 */
 	int		   *direct;
 	HTAB	   *hash;
 } IdMap;
@@ -163,6 +151,38 @@ typedef struct IdEntry
 	int64		id;
 	int			index;
 } IdEntry;
+
+/*
+ * The item and status strings are a handful of constants: build each text
+ * datum once per call rather than once per row.
+ */
+typedef struct TextCache
+{
+	int			n;
+	const char *keys[16];
+	Datum		values[16];
+} TextCache;
+
+
+typedef struct Rollup
+{
+	TimestampTz as_of;
+	bool		keep_values;	/* history: keep start/target for re-scoring */
+	int		   *order;			/* objectives, parents before children */
+	int			norder;
+	int			ncycles;
+	RCycle	   *cycles;
+	int			nobjectives;
+	RObjective *objectives;
+	int			nkrs;
+	RKeyResult *krs;
+	int			nprojects;
+	RProject   *projects;
+	/* history only: id -> index of key results and projects, for the events */
+	IdMap		kr_map;
+	IdMap		project_map;
+	TextCache	texts;			/* datums of this call's item and status names */
+} Rollup;
 
 static void
 idmap_build(IdMap *m, const char *first_id, Size stride, int n)
@@ -179,14 +199,20 @@ idmap_build(IdMap *m, const char *first_id, Size stride, int n)
 		lo = Min(lo, id);
 		hi = Max(hi, id);
 	}
-	if (n > 0 && hi - lo < (int64) n * 4 + 1024)
+
+	/*
+	 * Offsets from the smallest id are taken in uint64, which holds the
+	 * distance between any two bigints (ids may be negative, 0, or at both
+	 * ends of the range: hi - lo in int64 would overflow).
+	 */
+	if (n > 0 && (uint64) hi - (uint64) lo < (uint64) n * 4 + 1024)
 	{
 		m->min_id = lo;
-		m->range = hi - lo + 1;
+		m->range = (uint64) hi - (uint64) lo + 1;
 		m->direct = palloc(sizeof(int) * m->range);
 		memset(m->direct, 0xff, sizeof(int) * m->range);	/* -1 */
 		for (i = 0; i < n; i++)
-			m->direct[*(const int64 *) (first_id + i * stride) - lo] = i;
+			m->direct[(uint64) *(const int64 *) (first_id + i * stride) - (uint64) lo] = i;
 	}
 	else
 	{
@@ -211,8 +237,12 @@ static int
 idmap_get(const IdMap *m, int64 id)
 {
 	if (m->direct)
-		return (id >= m->min_id && id - m->min_id < m->range) ?
-			m->direct[id - m->min_id] : -1;
+	{
+		/* an id below min_id wraps around to a large offset */
+		uint64		off = (uint64) id - (uint64) m->min_id;
+
+		return off < m->range ? m->direct[off] : -1;
+	}
 	if (m->hash)
 	{
 		IdEntry    *e = hash_search(m->hash, &id, HASH_FIND, NULL);
@@ -232,27 +262,44 @@ text_is(Datum d, const char *s)
 	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
 }
 
+/*
+ * A state or kind the table's CHECK constraints do not allow can only be
+ * there if someone dropped them: a data error that names the row, never an
+ * internal one.
+ */
+static void
+report_bad_value(const char *table, int64 id, const char *column, Datum d)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_CHECK_VIOLATION),
+			 errmsg("okr.%s " INT64_FORMAT " has %s \"%s\", which okr does not know",
+					table, id, column, TextDatumGetCString(d)),
+			 errhint("Restore the table's CHECK constraints and correct the row; okr.check_integrity() lists such rows.")));
+}
+
 static RState
-parse_state(Datum d)
+parse_state(Datum d, const char *table, int64 id)
 {
 	int			i;
 
 	for (i = 0; i < (int) lengthof(rstate_names); i++)
 		if (text_is(d, rstate_names[i]))
 			return (RState) i;
-	elog(ERROR, "okr: unknown state \"%s\"", TextDatumGetCString(d));
+	report_bad_value(table, id, "state", d);
 	return RS_ACTIVE;			/* keep compiler quiet */
 }
 
 static OkrKrKind
-parse_kind(Datum d)
+parse_kind(Datum d, int64 id)
 {
-	return okr_parse_kr_kind(text_is(d, "metric") ? "metric" :
-							 text_is(d, "at_least") ? "at_least" :
-							 text_is(d, "at_most") ? "at_most" :
-							 text_is(d, "milestone") ? "milestone" :
-							 text_is(d, "projects") ? "projects" :
-							 TextDatumGetCString(d));
+	static const char *const names[] = {"metric", "at_least", "at_most", "milestone", "projects"};
+	int			i;
+
+	for (i = 0; i < (int) lengthof(names); i++)
+		if (text_is(d, names[i]))
+			return okr_parse_kr_kind(names[i]);
+	report_bad_value("key_result", id, "kind", d);
+	return OKR_KR_METRIC;		/* keep compiler quiet */
 }
 
 /* Make room for one more element in a growing array. */
@@ -391,9 +438,6 @@ typedef struct History
 	RDone	   *done;
 } History;
 
-static IdMap history_kr_map;
-static IdMap history_project_map;
-static History *history;		/* the one being loaded */
 
 typedef enum LoadKind
 {
@@ -416,6 +460,7 @@ typedef struct RowReceiver
 	DestReceiver pub;
 	Rollup	   *r;
 	IdMap	   *project_map;	/* for LOAD_EFFORT and LOAD_LATE */
+	History    *history;		/* for LOAD_CHECKINS and LOAD_DONE */
 	LoadKind	kind;
 	MemoryContext cxt;			/* where the arrays live */
 	MemoryContext rowcxt;		/* scratch, reset after every row */
@@ -460,12 +505,13 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				o = &r->objectives[r->nobjectives++];
 				memset(o, 0, sizeof(RObjective));
 				o->id = DatumGetInt64(v[0]);
+				o->has_parent = !n[1];
 				o->parent_id = n[1] ? 0 : DatumGetInt64(v[1]);
 				o->cycle_id = DatumGetInt64(v[2]);
 				o->weight = DatumGetFloat8(v[3]);
 				o->use_krs = !text_is(v[4], "children");
 				o->use_children = !text_is(v[4], "key_results");
-				o->state = parse_state(v[5]);
+				o->state = parse_state(v[5], "objective", o->id);
 				o->first_child = o->next_sibling = o->first_kr = -1;
 				break;
 			}
@@ -478,10 +524,20 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				memset(k, 0, sizeof(RKeyResult));
 				k->id = DatumGetInt64(v[0]);
 				k->objective_id = DatumGetInt64(v[1]);
-				k->kind = parse_kind(v[2]);
+				k->kind = parse_kind(v[2], k->id);
 				k->weight = DatumGetFloat8(v[3]);
-				k->state = parse_state(v[4]);
+				k->state = parse_state(v[4], "key_result", k->id);
 				k->first_project = k->next_kr = -1;
+				/* numeric arithmetic allocates: keep it in the row context */
+				MemoryContextSwitchTo(rr->rowcxt);
+				if (k->kind == OKR_KR_METRIC && !n[5] && !n[6] &&
+					DatumGetInt32(DirectFunctionCall2(numeric_cmp, v[5], v[6])) == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_OKR_KIND_MISMATCH),
+							 errmsg("okr.key_result " INT64_FORMAT " breaks rule 3: a metric's start_value and target_value are both %s",
+									k->id, DatumGetCString(DirectFunctionCall1(numeric_out, v[5]))),
+							 errhint("Correct the row; okr.check_integrity() lists the rows that break okr's rules.")));
+				MemoryContextSwitchTo(rr->cxt);
 				if (r->keep_values)
 				{
 					k->start_null = n[5];
@@ -514,7 +570,7 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				p->id = DatumGetInt64(v[0]);
 				p->key_result_id = DatumGetInt64(v[1]);
 				p->weight = DatumGetFloat8(v[2]);
-				p->state = parse_state(v[3]);
+				p->state = parse_state(v[3], "project", p->id);
 				/* (Q_PROJECTS_PLAIN has no effort: LOAD_EFFORT brings it) */
 				if (slot->tts_tupleDescriptor->natts > 5)
 				{
@@ -542,7 +598,8 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 			}
 		case LOAD_CHECKINS:
 			{
-				int			kr = idmap_get(&history_kr_map, DatumGetInt64(v[0]));
+				History    *history = rr->history;
+				int			kr = idmap_get(&r->kr_map, DatumGetInt64(v[0]));
 				RCheckin   *c;
 
 				if (kr < 0)
@@ -557,7 +614,8 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 			}
 		case LOAD_DONE:
 			{
-				int			project = idmap_get(&history_project_map, DatumGetInt64(v[0]));
+				History    *history = rr->history;
+				int			project = idmap_get(&r->project_map, DatumGetInt64(v[0]));
 				RDone	   *d;
 
 				if (project < 0)
@@ -575,9 +633,67 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 	return true;
 }
 
+/*
+ * What each load reads, column by column: receive_row takes the datums as
+ * these types, so a column whose type was altered (okr's owner can) is an
+ * error here, checked once per query, never a misread datum.
+ */
+typedef struct LoadColumn
+{
+	const char *name;
+	Oid			type;
+} LoadColumn;
+
+#define MAX_LOAD_COLUMNS 9
+static const LoadColumn load_columns[][MAX_LOAD_COLUMNS] = {
+	[LOAD_CYCLES] = {{"okr.cycle.id", INT8OID}, {"okr.cycle.starts_on", DATEOID},
+	{"okr.cycle.ends_on", DATEOID}},
+	[LOAD_OBJECTIVES] = {{"okr.objective.id", INT8OID}, {"okr.objective.parent_id", INT8OID},
+		{"okr.objective.cycle_id", INT8OID}, {"okr.objective.weight", FLOAT8OID},
+	{"okr.objective.rollup", TEXTOID}, {"okr.objective.state", TEXTOID}},
+	[LOAD_KRS] = {{"okr.key_result.id", INT8OID}, {"okr.key_result.objective_id", INT8OID},
+		{"okr.key_result.kind", TEXTOID}, {"okr.key_result.weight", FLOAT8OID},
+		{"okr.key_result.state", TEXTOID}, {"okr.key_result.start_value", NUMERICOID},
+		{"okr.key_result.target_value", NUMERICOID},
+		{"okr.key_result.current_value (and okr.checkin.value)", NUMERICOID},
+	{"okr.key_result.current_progress", FLOAT8OID}},
+	[LOAD_PROJECTS] = {{"okr.project.id", INT8OID}, {"okr.project.key_result_id", INT8OID},
+		{"okr.project.weight", FLOAT8OID}, {"okr.project.state", TEXTOID},
+	{"effort total", FLOAT8OID}, {"effort done", FLOAT8OID}},
+	[LOAD_EFFORT] = {{"okr.project_effort.project_id", INT8OID},
+		{"okr.project_effort.effort_total_float", FLOAT8OID},
+	{"okr.project_effort.effort_done_float", FLOAT8OID}},
+	[LOAD_LATE] = {{"okr.task.project_id", INT8OID}, {"effort done", FLOAT8OID}},
+	[LOAD_CHECKINS] = {{"okr.checkin.key_result_id", INT8OID}, {"okr.checkin.value", NUMERICOID},
+	{"okr.checkin.checked_at", TIMESTAMPTZOID}},
+	[LOAD_DONE] = {{"okr.task.project_id", INT8OID}, {"okr.task.effort", FLOAT8OID},
+	{"okr.task.done_at", TIMESTAMPTZOID}},
+};
+
 static void
 receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
+	LoadKind	kind = ((RowReceiver *) self)->kind;
+	const LoadColumn *cols = load_columns[kind];
+	int			i;
+
+	for (i = 0; i < MAX_LOAD_COLUMNS && cols[i].name; i++)
+	{
+		Oid			got = i < typeinfo->natts ? TupleDescAttr(typeinfo, i)->atttypid : InvalidOid;
+
+		/* the whole-organisation project query brings no effort (LOAD_EFFORT does) */
+		if (kind == LOAD_PROJECTS && i >= 4 && typeinfo->natts == 4)
+			break;
+
+		if (got != cols[i].type)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("okr cannot read %s: it is of type %s, not %s",
+							cols[i].name,
+							OidIsValid(got) ? format_type_be(got) : "(missing)",
+							format_type_be(cols[i].type)),
+					 errhint("okr's tables must keep the column types that CREATE EXTENSION gave them; alter the column back.")));
+	}
 }
 
 static void
@@ -676,7 +792,7 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 
 	old = MemoryContextSwitchTo(cxt);
 	if (r->keep_values)
-		idmap_build(&history_project_map,
+		idmap_build(&r->project_map,
 					r->projects ? (const char *) &r->projects[0].id : NULL,
 					sizeof(RProject), r->nprojects);
 	idmap_build(&cycle_map, r->cycles ? (const char *) &r->cycles[0].id : NULL,
@@ -686,7 +802,7 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	idmap_build(&kr_map, r->krs ? (const char *) &r->krs[0].id : NULL,
 				sizeof(RKeyResult), r->nkrs);
 	if (r->keep_values)
-		history_kr_map = kr_map;
+		r->kr_map = kr_map;
 	MemoryContextSwitchTo(old);
 
 	/* link children to parents; backwards, so sibling lists come out in load order */
@@ -695,7 +811,7 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		RObjective *o = &r->objectives[i];
 
 		o->cycle = idmap_get(&cycle_map, o->cycle_id);
-		o->parent = o->parent_id ? idmap_get(&objective_map, o->parent_id) : -1;
+		o->parent = o->has_parent ? idmap_get(&objective_map, o->parent_id) : -1;
 		if (o->parent >= 0)
 		{
 			o->next_sibling = r->objectives[o->parent].first_child;
@@ -875,37 +991,25 @@ item_status(RState state, int cycle, Rollup *r, bool progress_null, double progr
 	return okr_status_name(progress_null, progress, r->cycles[cycle].expected);
 }
 
-/*
- * The item and status strings are a handful of constants: build each text
- * datum once per call rather than once per row.
- */
-typedef struct TextCache
-{
-	int			n;
-	const char *keys[16];
-	Datum		values[16];
-} TextCache;
-
-static TextCache text_cache;
-
+/* The call's text datum for s (built in the current memory context). */
 static Datum
-cached_text(const char *s)
+cached_text(TextCache *tc, const char *s)
 {
 	int			i;
 
-	for (i = 0; i < text_cache.n; i++)
-		if (text_cache.keys[i] == s)
-			return text_cache.values[i];
-	if (text_cache.n == lengthof(text_cache.keys))
+	for (i = 0; i < tc->n; i++)
+		if (tc->keys[i] == s)
+			return tc->values[i];
+	if (tc->n == lengthof(tc->keys))
 		return CStringGetTextDatum(s);
-	text_cache.keys[text_cache.n] = s;
-	text_cache.values[text_cache.n] = CStringGetTextDatum(s);
-	return text_cache.values[text_cache.n++];
+	tc->keys[tc->n] = s;
+	tc->values[tc->n] = CStringGetTextDatum(s);
+	return tc->values[tc->n++];
 }
 
 static void
 put_row(Tuplestorestate *ts, TupleDesc desc, const char *item, int64 id,
-		const char *parent_item, int64 parent_id, int64 cycle_id,
+		const char *parent_item, int64 parent_id, const int64 *cycle_id,
 		bool progress_null, double progress, double done, double total,
 		int cycle, Rollup *r, const char *status)
 {
@@ -913,17 +1017,18 @@ put_row(Tuplestorestate *ts, TupleDesc desc, const char *item, int64 id,
 	bool		nulls[9];
 
 	memset(nulls, 0, sizeof(nulls));
-	values[0] = cached_text(item);
+	values[0] = cached_text(&r->texts, item);
 	values[1] = Int64GetDatum(id);
 	if (parent_item)
 	{
-		values[2] = cached_text(parent_item);
+		values[2] = cached_text(&r->texts, parent_item);
 		values[3] = Int64GetDatum(parent_id);
 	}
 	else
 		nulls[2] = nulls[3] = true;
-	values[4] = Int64GetDatum(cycle_id);
-	nulls[4] = cycle_id == 0;
+	/* NULL when the parent holding it is invisible to the caller */
+	values[4] = cycle_id ? Int64GetDatum(*cycle_id) : (Datum) 0;
+	nulls[4] = cycle_id == NULL;
 	values[5] = Float8GetDatum(progress);
 	nulls[5] = progress_null;
 	values[6] = Float8GetDatum(total > 0 ? done / total : 0.0);
@@ -933,7 +1038,7 @@ put_row(Tuplestorestate *ts, TupleDesc desc, const char *item, int64 id,
 	else
 		nulls[7] = true;
 	if (status)
-		values[8] = cached_text(status);
+		values[8] = cached_text(&r->texts, status);
 	else
 		nulls[8] = true;
 	tuplestore_putvalues(ts, desc, values, nulls);
@@ -976,13 +1081,12 @@ okr_progress(PG_FUNCTION_ARGS)
 
 	/* tuplestore rows are built in the per-query context of the SRF */
 	old = MemoryContextSwitchTo(work);
-	text_cache.n = 0;			/* its datums live in work */
 	for (i = 0; i < r.nobjectives; i++)
 	{
 		RObjective *o = &r.objectives[i];
 
 		put_row(rsinfo->setResult, rsinfo->setDesc, "objective", o->id,
-				o->parent_id ? "objective" : NULL, o->parent_id, o->cycle_id,
+				o->has_parent ? "objective" : NULL, o->parent_id, &o->cycle_id,
 				o->progress_null, o->progress, o->done_effort, o->total_effort,
 				o->cycle, &r,
 				item_status(o->state, o->cycle, &r, o->progress_null, o->progress));
@@ -994,7 +1098,7 @@ okr_progress(PG_FUNCTION_ARGS)
 		int			cycle = o ? o->cycle : -1;
 
 		put_row(rsinfo->setResult, rsinfo->setDesc, "key_result", k->id,
-				"objective", k->objective_id, o ? o->cycle_id : 0,
+				"objective", k->objective_id, o ? &o->cycle_id : NULL,
 				false, k->progress, k->done_effort, k->total_effort,
 				cycle, &r, item_status(k->state, cycle, &r, false, k->progress));
 	}
@@ -1006,7 +1110,7 @@ okr_progress(PG_FUNCTION_ARGS)
 		int			cycle = o ? o->cycle : -1;
 
 		put_row(rsinfo->setResult, rsinfo->setDesc, "project", p->id,
-				"key_result", p->key_result_id, o ? o->cycle_id : 0,
+				"key_result", p->key_result_id, o ? &o->cycle_id : NULL,
 				false, p->progress, p->done_effort, p->total_effort,
 				cycle, &r, item_status(p->state, cycle, &r, false, p->progress));
 	}
@@ -1110,7 +1214,6 @@ okr_objective_progress(PG_FUNCTION_ARGS)
  * cost is one load plus (steps x rows) in memory, not one rollup per step.
  * --------------------------------------------------------------------- */
 
-#define HISTORY_MAX_STEPS 10000
 
 #define Q_CHECKINS \
 	"SELECT c.key_result_id, c.value, c.checked_at FROM okr.checkin c" \
@@ -1131,6 +1234,109 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(okr_progress_history);
 
+/*
+ * t + step, or false when that is past to_ts.  The sum is computed only
+ * when it cannot leave timestamptz's range, or else in a subtransaction:
+ * a series that ends near the end of time (a to_ts in year 294276, a step
+ * of 2147483647 months) stops at to_ts instead of failing.  Bounds in
+ * microseconds, whatever the months' lengths and the zone's shifts.
+ */
+static bool
+next_moment(TimestampTz t, Interval *step, TimestampTz to_ts, TimestampTz *next)
+{
+	const double day = (double) USECS_PER_DAY;
+	double		lo = (step->month >= 0 ? 28.0 : 31.0) * day * step->month +
+		day * step->day + (double) step->time - 2 * day;
+	double		hi = (step->month >= 0 ? 31.0 : 28.0) * day * step->month +
+		day * step->day + (double) step->time + 2 * day;
+	volatile bool ok = true;
+
+	if ((double) t + lo > (double) to_ts)
+		return false;
+	if ((double) t + hi < (double) END_TIMESTAMP && (double) t + lo > (double) MIN_TIMESTAMP)
+		*next = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+														TimestampTzGetDatum(t),
+														PointerGetDatum(step)));
+	else if (IsInParallelMode())
+		*next = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+														TimestampTzGetDatum(t),
+														PointerGetDatum(step)));
+	else
+	{
+		MemoryContext cxt = CurrentMemoryContext;
+		ResourceOwner owner = CurrentResourceOwner;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		PG_TRY();
+		{
+			*next = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+															TimestampTzGetDatum(t),
+															PointerGetDatum(step)));
+			ReleaseCurrentSubTransaction();
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+			if (edata->sqlerrcode != ERRCODE_DATETIME_VALUE_OUT_OF_RANGE)
+				ReThrowError(edata);
+			FreeErrorData(edata);
+			ok = false;			/* beyond the end of time, so past to_ts */
+		}
+		PG_END_TRY();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	return ok && *next <= to_ts;
+}
+
+/*
+ * The moments from_ts, from_ts + step, ... <= to_ts.  A step that does not
+ * move forward is refused, and so is a series whose rows (items at each
+ * moment) would exceed okr.history_max_rows.
+ */
+static TimestampTz *
+history_moments(TimestampTz from_ts, TimestampTz to_ts, Interval *step, int items,
+				int *nmoments)
+{
+	int64		per_moment = Max(items, 1);
+	int			cap = 64;
+	int			n = 1;
+	TimestampTz *moments = palloc(sizeof(TimestampTz) * cap);
+	TimestampTz next;
+
+	moments[0] = from_ts;
+	while (next_moment(moments[n - 1], step, to_ts, &next))
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (next <= moments[n - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("step must be a positive interval")));
+		if ((int64) (n + 1) * per_moment > okr_history_max_rows)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("progress history would return more than okr.history_max_rows = %d rows (%d items at each of more than %d moments)",
+							okr_history_max_rows, items, n),
+					 errhint("Use a longer step, a shorter range or one objective's subtree; a superuser can raise okr.history_max_rows.")));
+		if (n == cap)
+		{
+			cap *= 2;
+			moments = repalloc(moments, sizeof(TimestampTz) * cap);
+		}
+		moments[n++] = next;
+	}
+	*nmoments = n;
+	return moments;
+}
+
 static void
 put_history_row(ReturnSetInfo *rsinfo, TimestampTz at, const char *item, int64 id,
 				bool progress_null, double progress, double done, double total,
@@ -1141,7 +1347,7 @@ put_history_row(ReturnSetInfo *rsinfo, TimestampTz at, const char *item, int64 i
 
 	memset(nulls, 0, sizeof(nulls));
 	values[0] = TimestampTzGetDatum(at);
-	values[1] = cached_text(item);
+	values[1] = cached_text(&r->texts, item);
 	values[2] = Int64GetDatum(id);
 	values[3] = Float8GetDatum(progress);
 	nulls[3] = progress_null;
@@ -1152,7 +1358,7 @@ put_history_row(ReturnSetInfo *rsinfo, TimestampTz at, const char *item, int64 i
 	else
 		nulls[5] = true;
 	if (status)
-		values[6] = cached_text(status);
+		values[6] = cached_text(&r->texts, status);
 	else
 		nulls[6] = true;
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -1200,32 +1406,6 @@ okr_progress_history(PG_FUNCTION_ARGS)
 
 	work = AllocSetContextCreate(CurrentMemoryContext, "okr history",
 								 ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(work);
-
-	/* the moments; a step that does not move forward is refused */
-	moments = palloc(sizeof(TimestampTz) * (HISTORY_MAX_STEPS + 1));
-	for (;;)
-	{
-		TimestampTz t = nmoments == 0 ? from_ts :
-			DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-													TimestampTzGetDatum(moments[nmoments - 1]),
-													PointerGetDatum(step)));
-
-		if (nmoments > 0 && t <= moments[nmoments - 1])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("step must be a positive interval")));
-		if (t > to_ts)
-			break;
-		if (nmoments == HISTORY_MAX_STEPS)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("progress history is limited to %d moments", HISTORY_MAX_STEPS),
-					 errhint("Use a longer step or a shorter range.")));
-		moments[nmoments++] = t;
-	}
-	MemoryContextSwitchTo(old);
-
 	memset(&r, 0, sizeof(r));
 	memset(&h, 0, sizeof(h));
 	r.as_of = to_ts;
@@ -1245,18 +1425,17 @@ okr_progress_history(PG_FUNCTION_ARGS)
 	rr.pub.mydest = DestNone;
 	rr.r = &r;
 	rr.cxt = work;
-	history = &h;
+	rr.history = &h;
 	run_query(sub ? &checkin_plans.objectives : &checkin_plans.cycles,
 			  sub ? Q_CHECKINS_SUB : Q_CHECKINS, sub, to_ts, ids, &rr, LOAD_CHECKINS);
 	run_query(sub ? &done_plans.objectives : &done_plans.cycles,
 			  sub ? Q_DONE_SUB : Q_DONE, sub, to_ts, ids, &rr, LOAD_DONE);
-	history = NULL;
 	okr_spi_leave(&st);
 
 	old = MemoryContextSwitchTo(work);
+	moments = history_moments(from_ts, to_ts, step, r.nobjectives + r.nkrs, &nmoments);
 	rollup_order(&r);
 	scratch = AllocSetContextCreate(work, "okr history scratch", ALLOCSET_SMALL_SIZES);
-	text_cache.n = 0;
 
 	/* before any event: no value, nothing done */
 	for (i = 0; i < r.nkrs; i++)

@@ -116,14 +116,59 @@ trigger_data(FunctionCallInfo fcinfo, const char *fname, const char *table,
 	return td;
 }
 
+/*
+ * The type okr's code reads a column as, from its name (each name has one
+ * type across okr's tables); InvalidOid for columns read as any type.
+ */
+static Oid
+column_type(const char *col)
+{
+	const char *suffix = strrchr(col, '_');
+
+	if (strcmp(col, "id") == 0 || (suffix && strcmp(suffix, "_id") == 0))
+		return INT8OID;
+	if (strcmp(col, "value") == 0 || strcmp(col, "start_value") == 0 ||
+		strcmp(col, "target_value") == 0 || strcmp(col, "current_value") == 0)
+		return NUMERICOID;
+	if (strcmp(col, "state") == 0 || strcmp(col, "kind") == 0 || strcmp(col, "status") == 0)
+		return TEXTOID;
+	if (strcmp(col, "weight") == 0 || strcmp(col, "effort") == 0 ||
+		strcmp(col, "current_progress") == 0)
+		return FLOAT8OID;
+	if (strcmp(col, "checked_at") == 0 || strcmp(col, "done_at") == 0 ||
+		strcmp(col, "last_checkin_at") == 0)
+		return TIMESTAMPTZOID;
+	if (strcmp(col, "is_open") == 0)
+		return BOOLOID;
+	return InvalidOid;
+}
+
+/*
+ * A column's number, after checking it is still there with the type the
+ * code reads it as: okr's owner can rename a column or change its type, and
+ * a datum taken as the wrong type would crash the server.
+ */
 static int
 attnum_of(TriggerData *td, const char *col)
 {
-	int			attno = SPI_fnumber(RelationGetDescr(td->tg_relation), col);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			attno = SPI_fnumber(desc, col);
+	Oid			want = column_type(col);
 
 	if (attno <= 0)
-		elog(ERROR, "okr: column \"%s\" not found in \"%s\"",
-			 col, RelationGetRelationName(td->tg_relation));
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("okr needs column \"%s\" of okr.%s, which no longer exists",
+						col, RelationGetRelationName(td->tg_relation)),
+				 errhint("okr's tables must keep the columns that CREATE EXTENSION gave them; rename it back.")));
+	if (OidIsValid(want) && TupleDescAttr(desc, attno - 1)->atttypid != want)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("okr cannot read okr.%s.%s: it is of type %s, not %s",
+						RelationGetRelationName(td->tg_relation), col,
+						format_type_be(TupleDescAttr(desc, attno - 1)->atttypid),
+						format_type_be(want)),
+				 errhint("okr's tables must keep the column types that CREATE EXTENSION gave them; alter the column back.")));
 	return attno;
 }
 
@@ -134,14 +179,26 @@ get_col(TriggerData *td, HeapTuple tup, const char *col, bool *isnull)
 						RelationGetDescr(td->tg_relation), isnull);
 }
 
-/* bigint column; 0 when NULL (ids start at 1) */
+/*
+ * bigint column; 0 when NULL.  Only for NOT NULL columns (where a NULL is
+ * reported by the constraint after the BEFORE triggers) or with has set:
+ * every bigint, 0 and negative ones included, is an id.
+ */
 static int64
-get_id(TriggerData *td, HeapTuple tup, const char *col)
+get_id_opt(TriggerData *td, HeapTuple tup, const char *col, bool *has)
 {
 	bool		isnull;
 	Datum		d = get_col(td, tup, col, &isnull);
 
+	if (has)
+		*has = !isnull;
 	return isnull ? 0 : DatumGetInt64(d);
+}
+
+static int64
+get_id(TriggerData *td, HeapTuple tup, const char *col)
+{
+	return get_id_opt(td, tup, col, NULL);
 }
 
 /* text column as a C string; NULL when NULL */
@@ -188,11 +245,30 @@ run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, long limit)
 	return SPI_processed;
 }
 
+/*
+ * A binary result column of the type the caller takes it as (checked: the
+ * query reads okr's columns, whose types their owner could have altered).
+ */
+static Datum
+result_datum(int row, int col, Oid type, bool *isnull)
+{
+	Oid			got = SPI_gettypeid(SPI_tuptable->tupdesc, col);
+
+	if (got != type)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("okr cannot read column %s of okr's tables: it is of type %s, not %s",
+						SPI_fname(SPI_tuptable->tupdesc, col),
+						format_type_be(got), format_type_be(type)),
+				 errhint("okr's tables must keep the column types that CREATE EXTENSION gave them; alter the column back.")));
+	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
+						 col, isnull);
+}
+
 static int64
 result_int64(int row, int col, bool *isnull)
 {
-	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
-								  col, isnull);
+	Datum		d = result_datum(row, col, INT8OID, isnull);
 
 	return *isnull ? 0 : DatumGetInt64(d);
 }
@@ -203,12 +279,6 @@ result_text(int row, int col)
 	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
 }
 
-static Datum
-result_datum(int row, int col, bool *isnull)
-{
-	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
-						 col, isnull);
-}
 
 static bool
 state_is_closed(const char *state)
@@ -318,19 +388,24 @@ okr_structure_lock(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * Rule 1: no cycles.  Walks up from the new parent; reaching the row itself
+ * Rule 1: no cycles, and no tree deeper than okr.max_depth.  Walks up from
+ * the new parent, at most okr.max_depth levels; reaching the row itself
  * means the new link would close a loop.  Each step is a primary-key probe
- * written as a scalar subquery, so no cached plan can turn it into a scan of
- * the table per level.  UNION (not UNION ALL) makes the walk terminate even
- * on damaged data.  Under REPEATABLE READ or
- * SERIALIZABLE our snapshot may predate a committed concurrent change, so
- * the rows on the path are then locked FOR SHARE: one changed after our
- * snapshot raises a serialization failure instead of slipping through.
+ * written as a scalar subquery, so no cached plan can turn it into a scan
+ * of the table per level, and the level bound ends the walk even on
+ * damaged data.  A row that moves takes its subtree along: the levels
+ * below it are walked down, as far as the bound, to find how deep it
+ * reaches.  So a write costs at most the depth bound, and a move what lies
+ * within it below the row.  Under REPEATABLE READ or SERIALIZABLE our
+ * snapshot may predate a committed concurrent change, so the rows on the
+ * path are then locked FOR SHARE: one changed after our snapshot raises a
+ * serialization failure instead of slipping through.
  * --------------------------------------------------------------------- */
 
 typedef struct HierarchyPlans
 {
 	SPIPlanPtr	walk;
+	SPIPlanPtr	below;
 	SPIPlanPtr	lock_path;
 } HierarchyPlans;
 
@@ -339,44 +414,62 @@ static HierarchyPlans cycle_plans,
 			objective_plans;
 
 static void
-check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
-			   const char *verb, int64 id, int64 parent_id)
+report_too_deep(const char *noun, int64 id, int64 level)
 {
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2];
-	bool		isnull;
-	char		sql[512];
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("%s " INT64_FORMAT " would sit at level " INT64_FORMAT " of its tree, deeper than okr.max_depth (%d)",
+					noun, id, level, okr_max_depth),
+			 errhint("A superuser can raise okr.max_depth.")));
+}
 
-	if (parent_id == 0)
-		return;
+static void
+check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
+			   const char *verb, int64 id, bool has_parent, int64 parent_id,
+			   bool may_have_children)
+{
+	Oid			argtypes[3] = {INT8OID, INT8OID, INT4OID};
+	Datum		values[3];
+	bool		isnull;
+	int64		ancestors;
+	char		sql[640];
+
+	if (!has_parent)
+		return;					/* a root: nothing above, nothing deeper than before */
 	if (parent_id == id)
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_HIERARCHY_CYCLE),
 				 errmsg("%s " INT64_FORMAT " cannot %s itself", noun, id, verb)));
 
 	snprintf(sql, sizeof(sql),
-			 "WITH RECURSIVE up(id) AS ("
-			 " SELECT $1::bigint"
-			 " UNION"
-			 " SELECT (SELECT t.parent_id FROM okr.%s t WHERE t.id = up.id)"
-			 " FROM up WHERE up.id IS NOT NULL)"
-			 " SELECT (SELECT bool_or(id = $2) FROM up),"
-			 "        (SELECT array_agg(id) FROM up)",
+			 "WITH RECURSIVE up(id, n) AS ("
+			 " SELECT $1::bigint, 1"
+			 " UNION ALL"
+			 " SELECT (SELECT t.parent_id FROM okr.%s t WHERE t.id = up.id), up.n + 1"
+			 " FROM up WHERE up.id IS NOT NULL AND up.n <= $3)"
+			 " SELECT coalesce(bool_or(id = $2), false),"
+			 "        array_agg(id) FILTER (WHERE id IS NOT NULL),"
+			 "        count(id)"
+			 " FROM up",
 			 table);
 	values[0] = Int64GetDatum(parent_id);
 	values[1] = Int64GetDatum(id);
-	run_plan(okr_spi_plan(&plans->walk, sql, 2, argtypes), values, NULL, 0);
+	values[2] = Int32GetDatum(okr_max_depth);
+	run_plan(okr_spi_plan(&plans->walk, sql, 3, argtypes), values, NULL, 0);
 
-	if (DatumGetBool(result_datum(0, 1, &isnull)) && !isnull)
+	if (DatumGetBool(result_datum(0, 1, BOOLOID, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_HIERARCHY_CYCLE),
 				 errmsg("%s " INT64_FORMAT " cannot %s %s " INT64_FORMAT ": "
 						INT64_FORMAT " is already below " INT64_FORMAT,
 						noun, id, verb, noun, parent_id, parent_id, id)));
+	ancestors = result_int64(0, 3, &isnull);
+	if (ancestors + 1 > okr_max_depth)
+		report_too_deep(noun, id, ancestors + 1);
 
 	if (IsolationUsesXactSnapshot())
 	{
-		Datum		path = result_datum(0, 2, &isnull);
+		Datum		path = result_datum(0, 2, INT8ARRAYOID, &isnull);
 
 		if (!isnull)
 		{
@@ -387,6 +480,37 @@ check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
 			run_plan(okr_spi_plan(&plans->lock_path, sql, 1, arrtype),
 					 &path, NULL, 0);
 		}
+	}
+
+	/*
+	 * A row being moved brings its subtree: is anything below it further
+	 * down than the levels left under the bound?  (A new row has nothing
+	 * below it: a child's foreign key needs its parent first.)
+	 */
+	if (may_have_children)
+	{
+		int64		room = okr_max_depth - (ancestors + 1);
+		Datum		d;
+
+		snprintf(sql, sizeof(sql),
+				 "WITH RECURSIVE down(id, n) AS ("
+				 " SELECT $1::bigint, 0"
+				 " UNION ALL"
+				 " SELECT t.id, down.n + 1 FROM down JOIN okr.%s t ON t.parent_id = down.id"
+				 " WHERE down.n < $3)"
+				 " SELECT max(n) FROM down",
+				 table);
+		values[0] = Int64GetDatum(id);
+		values[1] = Int64GetDatum(0);
+		values[2] = Int32GetDatum((int32) Min(room + 1, PG_INT32_MAX));
+		run_plan(okr_spi_plan(&plans->below, sql, 3, argtypes), values, NULL, 0);
+		d = result_datum(0, 1, INT4OID, &isnull);
+		if (!isnull && DatumGetInt32(d) > room)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s " INT64_FORMAT " cannot move to level " INT64_FORMAT ": the %ss below it would sit deeper than okr.max_depth (%d)",
+							noun, id, ancestors + 1, noun, okr_max_depth),
+					 errhint("A superuser can raise okr.max_depth.")));
 	}
 }
 
@@ -534,8 +658,13 @@ okr_cycle_check(PG_FUNCTION_ARGS)
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 
 	if (parent_changed)
+	{
+		bool		has_parent;
+		int64		parent_id = get_id_opt(td, newtup, "parent_id", &has_parent);
+
 		check_no_cycle(&cycle_plans, "cycle", "cycle", "be part of",
-					   id, get_id(td, newtup, "parent_id"));
+					   id, has_parent, parent_id, !is_insert);
+	}
 
 	/* A child cycle lies inside its parent cycle; check both directions. */
 	{
@@ -606,6 +735,8 @@ okr_team_check(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = trigger_data(fcinfo, "okr_team_check", "team", true);
 	HeapTuple	newtup = td->tg_newtuple ? td->tg_newtuple : td->tg_trigtuple;
+	bool		has_parent;
+	int64		parent_id = get_id_opt(td, newtup, "parent_id", &has_parent);
 	OkrSpiState st;
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !col_changed(td, "parent_id"))
@@ -613,7 +744,8 @@ okr_team_check(PG_FUNCTION_ARGS)
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 	check_no_cycle(&team_plans, "team", "team", "report to",
-				   get_id(td, newtup, "id"), get_id(td, newtup, "parent_id"));
+				   get_id(td, newtup, "id"), has_parent, parent_id,
+				   !TRIGGER_FIRED_BY_INSERT(td->tg_event));
 	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
 }
@@ -631,7 +763,8 @@ okr_objective_check(PG_FUNCTION_ARGS)
 	bool		parent_changed = is_insert || col_changed(td, "parent_id");
 	bool		cycle_changed = !is_insert && col_changed(td, "cycle_id");
 	int64		id = get_id(td, newtup, "id");
-	int64		parent_id = get_id(td, newtup, "parent_id");
+	bool		has_parent;
+	int64		parent_id = get_id_opt(td, newtup, "parent_id", &has_parent);
 	OkrSpiState st;
 
 	begin_row(td);
@@ -642,14 +775,14 @@ okr_objective_check(PG_FUNCTION_ARGS)
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 
-	if (parent_changed && parent_id != 0)
+	if (parent_changed && has_parent)
 	{
 		static SPIPlanPtr plan = NULL;
 		Oid			argtypes[1] = {INT8OID};
 		Datum		values[1] = {Int64GetDatum(parent_id)};
 
 		check_no_cycle(&objective_plans, "objective", "objective", "align to",
-					   id, parent_id);
+					   id, has_parent, parent_id, !is_insert);
 
 		/* Rule 6; FOR KEY SHARE waits for a concurrent close and then sees it. */
 		run_plan(okr_spi_plan(&plan,
@@ -797,8 +930,8 @@ latest_checkin_value(int64 key_result_id, bool *isnull, Datum *checked_at)
 		*isnull = true;
 		return (Datum) 0;
 	}
-	*checked_at = result_datum(0, 2, &n);
-	return result_datum(0, 1, isnull);
+	*checked_at = result_datum(0, 2, TIMESTAMPTZOID, &n);
+	return result_datum(0, 1, NUMERICOID, isnull);
 }
 
 static bool
@@ -853,61 +986,6 @@ set_current_progress(TriggerData *td, HeapTuple tup, OkrKrKind kind)
 	return heap_modify_tuple_by_cols(tup, desc, 1, &col, &d, &isnull);
 }
 
-/*
- * The CHECK constraints of key_result, enforced here with PostgreSQL's own
- * message and SQLSTATE (23514).  As table constraints their expressions are
- * rebuilt from their stored text for every statement, and that alone made
- * the commit-time update of current_value (maintain.c) cost as much again;
- * here a row whose checked columns did not change costs nothing.
- */
-static void
-check_violation(TriggerData *td, const char *constraint)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_CHECK_VIOLATION),
-			 errmsg("new row for relation \"%s\" violates check constraint \"%s\"",
-					RelationGetRelationName(td->tg_relation), constraint),
-			 errtableconstraint(td->tg_relation, constraint)));
-}
-
-static bool
-numeric_finite_or_null(TriggerData *td, HeapTuple tup, const char *col)
-{
-	bool		isnull;
-	Datum		d = get_col(td, tup, col, &isnull);
-
-	return isnull || (!numeric_is_nan(DatumGetNumeric(d)) &&
-					  !numeric_is_inf(DatumGetNumeric(d)));
-}
-
-static void
-check_key_result_row(TriggerData *td, HeapTuple tup, bool is_insert)
-{
-	bool		isnull;
-
-	/* key_result_kind_valid is checked by the caller, which parses the kind */
-	if (is_insert || col_changed(td, "state"))
-	{
-		char	   *state = get_text(td, tup, "state");
-
-		if (state && !streq(state, "active") && !streq(state, "cancelled"))
-			check_violation(td, "key_result_state_valid");
-	}
-	if (is_insert || col_changed(td, "weight"))
-	{
-		Datum		w = get_col(td, tup, "weight", &isnull);
-
-		/* NaN fails both comparisons */
-		if (!isnull && !(DatumGetFloat8(w) >= 0.0 &&
-						 DatumGetFloat8(w) < get_float8_infinity()))
-			check_violation(td, "key_result_weight_valid");
-	}
-	if ((is_insert || col_changed(td, "start_value") || col_changed(td, "target_value")) &&
-		!(numeric_finite_or_null(td, tup, "start_value") &&
-		  numeric_finite_or_null(td, tup, "target_value")))
-		check_violation(td, "key_result_values_finite");
-}
-
 Datum
 okr_key_result_guard(PG_FUNCTION_ARGS)
 {
@@ -931,13 +1009,15 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 
 	begin_row(td);
 
-	/* NOT NULL reports a missing kind (and runs after us) */
-	if (kind_name == NULL)
-		return PointerGetDatum(newtup);
-	if (!(streq(kind_name, "metric") || streq(kind_name, "at_least") ||
+	/*
+	 * NOT NULL and the CHECK constraint key_result_kind_valid report a
+	 * missing or unknown kind; they run after this trigger.
+	 */
+	if (kind_name == NULL ||
+		!(streq(kind_name, "metric") || streq(kind_name, "at_least") ||
 		  streq(kind_name, "at_most") || streq(kind_name, "milestone") ||
 		  streq(kind_name, "projects")))
-		check_violation(td, "key_result_kind_valid");
+		return PointerGetDatum(newtup);
 	kind = streq(kind_name, "metric") ? OKR_KR_METRIC :
 		streq(kind_name, "at_least") ? OKR_KR_AT_LEAST :
 		streq(kind_name, "at_most") ? OKR_KR_AT_MOST :
@@ -1043,7 +1123,7 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 				else
 				{
 					bool		isnull;
-					Datum		v = result_datum(0, 2, &isnull);
+					Datum		v = result_datum(0, 2, NUMERICOID, &isnull);
 
 					if (!numeric_is(v, 0) && !numeric_is(v, 1))
 						ereport(ERROR,
@@ -1108,7 +1188,6 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 		newtup = heap_modify_tuple_by_cols(newtup, desc, n, cols, vals, nulls);
 	}
 
-	check_key_result_row(td, newtup, is_insert);
 	newtup = set_current_progress(td, newtup, kind);
 	return PointerGetDatum(newtup);
 }
@@ -1166,8 +1245,8 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 	}
 	kind = result_text(0, 1);
 	objective_id = result_int64(0, 3, &isnull);
-	starts_on = DatumGetDateADT(result_datum(0, 5, &n1));
-	ends_on = DatumGetDateADT(result_datum(0, 6, &n2));
+	starts_on = DatumGetDateADT(result_datum(0, 5, DATEOID, &n1));
+	ends_on = DatumGetDateADT(result_datum(0, 6, DATEOID, &n2));
 
 	/* Rule 3 */
 	if (streq(kind, "projects"))
@@ -1319,8 +1398,8 @@ okr_sync_current_value(int64 key_result_id)
 		nulls[1] = nulls[2] = 'n';
 	else
 	{
-		values[1] = result_datum(0, 1, &isnull);
-		values[2] = result_datum(0, 2, &isnull);
+		values[1] = result_datum(0, 1, NUMERICOID, &isnull);
+		values[2] = result_datum(0, 2, TIMESTAMPTZOID, &isnull);
 	}
 	run_sync_plan(okr_spi_plan(&update_plan,
 							   "UPDATE okr.key_result SET current_value = $2, last_checkin_at = $3"
@@ -1646,6 +1725,7 @@ okr_task_sync(PG_FUNCTION_ARGS)
 	HeapTuple	newtup = is_insert ? td->tg_trigtuple : (is_delete ? NULL : td->tg_newtuple);
 	int64		old_project = oldtup ? get_id(td, oldtup, "project_id") : 0;
 	int64		new_project = newtup ? get_id(td, newtup, "project_id") : 0;
+	bool		moved = newtup && (!oldtup || new_project != old_project);
 	double		old_total = 0.0,
 				old_done = 0.0,
 				new_total = 0.0,
@@ -1657,7 +1737,7 @@ okr_task_sync(PG_FUNCTION_ARGS)
 	if (newtup)
 		task_contribution(td, newtup, &new_total, &new_done);
 
-	if (new_project != 0 && new_project != old_project)
+	if (moved)
 	{
 		OkrSpiState st;
 
@@ -1666,7 +1746,7 @@ okr_task_sync(PG_FUNCTION_ARGS)
 		okr_spi_leave(&st);
 	}
 
-	if (old_project == new_project)
+	if (oldtup && newtup && !moved)
 	{
 		/* same contribution (todo -> doing, a title): nothing to note */
 		if (old_total != new_total || old_done != new_done)
@@ -1674,9 +1754,9 @@ okr_task_sync(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		if (old_project != 0)
+		if (oldtup)
 			okr_maint_note_effort(old_project, old_total, 0.0, old_done, 0.0);
-		if (new_project != 0)
+		if (newtup)
 			okr_maint_note_effort(new_project, 0.0, new_total, 0.0, new_done);
 	}
 	return PointerGetDatum(NULL);
@@ -1686,7 +1766,8 @@ okr_task_sync(PG_FUNCTION_ARGS)
  * okr.refresh_maintained(): recompute every maintained column from the rows
  * themselves.  For bulk loads done with triggers off (session_replication_role
  * = replica), and as the reference the benchmark compares against.  Returns
- * the number of rows it had to correct.
+ * the number of rows it had to correct, and warns about each row that breaks
+ * a rule (okr.check_integrity()), which it cannot correct.
  * --------------------------------------------------------------------- */
 
 PG_FUNCTION_INFO_V1(okr_refresh_maintained);
@@ -1709,8 +1790,10 @@ okr_refresh_maintained(PG_FUNCTION_ARGS)
 	/* the guard recomputes current_progress on any update of the row */
 	fixed += run_sync(NULL,
 					  "UPDATE okr.key_result k SET kind = k.kind"
-					  " WHERE k.current_progress IS DISTINCT FROM"
-					  "   okr.kr_progress(k.kind, k.start_value, k.target_value, k.current_value)",
+					  /* kr_progress refuses this rule-3 break: reported below */
+					  " WHERE CASE WHEN k.kind = 'metric' AND k.start_value = k.target_value THEN false"
+					  "   ELSE k.current_progress IS DISTINCT FROM"
+					  "     okr.kr_progress(k.kind, k.start_value, k.target_value, k.current_value) END",
 					  NULL, NULL);
 	/* a row in project_effort for every project, and for nothing else */
 	fixed += run_sync(NULL,
@@ -1730,6 +1813,21 @@ okr_refresh_maintained(PG_FUNCTION_ARGS)
 					  "   FROM okr.project p LEFT JOIN okr.task t ON t.project_id = p.id GROUP BY p.id) s"
 					  " WHERE s.id = e.project_id AND (e.effort_total <> s.total OR e.effort_done <> s.done)",
 					  NULL, NULL);
+	/* what it cannot fix: rows that break a rule, one warning each */
+	if (SPI_execute("SELECT item, id, rule, problem FROM okr.check_integrity()"
+					" ORDER BY item, id, rule, problem LIMIT 101", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "okr: could not run okr.check_integrity()");
+	for (uint64 i = 0; i < SPI_processed && i < 100; i++)
+		ereport(WARNING,
+				(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
+				 errmsg("okr.%s %s breaks %s: %s, which okr.refresh_maintained() cannot fix",
+						result_text(i, 1), result_text(i, 2), result_text(i, 3), result_text(i, 4)),
+				 errhint("Correct the row by hand; okr.check_integrity() lists every such row.")));
+	if (SPI_processed > 100)
+		ereport(WARNING,
+				(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
+				 errmsg("okr: more rows break okr's rules than the 100 reported"),
+				 errhint("okr.check_integrity() lists every such row.")));
 	okr_spi_leave(&st);
 	PG_RETURN_INT64((int64) fixed);
 }

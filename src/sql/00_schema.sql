@@ -71,12 +71,12 @@ CREATE TABLE okr.key_result (
     -- the progress at current_value (NULL for kind projects).
     last_checkin_at timestamptz,
     current_progress double precision,
-    -- Checked by the key-result trigger, which reports them as the CHECK
-    -- constraints key_result_kind_valid (one of the five kinds),
-    -- key_result_state_valid (active or cancelled), key_result_weight_valid
-    -- (>= 0, finite) and key_result_values_finite (start_value and
-    -- target_value not NaN or infinite), SQLSTATE 23514: as table CHECKs
-    -- PostgreSQL would re-read them for every update of current_value.
+    CONSTRAINT key_result_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['metric', 'at_least', 'at_most', 'milestone', 'projects'])),
+    CONSTRAINT key_result_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
+    CONSTRAINT key_result_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'cancelled'])),
+    CONSTRAINT key_result_values_finite CHECK (
+        (start_value IS NULL OR (start_value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND start_value OPERATOR(pg_catalog.<) 'Infinity'::numeric))
+        AND (target_value IS NULL OR (target_value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND target_value OPERATOR(pg_catalog.<) 'Infinity'::numeric))),
     -- As for objectives: moving, re-kinding or cancelling a key result is a
     -- key update, so it and a check-in, project or task arriving under it
     -- wait for each other; updating current_value or a title is not.

@@ -1,4 +1,8 @@
 -- okr 1.0: hierarchical progress (SPEC 3), computed in C.
+--
+-- PARALLEL RESTRICTED (1.1): inside a writing transaction these read what
+-- only the writing backend knows (its changes not yet applied to the
+-- maintained columns, maintain.c), so they must not run in a worker.
 
 CREATE FUNCTION okr.progress(as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS TABLE (
@@ -12,14 +16,14 @@ RETURNS TABLE (
     expected    double precision,
     status      text)
 AS 'MODULE_PATHNAME', 'okr_progress'
-LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 1000;
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
 COMMENT ON FUNCTION okr.progress(timestamptz) IS
 'Progress, activity, expected progress and status of every objective, key result and project as of a moment';
 
 CREATE FUNCTION okr.objective_progress(objective_id bigint, as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'okr_objective_progress'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION okr.objective_progress(bigint, timestamptz) IS
 'Progress of one objective as of a moment, computed from its own subtree only; NULL when nothing under it is scored';
 
@@ -38,7 +42,7 @@ COMMENT ON FUNCTION okr.cycle_end(bigint) IS
 -- Score: progress as of the end of the objective's cycle.
 CREATE FUNCTION okr.objective_score(objective_id bigint)
 RETURNS double precision
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT okr.objective_progress(o.id, okr.cycle_end(o.cycle_id))
@@ -60,6 +64,6 @@ RETURNS TABLE (
     expected double precision,
     status   text)
 AS 'MODULE_PATHNAME', 'okr_progress_history'
-LANGUAGE C STABLE PARALLEL SAFE ROWS 10000;
+LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
 COMMENT ON FUNCTION okr.progress_history(timestamptz, timestamptz, interval, bigint) IS
-'For each moment from_ts, from_ts + step, ... up to to_ts: every objective''s and key result''s progress, activity, expected progress and status as okr.progress would have reported then (objective_id: only that subtree). At most 10,000 moments; the step must be positive.';
+'For each moment from_ts, from_ts + step, ... up to to_ts: every objective''s and key result''s progress, activity, expected progress and status as okr.progress would have reported then (objective_id: only that subtree). The step must be positive; at most okr.history_max_rows rows (moments times items).';
