@@ -37,6 +37,11 @@ restore() {
     if [ $installed_deb -eq 1 ] || dpkg-query -W -f='${Status}' $pkg 2>/dev/null | grep -q "install ok installed"; then
         dpkg -r $pkg >>"$log" 2>&1
     fi
+    if [ -d "$work/stash" ]; then  # what other checkouts had installed
+        (cd "$work/stash" && find . -type f) | while read -r f; do
+            f="${f#.}"; [ -e "$f" ] || { mkdir -p "$(dirname "$f")"; mv "$work/stash$f" "$f"; }
+        done
+    fi
     make -s PG_CONFIG=$PG_CONFIG >>"$log" 2>&1 && make -s PG_CONFIG=$PG_CONFIG install >>"$log" 2>&1
 }
 trap 'restore; rm -rf "$work"' EXIT
@@ -58,16 +63,25 @@ if [ -z "$deb" ]; then
     echo "# no package built: the remaining checks cannot run"
     exit 1
 fi
-dpkg-deb -c "$deb" | grep -q "usr/lib/postgresql/15/lib/okr.so$" &&
-  dpkg-deb -c "$deb" | grep -q "usr/share/postgresql/15/extension/okr.control$" &&
-  dpkg-deb -c "$deb" | grep -q "usr/share/postgresql/15/extension/okr--$version.sql$"
+contents="$(dpkg-deb -c "$deb")"
+grep -q "usr/lib/postgresql/15/lib/okr.so$" <<<"$contents" &&
+  grep -q "usr/share/postgresql/15/extension/okr.control$" <<<"$contents" &&
+  grep -q "usr/share/postgresql/15/extension/okr--$version.sql$" <<<"$contents"
 tap $? "the package holds okr.so, okr.control and okr--$version.sql for PostgreSQL 15"
 
-# 2. A system without okr's "make install" files.
+# 2. A system without okr's "make install" files.  The system PostgreSQL is
+#    shared with other checkouts, whose "make install" may have left files
+#    this tree does not know (say okr--1.0--1.1.sql): those are set aside in
+#    $work/stash and put back at the end.
 make -s PG_CONFIG=$PG_CONFIG uninstall >>"$log" 2>&1
+tap $? "make uninstall"
+mkdir "$work/stash"
+for f in $(okr_files); do
+    mkdir -p "$work/stash$(dirname "$f")" && mv "$f" "$work/stash$f"
+done
 left="$(okr_files)"
 [ -z "$left" ]
-tap $? "make uninstall leaves no okr file in the system PostgreSQL${left:+ (left: $left)}"
+tap $? "no okr file is left in the system PostgreSQL${left:+ (left: $left)}"
 createdb okr_pkg
 psql -X -q -d okr_pkg -c 'CREATE EXTENSION okr' >>"$log" 2>&1
 [ $? -ne 0 ]
@@ -94,13 +108,16 @@ dropdb okr_pkg
 
 # 4. The regression tests against the installed package: the autopkgtest
 #    debian/tests/installcheck, one TAP line per pg_regress test.
-out="$(cd "$work/okr" && bash debian/tests/installcheck 2>&1)"; rc=$?
+#    It makes a cluster of its own, so the connection settings of ours go.
+out="$(cd "$work/okr" && env -u PGHOST -u PGPORT -u PGUSER -u PGPASSWORD -u PGDATABASE \
+        -u PG_CLUSTER_CONF_ROOT -u PGSYSCONFDIR -u PG_CONFIG -u PGVERSION \
+        bash debian/tests/installcheck 2>&1)"; rc=$?
 echo "$out" >>"$log"
 tests="$(grep -E '^(test | *)?[a-z_0-9]+ +\.\.\. (ok|FAILED)' <<<"$out" | sed -E 's/^(test )? *//')"
 while read -r name _ result _; do
     [ -n "$name" ] || continue
     [ "$result" = ok ]
-    tap $? "installed package: pg_regress $name"
+    tap $? "installed package: make installcheck, $name"
 done <<<"$tests"
 n_tests=$(grep -c . <<<"$tests")
 [ $rc -eq 0 ] && [ "$n_tests" -ge "$(ls sql/*.sql | wc -l)" ]
