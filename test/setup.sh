@@ -30,6 +30,10 @@ okr_install_packages() {
 
 okr_build_install() {
     make -C "$OKR_ROOT" -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+    # The system PostgreSQL may hold okr scripts that another checkout
+    # installed (a later version's, say), which test/upgrade.sh would take
+    # for released versions: install exactly this checkout's.
+    rm -f "$(/usr/lib/postgresql/15/bin/pg_config --sharedir)"/extension/okr--*.sql
     make -C "$OKR_ROOT" -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config install >/dev/null
 }
 
