@@ -43,3 +43,10 @@ $(EXTENSION)--1.0--1.1.sql: $(UPDATE_1_1_PARTS)
 	cat $^ > $@
 
 src/%.o: src/okr.h
+
+# PGXN: "make dist" writes the zip PGXN takes (META.json at its top), a git
+# archive of HEAD with every path under okr-$(EXTVERSION)/.
+DIST = $(EXTENSION)-$(EXTVERSION).zip
+.PHONY: dist
+dist:
+	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ --output $(DIST) HEAD

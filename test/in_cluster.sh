@@ -60,5 +60,19 @@ n_bad=$(grep -cE '^not ok [0-9]+' <<<"$out" || true)
 passed=$((passed + n_ok)); failed=$((failed + n_bad))
 [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
 
+# 6. The documentation's SQL examples and links (test/readme.sh), and
+#    packaging (each prints TAP): META.json for PGXN and "make dist"
+#    (test/meta.sh); the Debian package built, installed in place of
+#    "make install" and run through the regression tests (test/package.sh,
+#    which puts the "make install" files back afterwards).
+for t in readme meta package; do
+    out="$(bash "test/$t.sh" 2>&1)"; rc=$?
+    echo "$out"
+    n_ok=$(grep -cE '^ok [0-9]+' <<<"$out" || true)
+    n_bad=$(grep -cE '^not ok [0-9]+' <<<"$out" || true)
+    passed=$((passed + n_ok)); failed=$((failed + n_bad))
+    [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
+done
+
 echo "okr: $passed passed, $failed failed"
 [ $failed -eq 0 ]

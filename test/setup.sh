@@ -7,7 +7,7 @@ set -euo pipefail
 OKR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export OKR_ROOT
 
-okr_packages="make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl default-jdk-headless libpostgresql-jdbc-java"
+okr_packages="make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl default-jdk-headless libpostgresql-jdbc-java build-essential debhelper postgresql-server-dev-all unzip"
 
 okr_missing_packages() {
     local p missing=""
@@ -30,6 +30,10 @@ okr_install_packages() {
 
 okr_build_install() {
     make -C "$OKR_ROOT" -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+    # The system PostgreSQL may hold okr scripts that another checkout
+    # installed (a later version's, say), which test/upgrade.sh would take
+    # for released versions: install exactly this checkout's.
+    rm -f "$(/usr/lib/postgresql/15/bin/pg_config --sharedir)"/extension/okr--*.sql
     make -C "$OKR_ROOT" -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config install >/dev/null
 }
 
