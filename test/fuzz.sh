@@ -8,5 +8,5 @@
 #   flock /tmp/okr-install.lock bash -c 'source test/setup.sh && pg_virtualenv -v 15 bash test/fuzz.sh'
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-exec perl test/fuzz/okr_fuzz.pl --seed "${OKR_FUZZ_SEED:-11011}" --solo-statements 400 \
-    --statements 150 --sessions 3 --rounds 3 --timeout 60 "$@"
+exec perl test/fuzz/okr_fuzz.pl --seed "${OKR_FUZZ_SEED:-11011}" --solo-statements 1500 \
+    --statements 500 --sessions 3 --rounds 3 --timeout 60 "$@"

@@ -60,5 +60,13 @@ n_bad=$(grep -cE '^not ok [0-9]+' <<<"$out" || true)
 passed=$((passed + n_ok)); failed=$((failed + n_bad))
 [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
 
+# 6. The stateful fuzz test, short run (test/fuzz.sh prints TAP; doc/fuzzing.md)
+out="$(bash test/fuzz.sh 2>&1)"; rc=$?
+echo "$out"
+n_ok=$(grep -cE '^ok [0-9]+' <<<"$out" || true)
+n_bad=$(grep -cE '^not ok [0-9]+' <<<"$out" || true)
+passed=$((passed + n_ok)); failed=$((failed + n_bad))
+[ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
+
 echo "okr: $passed passed, $failed failed"
 [ $failed -eq 0 ]

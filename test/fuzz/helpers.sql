@@ -86,31 +86,42 @@ END $$;
 -- reads the check-ins itself while notes are pending, and a parallel worker
 -- must compute the same figures as the leader.  Called inside
 -- transactions, after writes.
-CREATE FUNCTION okr_fuzz.progress_digest() RETURNS text
-LANGUAGE sql AS $$
-    SELECT md5(coalesce(string_agg(p::text, '|' ORDER BY p.item, p.id), '')) FROM okr.progress() p
-$$;
-CREATE FUNCTION okr_fuzz.progress_digest_parallel() RETURNS text
-LANGUAGE sql
-SET force_parallel_mode = on SET parallel_setup_cost = 0 SET parallel_tuple_cost = 0
-SET min_parallel_table_scan_size = 0 SET max_parallel_workers_per_gather = 2
-AS $$
-    SELECT md5(coalesce(string_agg(p::text, '|' ORDER BY p.item, p.id), '')) FROM okr.progress() p
-$$;
-CREATE FUNCTION okr_fuzz.progress_rows_parallel() RETURNS TABLE (item text, id bigint, r text)
-LANGUAGE sql
-SET force_parallel_mode = on SET parallel_setup_cost = 0 SET parallel_tuple_cost = 0
-AS $$ SELECT p.item, p.id, p::text FROM okr.progress() p $$;
+CREATE FUNCTION okr_fuzz.progress_digest(parallel boolean) RETURNS text
+LANGUAGE plpgsql STABLE
+-- (the SET clauses undo, on return, what set_config does inside)
+SET force_parallel_mode = off SET parallel_setup_cost = 1000 SET parallel_tuple_cost = 0.1
+SET max_parallel_workers_per_gather = 2 AS $$
+DECLARE h text;
+BEGIN
+    -- EXECUTE plans with parallel query allowed (a SQL function's body
+    -- and a static SELECT INTO do not run in a worker, even when forced)
+    IF parallel THEN
+        PERFORM set_config('force_parallel_mode', 'on', true), set_config('parallel_setup_cost', '0', true),
+                set_config('parallel_tuple_cost', '0', true), set_config('max_parallel_workers_per_gather', '2', true);
+    ELSE
+        PERFORM set_config('force_parallel_mode', 'off', true);
+    END IF;
+    EXECUTE $q$SELECT md5(coalesce(string_agg(p::text, '|' ORDER BY p.item, p.id), '')) FROM okr.progress() p$q$ INTO h;
+    RETURN h;
+END $$;
+CREATE FUNCTION okr_fuzz.progress_rows(parallel boolean) RETURNS TABLE (item text, id bigint, r text)
+LANGUAGE plpgsql STABLE
+SET force_parallel_mode = off AS $$
+BEGIN
+    PERFORM set_config('force_parallel_mode', CASE WHEN parallel THEN 'on' ELSE 'off' END, true);
+    RETURN QUERY EXECUTE 'SELECT p.item, p.id, p::text FROM okr.progress() p';
+END $$;
 CREATE FUNCTION okr_fuzz.check_parallel() RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE a text; b text; d text;
 BEGIN
-    a := okr_fuzz.progress_digest();
-    b := okr_fuzz.progress_digest_parallel();
+    -- one statement, so both see the same snapshot (STABLE functions use
+    -- their caller's), whatever other sessions commit meanwhile
+    SELECT okr_fuzz.progress_digest(false), okr_fuzz.progress_digest(true) INTO a, b;
     IF a IS DISTINCT FROM b THEN
         SELECT string_agg(format('leader %s, worker %s', coalesce(s.r, '(none)'), coalesce(q.r, '(none)')), '; ') INTO d
-          FROM (SELECT p.item, p.id, p::text AS r FROM okr.progress() p) s
-          FULL JOIN okr_fuzz.progress_rows_parallel() q USING (item, id)
+          FROM okr_fuzz.progress_rows(false) s
+          FULL JOIN okr_fuzz.progress_rows(true) q USING (item, id)
          WHERE s.r IS DISTINCT FROM q.r;
         RAISE EXCEPTION USING ERRCODE = 'FZ007',
             MESSAGE = format('okr.progress() differs in a parallel worker (force_parallel_mode = on): %s', coalesce(d, 'rows differ'));

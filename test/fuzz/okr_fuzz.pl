@@ -412,7 +412,7 @@ sub shape_extreme_cycles {      # item 1: an id map over [-2^63, 2^63-1]
     my $lo = $canonical ? '-9223372036854775808' : pick('-9223372036854775808', '-5000000000000000000', '-9223372036854775807');
     my $hi = $canonical ? '9223372036854775807' : pick('9223372036854775807', '5000000000000000000', '9223372036854775806');
     my $n = $canonical ? 5 : pick(3, 4, 5);
-    my $b = 1000 + int(rand(1000));
+    my $b = $canonical ? 0 : 1000 + int(rand(1000));   # canonical: cycles 1 to 5
     my $tab = $canonical ? 'cycle' : pick('cycle', 'cycle', 'objective', 'key_result');
     my @s;
     push @s, "INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE SELECT $b + g, 'xc$b' || g, '2026-01-01', '2026-12-31' FROM generate_series(1, $n) g";
@@ -476,13 +476,12 @@ sub shape_parallel {            # item 7: pending notes and a parallel worker
 }
 # owner shapes, always rolled back
 sub shape_reentrant {           # item 2: progress_history re-entered through a policy
-    my $fn = 'pg_temp.peek' ;
-    return ('CREATE FUNCTION pg_temp.peek() RETURNS boolean LANGUAGE plpgsql AS $f$ BEGIN IF current_setting(\'my.busy\', true) = \'on\' THEN RETURN true; END IF; PERFORM set_config(\'my.busy\', \'on\', true); PERFORM count(*) FROM okr.' . pick("progress_history('2026-01-01', '2026-01-02', '1 day')", 'progress()', 'objective_report') . '; PERFORM set_config(\'my.busy\', \'off\', true); RETURN true; END $f$',
-            'ALTER TABLE okr.' . pick('checkin', 'key_result', 'objective') . ' ENABLE ROW LEVEL SECURITY',
+    my $canonical = shift;
+    return ('CREATE FUNCTION pg_temp.peek() RETURNS boolean LANGUAGE plpgsql AS $f$ BEGIN IF current_setting(\'my.busy\', true) = \'on\' THEN RETURN true; END IF; PERFORM set_config(\'my.busy\', \'on\', true); PERFORM count(*) FROM okr.' . ($canonical ? "progress_history('2026-01-01', '2026-01-02', '1 day')" : pick("progress_history('2026-01-01', '2026-01-02', '1 day')", 'progress()', 'objective_report')) . '; PERFORM set_config(\'my.busy\', \'off\', true); RETURN true; END $f$',
             'ALTER TABLE okr.checkin ENABLE ROW LEVEL SECURITY',
             'CREATE POLICY p_fuzz ON okr.checkin USING (pg_temp.peek())',
             'SET LOCAL ROLE okr_fuzz_reader',
-            "SELECT count(*) FROM okr.progress_history('2025-03-01', '2025-03-05', '1 day')",
+            "SELECT count(*) FROM okr.progress_history(" . ($canonical ? "'2026-03-01', '2026-03-05'" : pick("'2026-03-01', '2026-03-05'", "'2025-03-01', '2025-03-05'")) . ", '1 day')",
             'SELECT count(*) FROM okr.progress()');
 }
 sub shape_retype {              # item 3: columns of another type or name
@@ -498,11 +497,12 @@ sub shape_retype {              # item 3: columns of another type or name
                          'SELECT okr.objective_progress(1)', 'SELECT count(*) FROM okr.key_result_report'));
 }
 sub shape_replica {             # item 5: CHECKs that only the trigger holds
+    my $canonical = shift;
     return ('SET LOCAL session_replication_role = replica',
-            "INSERT INTO okr.key_result (objective_id, title, state, kind, weight) VALUES (1, 'replica', " . ($opt{'avoid-known'} ? "'active', 'metric', 1" : pick("'paused'", "'active'") . ', ' . pick("'metric'", "'bogus'") . ', ' . pick('1', "'-1'", "'NaN'")) . ')',
+            "INSERT INTO okr.key_result (objective_id, title, state, kind, weight) VALUES (1, 'replica', " . ($canonical ? "'paused', 'metric', 1" : $opt{'avoid-known'} ? "'active', 'metric', 1" : pick("'paused'", "'active'") . ', ' . pick("'metric'", "'bogus'") . ', ' . pick('1', "'-1'", "'NaN'")) . ')',
             "UPDATE okr.checkin SET value = value + 1 WHERE id = " . small_id(),
             'SET LOCAL session_replication_role = origin',
-            pick('SELECT okr.refresh_maintained()', 'SELECT count(*) FROM okr.progress()', 'SELECT count(*) FROM okr.key_result_report'));
+            $canonical ? ('SELECT okr.refresh_maintained()', 'SELECT count(*) FROM okr.progress()') : pick('SELECT okr.refresh_maintained()', 'SELECT count(*) FROM okr.progress()', 'SELECT count(*) FROM okr.key_result_report'));
 }
 
 # ---------------------------------------------------------------------------
@@ -575,12 +575,31 @@ sub gen_script {
     return \@units;
 }
 
+# The issue's reproducers as they are, on a fresh database (okr_fuzz_fresh:
+# the extension, nothing else), first thing in round 0: some of them
+# depend on what else the tables hold.
+sub fresh_prelude {
+    my @w = (['BEGIN', shape_extreme_cycles(1), 'ROLLBACK'],
+             ['BEGIN', "INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (1, 'c1', '2026-01-01', '2026-12-31')",
+              "INSERT INTO okr.objective (id, cycle_id, title) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'o1')", 'COMMIT'],
+             ['BEGIN', shape_zero_loop(1), 'COMMIT'], ['SELECT okr_fuzz.check_cycles()']);
+    my @st = shape_stale(); push @w, @st;
+    my @pa = shape_parallel(); $pa[1][-1] = 'ROLLBACK'; push @w, @pa;
+    push @w, ["SELECT count(*), count(depth), count(path) FROM okr.objective_report"];
+    my @o = (['BEGIN', shape_reentrant(1), 'ROLLBACK'],
+             ['BEGIN', 'ALTER TABLE okr.key_result ALTER COLUMN current_value TYPE double precision', 'SELECT count(*) FROM okr.progress()', 'ROLLBACK'],
+             ['BEGIN', 'ALTER TABLE okr.key_result RENAME COLUMN state TO state2', 'SELECT count(*) FROM okr.progress()', 'ROLLBACK'],
+             ['BEGIN', shape_replica(1), 'ROLLBACK']);
+    return (\@w, \@o);
+}
+
 # Shapes for one round: each of the issue's shapes once, spread over the
 # sessions (transactions of their own; 6 and 7 inside writing ones).
 sub round_shapes {
     my ($nsess, $canonical) = @_;
-    my %s = map { $_ => [] } (0 .. $nsess - 1), 'owner';
-    push @{ $s{int(rand($nsess))} }, [['BEGIN', shape_extreme_cycles($canonical), $canonical ? 'ROLLBACK' : pick('ROLLBACK', 'ROLLBACK', 'COMMIT')]] unless $opt{'avoid-known'};
+    my %s = map { $_ => [] } (0 .. $nsess - 1), 'owner', 'first';
+    # canonical: first thing in the run, on the rows of test/fuzz/base.sql only
+    push @{ $s{$canonical ? 'first' : int(rand($nsess))} }, [['BEGIN', shape_extreme_cycles($canonical), $canonical ? 'ROLLBACK' : pick('ROLLBACK', 'ROLLBACK', 'COMMIT')]] unless $opt{'avoid-known'};
     push @{ $s{int(rand($nsess))} }, [['BEGIN', shape_zero_loop($canonical), 'COMMIT'], ['SELECT okr_fuzz.check_cycles()']];
     push @{ $s{int(rand($nsess))} }, [shape_stale()];
     push @{ $s{int(rand($nsess))} }, [shape_parallel()];
@@ -626,7 +645,7 @@ sub write_script {      # -> (file, [unit start lines], {line -> [unit, stmt]})
 # or in another session), waits for the server and goes on with the unit
 # after the one that was running (blank lines keep the line numbers).
 sub run_session {
-    my ($file, $starts, $errfile) = @_;
+    my ($file, $starts, $errfile, $db) = @_;
     open my $in, '<', $file or die; my @lines = <$in>; close $in;
     unlink $errfile;
     my $from = 0;       # 0-based line index to resume from (0: whole file)
@@ -640,7 +659,7 @@ sub run_session {
             print $o @lines[$from .. $#lines];
             close $o;
         }
-        my $rc = system("psql -X -q -d '$DB' -f '$run' >/dev/null 2>>'$errfile'") >> 8;
+        my $rc = system("psql -X -q -d '$db' -f '$run' >/dev/null 2>>'$errfile'") >> 8;
         return if $rc != 2;
         # connection lost: which line was running?
         open my $e, '<', $errfile; my @err = <$e>; close $e;
@@ -659,10 +678,10 @@ sub run_round {
     my %info;
     my %pid;
     for my $s (@$sessions) {
-        my ($tag, $who, $units, $seed) = @$s;
+        my ($tag, $who, $units, $seed, $db) = @$s;
         my $file = "$work/r$round-$tag.sql";
         my ($starts, $map) = write_script($file, "r$round $tag", $who, $units, $seed);
-        $info{$tag} = { file => $file, err => "$work/r$round-$tag.err", map => $map, units => $units, who => $who };
+        $info{$tag} = { file => $file, err => "$work/r$round-$tag.err", map => $map, units => $units, who => $who, db => $db // $DB };
     }
     return \%info if $opt{'dry-run'};
     for my $s (@$sessions) {
@@ -675,7 +694,7 @@ sub run_round {
             my $prev = -1;
             while (my $l = <$in>) { $n++; if ($l =~ m{^/\*F \S+ \S+ u(\d+) q}) { push @starts, $n if $1 != $prev; $prev = $1 } }
             close $in;
-            run_session($i->{file}, \@starts, $i->{err});
+            run_session($i->{file}, \@starts, $i->{err}, $i->{db});
             POSIX::_exit(0);
         }
         $pid{$pid} = $s->[0];
@@ -716,8 +735,9 @@ sub scan_round {
                 my $bad = $state =~ /^(XX|58|FZ)/ || $lvl eq 'PANIC';
                 next unless $bad;
                 my ($ui, $stmt) = @{ $i->{map}{$line} // [undef, '?'] };
-                my $key = "$state $msg";
-                $key =~ s/\d+/N/g;          # one report per kind of message
+                # one report per kind of message (an invariant: per SQLSTATE)
+                my $key = $state =~ /^FZ/ ? $state : "$state $msg";
+                $key =~ s/\d+/N/g unless $state =~ /^FZ/;
                 next if $seen_error{$key}++;
                 my $unit = defined $ui ? join("\n", map { "    $_;" } grep { $_ ne '' } @{ $i->{units}[$ui] }) : '';
                 push @failures, [$state =~ /^FZ/ ? 'invariant' : 'error',
@@ -827,7 +847,7 @@ print "# reproduce: perl test/fuzz/okr_fuzz.pl --seed $opt{seed} --statements $o
     . ($opt{duration} ? "--duration $opt{duration}" : "--rounds $opt{rounds}") . " --solo-statements $opt{'solo-statements'}\n";
 
 unless ($opt{'dry-run'}) {
-    system("dropdb --if-exists '$DB' 2>/dev/null");
+    system("dropdb --if-exists '$DB' 2>/dev/null; dropdb --if-exists '${DB}_fresh' 2>/dev/null");
     my ($rc, $out) = psql_capture('postgres', qq{
         DROP ROLE IF EXISTS okr_fuzz_writer; DROP ROLE IF EXISTS okr_fuzz_reader; DROP ROLE IF EXISTS okr_fuzz_nobody;
         CREATE ROLE okr_fuzz_writer; CREATE ROLE okr_fuzz_reader; CREATE ROLE okr_fuzz_nobody;
@@ -835,6 +855,9 @@ unless ($opt{'dry-run'}) {
     ($rc, $out) = psql_capture($DB, "CREATE EXTENSION okr;\n\\i $here/base.sql\n\\i $here/helpers.sql\n"
         . "SELECT okr.grant_write('okr_fuzz_writer');\nSELECT okr.grant_read('okr_fuzz_reader');\n"
         . "GRANT CREATE ON SCHEMA public TO okr_fuzz_writer, okr_fuzz_reader;\n") unless $rc;
+    ($rc, $out) = psql_capture('postgres', qq{CREATE DATABASE "${DB}_fresh";}) unless $rc;
+    ($rc, $out) = psql_capture("${DB}_fresh", "CREATE EXTENSION okr;\n\\i $here/helpers.sql\n"
+        . "SELECT okr.grant_write('okr_fuzz_writer');\nSELECT okr.grant_read('okr_fuzz_reader');\n") unless $rc;
     if ($rc) { tap(0, 'fuzz: set up the database', $out); print "1..$tap_n\n"; exit 1 }
     my $list = psql_value($DB, q{
         SELECT p.proname, p.proretset, p.prokind, format_type(p.prorettype, NULL), p.pronargdefaults,
@@ -866,7 +889,9 @@ while (1) {
     if ($round == 0) {
         # round 0: one writer alone, deterministic for a given seed
         my $sh = round_shapes(1, 1);
-        push @sessions, ['s0', 'writer', gen_script('writer', $opt{'solo-statements'}, [@{ $sh->{0} }]), $opt{seed}];
+        my $units = gen_script('writer', $opt{'solo-statements'}, [@{ $sh->{0} }]);
+        unshift @$units, map { @$_ } @{ $sh->{first} // [] };
+        push @sessions, ['s0', 'writer', $units, $opt{seed}];
         push @sessions, ['owner', 'owner', [map { @$_ } @{ $sh->{owner} }], $opt{seed} + 1];
     } else {
         my $sh = round_shapes($opt{sessions});
@@ -881,7 +906,11 @@ while (1) {
     my $info;
     if ($round == 0) {
         $info = {};
-        for my $part (['0', $sessions[0]], ['0o', $sessions[1]]) {
+        srand($opt{seed} * 7919 + 77777);
+        my ($fw, $fo) = fresh_prelude();
+        for my $part (['0f', ['fresh', 'writer', $fw, $opt{seed}, "${DB}_fresh"]], ['0fo', ['fresh-owner', 'owner', $fo, $opt{seed}, "${DB}_fresh"]],
+                      ['0', $sessions[0]], ['0o', $sessions[1]]) {
+            next if $opt{'avoid-known'} && $part->[0] =~ /f/;
             my $i = run_round($part->[0], [$part->[1]]);
             %$info = (%$info, %$i);
             last if $opt{'dry-run'};
@@ -908,6 +937,7 @@ tap(!@crash, "fuzz: no server crash or hang, $desc", map { $_->[1] } @crash);
 tap(!@err, 'fuzz: no SQLSTATE XX000 (internal error) or of class 58', map { $_->[1] } @err);
 tap(!@inv, 'fuzz: no invariant broken during the run (rule 4 after COMMIT, effort sums, no cycles, parallel workers agree)', map { $_->[1] } @inv);
 for my $r (invariants()) { tap($r->[1], "fuzz, afterwards: $r->[0]", $r->[1] ? () : ($r->[2])) }
+note('repeats of the failures above: ' . join(', ', map { "$_ x$seen_error{$_}" } grep { $seen_error{$_} > 1 } sort keys %seen_error)) if grep { $_ > 1 } values %seen_error;
 note('SQLSTATEs seen: ' . join(', ', map { "$_ $sqlstate_count{$_}" } sort keys %sqlstate_count));
 note(sprintf('%.1f s', time() - $t0));
 print "1..$tap_n\n";
