@@ -64,8 +64,9 @@ passed=$((passed + n_ok)); failed=$((failed + n_bad))
 #    packaging (each prints TAP): META.json for PGXN and "make dist"
 #    (test/meta.sh); the Debian package built, installed in place of
 #    "make install" and run through the regression tests (test/package.sh,
-#    which puts the "make install" files back afterwards).
-for t in readme meta package; do
+#    which puts the "make install" files back afterwards); the stateful
+#    fuzz test's short run (test/fuzz.sh; doc/fuzzing.md).
+for t in readme meta package fuzz; do
     out="$(bash "test/$t.sh" 2>&1)"; rc=$?
     echo "$out"
     n_ok=$(grep -cE '^ok [0-9]+' <<<"$out" || true)
