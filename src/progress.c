@@ -80,17 +80,16 @@ num_cmp(Numeric a, Numeric b)
 											 NumericGetDatum(b)));
 }
 
+/*
+ * a - b through the SQL-callable numeric_sub, which every server version
+ * has (numeric_sub_opt_error, which reported overflow without raising, is
+ * gone from PostgreSQL 18): an overflow raises 22003.
+ */
 static Numeric
 num_sub(Numeric a, Numeric b)
 {
-	bool		have_error = false;
-	Numeric		result = numeric_sub_opt_error(a, b, &have_error);
-
-	if (have_error)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("difference of key result values is out of range for type numeric")));
-	return result;
+	return DatumGetNumeric(DirectFunctionCall2(numeric_sub, NumericGetDatum(a),
+											   NumericGetDatum(b)));
 }
 
 /*
@@ -210,11 +209,13 @@ metric_progress(Numeric start, Numeric target, Numeric value, bool value_null,
 
 	if (attainment)
 	{
-		bool		have_error = false;
-		Numeric		ratio = numeric_div_opt_error(moved, span, &have_error);
+		/* span is not 0 (rule 3); an overflowing quotient raises 22003 */
+		Numeric		ratio = DatumGetNumeric(DirectFunctionCall2(numeric_div,
+																NumericGetDatum(moved),
+																NumericGetDatum(span)));
 		double		d = 0.0;
 
-		if (have_error || !numeric_to_double(ratio, &d))
+		if (!numeric_to_double(ratio, &d))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("attainment is out of range for type double precision"),
