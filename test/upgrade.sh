@@ -16,9 +16,8 @@
 #   - the upgraded database holds exactly what a fresh install of the default
 #     version holds after the same fill (so columns added by an upgrade are
 #     backfilled the way the new version computes them), and still works.
-# While the default version was the only one the path was empty; the test still
-# proves that the
-# catalog comparison notices drift by changing objects on purpose.
+# The test also proves that the catalog comparison notices drift, by
+# changing objects on purpose.
 #
 # Runs inside pg_virtualenv (PGHOST, PGPORT, PGUSER set; okr installed):
 #   flock /tmp/okr-install.lock bash -c 'source test/setup.sh && pg_virtualenv -v 15 bash test/upgrade.sh'
