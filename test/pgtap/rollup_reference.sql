@@ -657,10 +657,14 @@ SELECT * FROM pg_temp.compare_objective_progress(5, '2026-04-01 00:00:00+00');
 -- odd steps from one microsecond before the first cycle, and one subtree
 SELECT * FROM pg_temp.compare_history(5, '2024-12-31 23:59:59.999999+00', '2026-12-31 23:59:59.999999+00',
                                       '37 days 5 hours 17 minutes 23.25 seconds');
-SELECT * FROM pg_temp.compare_history(5, '2025-01-01 00:00+00', '2026-12-31 00:00+00', '3 weeks',
-                                      (SELECT min(o.id) FROM okr.objective o
-                                        WHERE o.parent_id IS NULL AND o.state = 'active'
-                                          AND (SELECT count(*) FROM okr.objective c WHERE c.parent_id = o.id) >= 3));
+-- (the root whose subtree holds the most check-ins tied on checked_at)
+SELECT * FROM pg_temp.compare_history(5, '2025-01-01 00:00+00', '2026-12-31 00:00+00', '3 weeks', (
+    WITH RECURSIVE sub AS (SELECT o.id AS root, o.id FROM okr.objective o WHERE o.parent_id IS NULL
+                           UNION ALL SELECT sub.root, o.id FROM sub JOIN okr.objective o ON o.parent_id = sub.id)
+    SELECT sub.root FROM sub JOIN okr.key_result k ON k.objective_id = sub.id
+      JOIN okr.checkin a ON a.key_result_id = k.id
+      JOIN okr.checkin b ON b.key_result_id = k.id AND b.checked_at = a.checked_at AND b.id > a.id
+     GROUP BY sub.root ORDER BY count(*) DESC, sub.root LIMIT 1));
 
 -- Seed 6 with the default commit-time maintenance: the whole organisation
 -- is written in this transaction and nothing is applied yet, so okr.progress
