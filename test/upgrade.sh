@@ -19,6 +19,11 @@
 # While 1.0 is the only version the path is empty: the test then proves the
 # machinery (path lookup, comparison) on 1.0 itself, and proves that the
 # catalog comparison notices drift by changing objects on purpose.
+# Until then the comparisons of an upgraded database with a fresh install
+# (catalog, rows, figures, "still works") compare 1.0 with 1.0 and cannot
+# fail: they become real with 1.1, when okr--1.0--1.1.sql exists, and must
+# then fail when an upgrade script forgets something (a column, a trigger,
+# a grant, a backfill); check that they do when 1.1 is started.
 #
 # Runs inside pg_virtualenv (PGHOST, PGPORT, PGUSER set; okr installed):
 #   flock /tmp/okr-install.lock bash -c 'source test/setup.sh && pg_virtualenv -v 15 bash test/upgrade.sh'
