@@ -84,20 +84,26 @@ SELECT p.oid::regprocedure AS fn, pg_catalog.format('%I.%I', n.nspname, p.pronam
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
  WHERE n.nspname = 'okr' AND l.lanname = 'c' AND p.prorettype <> 'trigger'::regtype;
 
-CREATE TEMP TABLE fuzz_log (part text, fn text, call text, sqlstate text, message text);
+CREATE TEMP TABLE fuzz_log (part text, fn text, call text, sqlstate text, message text, got_value boolean);
 
--- Run one statement; log 'ok' or the SQLSTATE and message.
+-- Run one statement; log 'ok' or the SQLSTATE and message, and for a SELECT
+-- whether its first column came back non-NULL.
 CREATE FUNCTION pg_temp.try(part text, fn text, stmt text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     st text := 'ok';
     msg text;
+    v text;
 BEGIN
     BEGIN
-        EXECUTE stmt;
+        IF stmt ~* '^\s*select\M' THEN
+            EXECUTE stmt INTO v;
+        ELSE
+            EXECUTE stmt;
+        END IF;
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
     END;
-    INSERT INTO pg_temp.fuzz_log VALUES (part, fn, left(stmt, 400), st, left(msg, 400));
+    INSERT INTO pg_temp.fuzz_log VALUES (part, fn, left(stmt, 400), st, left(msg, 400), v IS NOT NULL);
 END $$;
 
 -- A call of fn with the given argument expressions, its result turned into
@@ -242,9 +248,10 @@ SELECT pg_temp.try('misuse', 'trigger function called directly', format('SELECT 
 -- (The harness calls every C function, so counting its calls proves
 -- nothing; what each function answered does.)
 SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functions f
-            WHERE NOT EXISTS (SELECT FROM fuzz_log l WHERE l.part LIKE 'functions%' AND l.fn = f.fn::text AND l.sqlstate = 'ok')),
+            WHERE NOT EXISTS (SELECT FROM fuzz_log l WHERE l.part LIKE 'functions%' AND l.fn = f.fn::text
+                                                       AND l.sqlstate = 'ok' AND l.got_value)),
           NULL,
-    format('every C function returned a result for some of its calls (%s calls: %s returned, %s raised an error)',
+    format('every C function returned a non-NULL result for some of its calls (%s calls: %s returned, %s raised an error)',
            (SELECT count(*) FROM fuzz_log WHERE part LIKE 'functions%'),
            (SELECT count(*) FROM fuzz_log WHERE part LIKE 'functions%' AND sqlstate = 'ok'),
            (SELECT count(*) FROM fuzz_log WHERE part LIKE 'functions%' AND sqlstate <> 'ok')));
