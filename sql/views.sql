@@ -233,6 +233,59 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA okr FROM regress_okr_reader;
 REVOKE ALL ON SCHEMA okr FROM regress_okr_reader;
 DROP ROLE regress_okr_reader;
 
+-- A closed objective counts in the team and cycle figures like an active
+-- one (SPEC 3: closed children count; objective_facts.counted), a
+-- cancelled one does not.  2021 (ended, expected 1), Team C:
+--   8 Shipped (committed, closed)      KR 10 metric 0->10 at 10 -> 1, score 1: green
+--                                      project 3: 2 tasks of effort 1, both done -> effort 2 of 2
+--   9 Half (aspirational, active)      KR 11 metric 0->10 at 5 -> 0.5, off_track (0.5 / 1 < 0.7),
+--                                      score 0.5: yellow (aspirational, >= 0.4)
+--                                      project 4: effort 1 done of 4 (tasks 1 done, 3 todo)
+--  10 Dropped (committed, cancelled)   KR 12 metric 0->10 at 10 -> 1, effort 5 done of 5: left out
+-- team_report and cycle_report for 2021, by hand:
+--   objectives 3: off_track 1 (Half), closed 1, cancelled 1, the rest 0
+--   mean_progress (1 + 0.5) / 2 = 0.75; activity (2 + 1) / (2 + 4) = 0.5;
+--   outcome_gap 0.5 - 0.75 = -0.25; mean_score (1 + 0.5) / 2 = 0.75;
+--   green 1, yellow 1, red 0; cycle_report: teams 1, key_results 2 (10, 11)
+-- (Were Shipped left out: 0.5, 0.25, -0.25, 0.5, green 0, key_results 1.)
+INSERT INTO okr.team (name, parent_id) VALUES ('Team C', 1);
+INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('2021', '2021-01-01', '2021-12-31');
+INSERT INTO okr.objective (cycle_id, team_id, title, kind)
+SELECT c.id, t.id, o.title, o.kind FROM okr.cycle c, okr.team t,
+       (VALUES (1, 'Shipped', 'committed'), (2, 'Half', 'aspirational'), (3, 'Dropped', 'committed')) o(n, title, kind)
+ WHERE c.name = '2021' AND t.name = 'Team C' ORDER BY o.n;
+INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value)
+SELECT o.id, 'KR of ' || o.title, 'metric', 0, 10 FROM okr.objective o WHERE o.title IN ('Shipped', 'Half', 'Dropped') ORDER BY o.id;
+INSERT INTO okr.checkin (key_result_id, value, checked_at)
+SELECT k.id, CASE k.title WHEN 'KR of Half' THEN 5 ELSE 10 END, '2021-06-01 12:00+00'
+  FROM okr.key_result k WHERE k.title LIKE 'KR of %' ORDER BY k.id;
+INSERT INTO okr.project (key_result_id, name)
+SELECT k.id, 'Work for ' || k.title FROM okr.key_result k WHERE k.title LIKE 'KR of %' ORDER BY k.id;
+INSERT INTO okr.task (project_id, title, status, effort, done_at)
+SELECT p.id, t.title, t.status, t.effort, CASE WHEN t.status = 'done' THEN timestamptz '2021-05-01 12:00+00' END
+  FROM okr.project p JOIN (VALUES
+        ('Work for KR of Shipped', 'a', 'done', 1), ('Work for KR of Shipped', 'b', 'done', 1),
+        ('Work for KR of Half', 'a', 'done', 1), ('Work for KR of Half', 'b', 'todo', 3),
+        ('Work for KR of Dropped', 'a', 'done', 5)) t(project, title, status, effort) ON t.project = p.name
+ ORDER BY p.id, t.title;
+UPDATE okr.objective SET state = 'closed' WHERE title = 'Shipped';
+UPDATE okr.objective SET state = 'cancelled' WHERE title = 'Dropped';
+SELECT team_name, cycle_name, round(expected::numeric, 4) AS expected, cycle_ended,
+       objectives, on_track, at_risk, off_track, achieved, not_scored, not_started,
+       draft, closed, cancelled,
+       round(mean_progress::numeric, 4) AS mean_progress,
+       round(activity::numeric, 4) AS activity,
+       round(outcome_gap::numeric, 4) AS outcome_gap,
+       round(mean_score::numeric, 4) AS mean_score, green, yellow, red
+  FROM okr.team_report WHERE cycle_name = '2021';
+SELECT cycle_name, cycle_ended, objectives, teams, key_results,
+       on_track, at_risk, off_track, achieved, not_scored, not_started, draft, closed, cancelled,
+       round(mean_progress::numeric, 4) AS mean_progress,
+       round(activity::numeric, 4) AS activity,
+       round(outcome_gap::numeric, 4) AS outcome_gap,
+       round(mean_score::numeric, 4) AS mean_score, green, yellow, red
+  FROM okr.cycle_report WHERE cycle_name = '2021';
+
 -- Leave a fresh extension for the tests that follow.
 DROP EXTENSION okr;
 CREATE EXTENSION okr;

@@ -14,8 +14,9 @@ BEGIN;
 CREATE EXTENSION okr;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
--- 5 seeds x (1 coverage + 10 moments) + 2 objective_progress checks
-SELECT plan(68);
+-- 6 seeds x (1 coverage + 10 moments + 1 progress_history series)
+-- + 2 objective_progress checks + 2 more progress_history series (seed 5)
+SELECT plan(76);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
@@ -526,6 +527,68 @@ BEGIN
 END
 $cmp$;
 
+-- okr.progress_history(from_ts, to_ts, step [, objective_id]) against the
+-- reference at every moment of the series (okr.progress is not used: the
+-- history shares its engine).  The organisations hold check-ins tied on
+-- checked_at (the higher id must win at every later moment) and check-ins
+-- exactly at moments of the series (2025-01-01, 2026-04-01 00:00).
+CREATE TEMP TABLE cmp_hist AS
+SELECT * FROM okr.progress_history('2026-01-01', '2026-01-01', '1 day') WITH NO DATA;
+CREATE FUNCTION pg_temp.compare_history(seed double precision, f timestamptz, t timestamptz, step interval,
+                                        root bigint DEFAULT NULL)
+RETURNS SETOF text LANGUAGE plpgsql AS $cmh$
+DECLARE
+    m timestamptz;
+    n_moments int := 0;
+    n_rows bigint := 0;
+    n_bad bigint := 0;
+    n bigint;
+    bad text[] := '{}';
+    b text[];
+BEGIN
+    DELETE FROM cmp_hist;
+    INSERT INTO cmp_hist SELECT * FROM okr.progress_history(f, t, step, root);
+    FOR m IN SELECT g FROM generate_series(f, t, step) g LOOP
+        n_moments := n_moments + 1;
+        DELETE FROM cmp_ref;
+        INSERT INTO cmp_ref SELECT * FROM pg_temp.ref_progress(m) r
+         WHERE r.item IN ('objective', 'key_result')
+           AND (root IS NULL
+                OR (CASE r.item WHEN 'objective' THEN r.id ELSE r.parent_id END) IN (
+                       WITH RECURSIVE sub AS (SELECT root AS id
+                                              UNION ALL SELECT o.id FROM okr.objective o JOIN sub ON o.parent_id = sub.id)
+                       SELECT sub.id FROM sub));
+        n_rows := n_rows + (SELECT count(*) FROM cmp_ref);
+        WITH h AS (SELECT * FROM cmp_hist WHERE as_of = m),
+        diff AS (
+            SELECT coalesce(h.item, r.item) AS item, coalesce(h.id, r.id) AS id,
+                   CASE WHEN h.id IS NULL THEN '(missing)' ELSE format('progress=%s activity=%s expected=%s status=%s',
+                        h.progress, h.activity, h.expected, h.status) END AS engine,
+                   CASE WHEN r.id IS NULL THEN '(missing)' ELSE format('progress=%s activity=%s expected=%s status=%s',
+                        r.progress, r.activity, r.expected, r.status) END AS reference
+              FROM h FULL JOIN cmp_ref r ON r.item = h.item AND r.id = h.id
+             WHERE h.id IS NULL OR r.id IS NULL
+                OR h.status IS DISTINCT FROM r.status
+                OR NOT pg_temp.feq(h.progress, r.progress)
+                OR NOT pg_temp.feq(h.activity, r.activity)
+                OR NOT pg_temp.feq(h.expected, r.expected))
+        SELECT count(*), (array_agg(format('  %s %s %s: engine %s | reference %s', m, d.item, d.id, d.engine, d.reference)
+                                    ORDER BY d.item, d.id))[1:3]
+          INTO n, b FROM diff d;
+        n_bad := n_bad + n;
+        IF n > 0 AND cardinality(bad) < 6 THEN bad := bad || b; END IF;
+    END LOOP;
+    RETURN NEXT ok(n_bad = 0 AND n_rows = (SELECT count(*) FROM cmp_hist) AND n_rows > 0,
+                   format('seed %s: okr.progress_history(%s, %s, %s%s) matches the reference at all %s moments (%s rows)',
+                          seed, f, t, step, coalesce(', ' || root, ''), n_moments, n_rows));
+    IF n_bad <> 0 OR n_rows <> (SELECT count(*) FROM cmp_hist) THEN
+        RETURN NEXT diag(format('seed %s: %s rows from okr.progress_history, %s from the reference, %s differing; first ones:',
+                                seed, (SELECT count(*) FROM cmp_hist), n_rows, n_bad));
+        RETURN NEXT diag(array_to_string(bad, E'\n'));
+    END IF;
+END
+$cmh$;
+
 -- Build the organisation of a seed; check its coverage, then every moment.
 CREATE FUNCTION pg_temp.run_seed(seed double precision) RETURNS SETOF text LANGUAGE plpgsql AS $run$
 DECLARE
@@ -547,6 +610,10 @@ BEGIN
         FOR line IN SELECT * FROM pg_temp.compare_at(seed, m.label, m.t) LOOP
             RETURN NEXT line;
         END LOOP;
+    END LOOP;
+    -- monthly from the first instant of 2025 to the end of everything
+    FOR line IN SELECT * FROM pg_temp.compare_history(seed, '2025-01-01 00:00+00', '2027-01-01 00:00+00', '1 month') LOOP
+        RETURN NEXT line;
     END LOOP;
 END
 $run$;
@@ -587,6 +654,17 @@ SELECT * FROM pg_temp.run_seed(5);
 -- seed 5 is still loaded
 SELECT * FROM pg_temp.compare_objective_progress(5, '2025-08-20 17:45:10.5+00');
 SELECT * FROM pg_temp.compare_objective_progress(5, '2026-04-01 00:00:00+00');
+-- odd steps from one microsecond before the first cycle, and one subtree
+SELECT * FROM pg_temp.compare_history(5, '2024-12-31 23:59:59.999999+00', '2026-12-31 23:59:59.999999+00',
+                                      '37 days 5 hours 17 minutes 23.25 seconds');
+-- (the root whose subtree holds the most check-ins tied on checked_at)
+SELECT * FROM pg_temp.compare_history(5, '2025-01-01 00:00+00', '2026-12-31 00:00+00', '3 weeks', (
+    WITH RECURSIVE sub AS (SELECT o.id AS root, o.id FROM okr.objective o WHERE o.parent_id IS NULL
+                           UNION ALL SELECT sub.root, o.id FROM sub JOIN okr.objective o ON o.parent_id = sub.id)
+    SELECT sub.root FROM sub JOIN okr.key_result k ON k.objective_id = sub.id
+      JOIN okr.checkin a ON a.key_result_id = k.id
+      JOIN okr.checkin b ON b.key_result_id = k.id AND b.checked_at = a.checked_at AND b.id > a.id
+     GROUP BY sub.root ORDER BY count(*) DESC, sub.root LIMIT 1));
 
 -- Seed 6 with the default commit-time maintenance: the whole organisation
 -- is written in this transaction and nothing is applied yet, so okr.progress

@@ -347,11 +347,13 @@ SELECT is(pg_temp.value_as('okr_sec_writer',
     'SET search_path = public',
     $q$DO $do$ BEGIN
         INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (6, 2, '2030-01-01');
-      EXCEPTION WHEN OTHERS THEN NULL;
+        PERFORM pg_catalog.set_config('okr_test.caught', 'no error', false);
+      EXCEPTION WHEN OTHERS THEN
+        PERFORM pg_catalog.set_config('okr_test.caught', SQLSTATE, false);
       END $do$$q$,
-    $$SELECT current_user || ' ' || current_setting('search_path')$$),
-    'okr_sec_writer public',
-    '... and the same after a trigger raised an error that was caught');
+    $$SELECT current_user || ' ' || current_setting('search_path') || ' ' || current_setting('okr_test.caught')$$),
+    'okr_sec_writer public 23O05',
+    '... and the same after a trigger raised an error (rule 5: 23O05, a check-in after its cycle) that was caught');
 SELECT is(pg_temp.sqlstate_as('okr_sec_writer', 'UPDATE okr.key_result SET current_value = 99 WHERE id = 6'),
     '428C9', 'writer: a direct write to current_value is rejected (428C9)');
 SELECT is(pg_temp.sqlstate_as('okr_sec_writer', 'UPDATE okr.team SET parent_id = 4 WHERE id = 1'),

@@ -21,8 +21,9 @@ CREATE TABLE okr.objective (id bigint, title text);
 SELECT throws_ok('CREATE EXTENSION okr', '42P06', NULL,
     'a schema okr that already exists (here owned by another role) makes CREATE EXTENSION fail (42P06)');
 DROP SCHEMA okr CASCADE;
-SELECT throws_ok('CREATE EXTENSION okr SCHEMA public', NULL, NULL,
-    'okr cannot be installed into another schema');
+SELECT throws_ok('CREATE EXTENSION okr SCHEMA public', '0A000',
+    'extension "okr" must be installed in schema "pg_catalog"',
+    'okr cannot be installed into another schema (0A000: okr.control pins it)');
 SELECT lives_ok('CREATE EXTENSION okr', 'CREATE EXTENSION okr');
 
 -- ---------------------------------------------------------------------------
