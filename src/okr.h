@@ -33,9 +33,9 @@
  *
  *	  No two files call each other: trigger_util.c calls only spi_util.c;
  *	  maintain.c calls trigger_util.c, spi_util.c and progress.c; the rule
- *	  files call those and, one way, each other (rules_key_result.c and
- *	  rules_task.c call rules_parents.c, rules_key_result.c calls
- *	  rules_hierarchy.c); rollup.c asks maintain.c only okr_maint_pending().
+ *	  files call those and, one way, each other (the other three call
+ *	  rules_parents.c, rules_key_result.c calls rules_hierarchy.c); rollup.c
+ *	  asks maintain.c only okr_maint_pending().
  */
 #ifndef OKR_H
 #define OKR_H
@@ -76,6 +76,9 @@ typedef enum OkrKrKind
 
 /* Parse a kind name; raises 22023 for an unknown one. */
 extern OkrKrKind okr_parse_kr_kind(const char *kind);
+/* Look a kind name up; false for an unknown one (the one parser of kinds). */
+extern bool okr_kr_kind_lookup(const char *name, OkrKrKind *kind);
+extern const char *okr_kr_kind_name(OkrKrKind kind);
 
 /*
  * Progress of a value-based key result from numeric inputs (NULL = absent).

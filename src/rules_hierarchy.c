@@ -447,24 +447,18 @@ okr_objective_check(PG_FUNCTION_ARGS)
 
 	if (parent_changed && has_parent)
 	{
-		static SPIPlanPtr plan = NULL;
-		Oid			argtypes[1] = {INT8OID};
-		Datum		values[1] = {Int64GetDatum(parent_id)};
+		char	   *state;
 
 		check_no_cycle(&objective_plans, "objective", "objective", "align to",
 					   id, has_parent, parent_id, !is_insert);
 
 		/* Rule 6; FOR KEY SHARE waits for a concurrent close and then sees it. */
-		okr_run_plan(okr_spi_plan(&plan,
-							  "SELECT state FROM okr.objective WHERE id = $1 FOR KEY SHARE",
-							  1, argtypes),
-				 values, NULL, 1);
-		if (SPI_processed > 0 && okr_state_is_closed(okr_result_text(0, 1)) &&
-			!okr_row_is_restored(&row))
+		state = okr_closed_objective_state(parent_id);
+		if (state && !okr_row_is_restored(&row))
 			ereport(ERROR,
 					(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 					 errmsg("objective " INT64_FORMAT " cannot align to objective " INT64_FORMAT ": it is %s",
-							id, parent_id, okr_result_text(0, 1))));
+							id, parent_id, state)));
 	}
 
 	check_objective_cover(id, parent_changed || cycle_changed, cycle_changed);

@@ -47,47 +47,11 @@ latest_checkin_value(int64 key_result_id, bool *isnull, Datum *checked_at)
 	return okr_result_datum(0, 1, NUMERICOID, isnull);
 }
 
-PG_FUNCTION_INFO_V1(okr_key_result_guard);
-
-Datum
-okr_key_result_guard(PG_FUNCTION_ARGS)
+/* Rule 3: the values fit the kind. */
+static void
+check_kind_values(int64 id, OkrKrKind kind, const char *kind_name,
+				  Datum start, bool start_null, Datum target, bool target_null)
 {
-	TriggerData *td = okr_trigger_data(fcinfo, "okr_key_result_guard", "key_result", true);
-	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
-	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	int64		id = okr_get_id(td, newtup, "id");
-	char	   *kind_name = okr_get_text(td, newtup, "kind");
-	bool		start_null,
-				target_null,
-				cur_null;
-	Datum		start = okr_get_col(td, newtup, "start_value", &start_null);
-	Datum		target = okr_get_col(td, newtup, "target_value", &target_null);
-	OkrKrKind	kind;
-	bool		kind_changed = is_insert || okr_col_changed(td, "kind");
-	bool		objective_changed = is_insert || okr_col_changed(td, "objective_id");
-	bool		current_changed;
-	bool		clear_current = false;
-	OkrSpiState st;
-	OkrRow		row;
-
-	okr_begin_row(&row, td);
-
-	/*
-	 * NOT NULL and the CHECK constraint key_result_kind_valid report a
-	 * missing or unknown kind; they run after this trigger.
-	 */
-	if (kind_name == NULL ||
-		!(okr_streq(kind_name, "metric") || okr_streq(kind_name, "at_least") ||
-		  okr_streq(kind_name, "at_most") || okr_streq(kind_name, "milestone") ||
-		  okr_streq(kind_name, "projects")))
-		return PointerGetDatum(newtup);
-	kind = okr_streq(kind_name, "metric") ? OKR_KR_METRIC :
-		okr_streq(kind_name, "at_least") ? OKR_KR_AT_LEAST :
-		okr_streq(kind_name, "at_most") ? OKR_KR_AT_MOST :
-		okr_streq(kind_name, "milestone") ? OKR_KR_MILESTONE : OKR_KR_PROJECTS;
-
-	/* Rule 3: the values fit the kind. */
 	switch (kind)
 	{
 		case OKR_KR_METRIC:
@@ -118,11 +82,163 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 		case OKR_KR_PROJECTS:
 			break;
 	}
+}
+
+/*
+ * Rule 4: a written current_value and last_checkin_at must be those of the
+ * latest check-in.  Returns true when a restored row's values are to be
+ * cleared instead (no check-in can reference it yet).  Inside SPI.
+ */
+static bool
+check_current_derived(TriggerData *td, HeapTuple newtup, int64 id, OkrRow *row)
+{
+	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
+	bool		latest_null = true;
+	Datum		latest_at = (Datum) 0;
+	Datum		latest = is_insert ? (Datum) 0 :
+		latest_checkin_value(id, &latest_null, &latest_at);
+	bool		cur_null;
+	Datum		cur = okr_get_col(td, newtup, "current_value", &cur_null);
+	bool		at_null;
+	Datum		at = okr_get_col(td, newtup, "last_checkin_at", &at_null);
+
+	/* Writing back the values it already has is fine (ORMs do). */
+	if (cur_null == latest_null && at_null == latest_null &&
+		(cur_null || DatumGetInt32(DirectFunctionCall2(numeric_cmp, cur, latest)) == 0) &&
+		(at_null || DatumGetTimestampTz(at) == DatumGetTimestampTz(latest_at)))
+		return false;
+	if (is_insert && okr_row_is_restored(row))
+		return true;
+	ereport(ERROR,
+			(errcode(ERRCODE_GENERATED_ALWAYS),
+			 errmsg("current_value and last_checkin_at of key result " INT64_FORMAT " are maintained from its check-ins", id),
+			 errhint("Insert a row into okr.checkin to record a new value.")));
+	return false;				/* keep compiler quiet */
+}
+
+/* Rule 3 for a key result re-kinded to milestone or projects: its check-ins. */
+static void
+check_rekind_checkins(int64 id, OkrKrKind kind)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(id)};
+	bool		isnull;
+	Datum		v;
+
+	okr_run_plan(okr_spi_plan(&plan,
+							  "SELECT id, value FROM okr.checkin WHERE key_result_id = $1"
+							  " ORDER BY (value IN (0, 1)), id LIMIT 1",
+							  1, argtypes),
+				 values, NULL, 1);
+	if (SPI_processed == 0)
+		return;
+	if (kind == OKR_KR_PROJECTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_KIND_MISMATCH),
+				 errmsg("key result " INT64_FORMAT " cannot become kind projects: it has check-ins (check-in %s)",
+						id, okr_result_text(0, 1)),
+				 errdetail("A key result of kind projects takes its progress from its projects.")));
+	v = okr_result_datum(0, 2, NUMERICOID, &isnull);
+	if (!okr_numeric_is(v, 0) && !okr_numeric_is(v, 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_KIND_MISMATCH),
+				 errmsg("key result " INT64_FORMAT " cannot become kind milestone: check-in %s has value %s",
+						id, okr_result_text(0, 1), okr_result_text(0, 2)),
+				 errdetail("A milestone takes the values 0 and 1 only.")));
+}
+
+/* Rule 5 for a key result moved to another objective: its check-ins. */
+static void
+check_moved_checkins(int64 id, int64 objective_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(id), Int64GetDatum(objective_id)};
+
+	okr_run_plan(okr_spi_plan(&plan,
+							  "SELECT ci.id, ci.key_result_id, ci.checked_at, c.name, c.starts_on, c.ends_on"
+							  " FROM okr.checkin ci, okr.objective o JOIN okr.cycle c ON c.id = o.cycle_id"
+							  " WHERE ci.key_result_id = $1 AND o.id = $2"
+							  "   AND (ci.checked_at < c.starts_on::timestamptz"
+							  "        OR ci.checked_at >= (c.ends_on + 1)::timestamptz)"
+							  " LIMIT 1", 2, argtypes),
+				 values, NULL, 1);
+	if (SPI_processed > 0)
+		okr_report_checkin_outside("A key result moved to another objective keeps its check-ins; they must lie within the new cycle.");
+}
+
+/* The row with current_value and last_checkin_at NULL (a restored row). */
+static HeapTuple
+clear_current(TriggerData *td, HeapTuple tup)
+{
+	int			cols[2] = {okr_attnum_of(td, "current_value"), okr_attnum_of(td, "last_checkin_at")};
+	Datum		v[2] = {(Datum) 0, (Datum) 0};
+	bool		n[2] = {true, true};
+
+	return heap_modify_tuple_by_cols(tup, RelationGetDescr(td->tg_relation), 2, cols, v, n);
+}
+
+/* Milestones go from 0 to 1: fill in a NULL start_value or target_value. */
+static HeapTuple
+milestone_defaults(TriggerData *td, HeapTuple tup, bool start_null, bool target_null)
+{
+	int			cols[2];
+	Datum		vals[2];
+	bool		nulls[2] = {false, false};
+	int			n = 0;
+
+	if (start_null)
+	{
+		cols[n] = okr_attnum_of(td, "start_value");
+		vals[n++] = DirectFunctionCall1(int8_numeric, Int64GetDatum(0));
+	}
+	if (target_null)
+	{
+		cols[n] = okr_attnum_of(td, "target_value");
+		vals[n++] = DirectFunctionCall1(int8_numeric, Int64GetDatum(1));
+	}
+	return heap_modify_tuple_by_cols(tup, RelationGetDescr(td->tg_relation), n, cols, vals, nulls);
+}
+
+PG_FUNCTION_INFO_V1(okr_key_result_guard);
+
+Datum
+okr_key_result_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_key_result_guard", "key_result", true);
+	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
+	HeapTuple	newtup = is_insert ? td->tg_trigtuple : td->tg_newtuple;
+	int64		id = okr_get_id(td, newtup, "id");
+	char	   *kind_name = okr_get_text(td, newtup, "kind");
+	bool		start_null,
+				target_null;
+	Datum		start = okr_get_col(td, newtup, "start_value", &start_null);
+	Datum		target = okr_get_col(td, newtup, "target_value", &target_null);
+	OkrKrKind	kind;
+	bool		kind_changed = is_insert || okr_col_changed(td, "kind");
+	bool		objective_changed = is_insert || okr_col_changed(td, "objective_id");
+	bool		current_changed;
+	bool		clear = false;
+	OkrSpiState st;
+	OkrRow		row;
+
+	okr_begin_row(&row, td);
+
+	/*
+	 * NOT NULL and the CHECK constraint key_result_kind_valid report a
+	 * missing or unknown kind; they run after this trigger.
+	 */
+	if (kind_name == NULL || !okr_kr_kind_lookup(kind_name, &kind))
+		return PointerGetDatum(newtup);
+
+	check_kind_values(id, kind, kind_name, start, start_null, target, target_null);
 
 	/* Rule 4: current_value and last_checkin_at are derived from check-ins. */
 	if (is_insert)
 	{
-		bool		last_null;
+		bool		cur_null,
+					last_null;
 
 		(void) okr_get_col(td, newtup, "current_value", &cur_null);
 		(void) okr_get_col(td, newtup, "last_checkin_at", &last_null);
@@ -135,123 +251,21 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 	if (current_changed || objective_changed || (kind_changed && !is_insert))
 	{
 		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-
 		if (objective_changed)
 			okr_check_objective_open(&row, "a key result", okr_get_id(td, newtup, "objective_id"));
-
 		if (current_changed)
-		{
-			bool		latest_null = true;
-			Datum		latest_at = (Datum) 0;
-			Datum		latest = is_insert ? (Datum) 0 :
-				latest_checkin_value(id, &latest_null, &latest_at);
-			Datum		cur = okr_get_col(td, newtup, "current_value", &cur_null);
-			bool		at_null;
-			Datum		at = okr_get_col(td, newtup, "last_checkin_at", &at_null);
-
-			/* Writing back the values it already has is fine (ORMs do). */
-			if (cur_null != latest_null || at_null != latest_null ||
-				(!cur_null && DatumGetInt32(DirectFunctionCall2(numeric_cmp, cur, latest)) != 0) ||
-				(!at_null && DatumGetTimestampTz(at) != DatumGetTimestampTz(latest_at)))
-			{
-				/* restored: no check-in can reference it yet, so NULL */
-				if (is_insert && okr_row_is_restored(&row))
-					clear_current = true;
-				else
-					ereport(ERROR,
-						(errcode(ERRCODE_GENERATED_ALWAYS),
-						 errmsg("current_value and last_checkin_at of key result " INT64_FORMAT " are maintained from its check-ins", id),
-						 errhint("Insert a row into okr.checkin to record a new value.")));
-			}
-		}
-
+			clear = check_current_derived(td, newtup, id, &row);
 		if (!is_insert && kind_changed && (kind == OKR_KR_MILESTONE || kind == OKR_KR_PROJECTS))
-		{
-			static SPIPlanPtr plan = NULL;
-			Oid			argtypes[1] = {INT8OID};
-			Datum		values[1] = {Int64GetDatum(id)};
-
-			okr_run_plan(okr_spi_plan(&plan,
-								  "SELECT id, value FROM okr.checkin WHERE key_result_id = $1"
-								  " ORDER BY (value IN (0, 1)), id LIMIT 1",
-								  1, argtypes),
-					 values, NULL, 1);
-			if (SPI_processed > 0)
-			{
-				if (kind == OKR_KR_PROJECTS)
-					ereport(ERROR,
-							(errcode(ERRCODE_OKR_KIND_MISMATCH),
-							 errmsg("key result " INT64_FORMAT " cannot become kind projects: it has check-ins (check-in %s)",
-									id, okr_result_text(0, 1)),
-							 errdetail("A key result of kind projects takes its progress from its projects.")));
-				else
-				{
-					bool		isnull;
-					Datum		v = okr_result_datum(0, 2, NUMERICOID, &isnull);
-
-					if (!okr_numeric_is(v, 0) && !okr_numeric_is(v, 1))
-						ereport(ERROR,
-								(errcode(ERRCODE_OKR_KIND_MISMATCH),
-								 errmsg("key result " INT64_FORMAT " cannot become kind milestone: check-in %s has value %s",
-										id, okr_result_text(0, 1), okr_result_text(0, 2)),
-								 errdetail("A milestone takes the values 0 and 1 only.")));
-				}
-			}
-		}
-
+			check_rekind_checkins(id, kind);
 		if (!is_insert && objective_changed)
-		{
-			/* moved to another objective: its check-ins must fit that cycle */
-			static SPIPlanPtr plan = NULL;
-			Oid			argtypes[2] = {INT8OID, INT8OID};
-			Datum		values[2] = {Int64GetDatum(id),
-			Int64GetDatum(okr_get_id(td, newtup, "objective_id"))};
-
-			okr_run_plan(okr_spi_plan(&plan,
-								  "SELECT ci.id, ci.key_result_id, ci.checked_at, c.name, c.starts_on, c.ends_on"
-								  " FROM okr.checkin ci, okr.objective o JOIN okr.cycle c ON c.id = o.cycle_id"
-								  " WHERE ci.key_result_id = $1 AND o.id = $2"
-								  "   AND (ci.checked_at < c.starts_on::timestamptz"
-								  "        OR ci.checked_at >= (c.ends_on + 1)::timestamptz)"
-								  " LIMIT 1", 2, argtypes),
-					 values, NULL, 1);
-			if (SPI_processed > 0)
-				okr_report_checkin_outside("A key result moved to another objective keeps its check-ins; they must lie within the new cycle.");
-		}
-
+			check_moved_checkins(id, okr_get_id(td, newtup, "objective_id"));
 		okr_spi_leave(&st);
 	}
 
-	if (clear_current)
-	{
-		int			cols[2] = {okr_attnum_of(td, "current_value"), okr_attnum_of(td, "last_checkin_at")};
-		Datum		v[2] = {(Datum) 0, (Datum) 0};
-		bool		n[2] = {true, true};
-
-		newtup = heap_modify_tuple_by_cols(newtup, desc, 2, cols, v, n);
-	}
-
-	/* Milestones go from 0 to 1. */
+	if (clear)
+		newtup = clear_current(td, newtup);
 	if (kind == OKR_KR_MILESTONE && (start_null || target_null))
-	{
-		int			cols[2];
-		Datum		vals[2];
-		bool		nulls[2] = {false, false};
-		int			n = 0;
-
-		if (start_null)
-		{
-			cols[n] = okr_attnum_of(td, "start_value");
-			vals[n++] = DirectFunctionCall1(int8_numeric, Int64GetDatum(0));
-		}
-		if (target_null)
-		{
-			cols[n] = okr_attnum_of(td, "target_value");
-			vals[n++] = DirectFunctionCall1(int8_numeric, Int64GetDatum(1));
-		}
-		newtup = heap_modify_tuple_by_cols(newtup, desc, n, cols, vals, nulls);
-	}
-
+		newtup = milestone_defaults(td, newtup, start_null, target_null);
 	newtup = okr_maint_current_progress(td, newtup, kind);
 	return PointerGetDatum(newtup);
 }
@@ -287,6 +301,7 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 	Datum		checked_at_d = okr_get_col(td, newtup, "checked_at", &checked_null);
 	TimestampTz checked_at = checked_null ? 0 : DatumGetTimestampTz(checked_at_d);
 	char	   *kind;
+	OkrKrKind	kr_kind;
 	int64		objective_id;
 	DateADT		starts_on,
 				ends_on;
@@ -316,12 +331,14 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 	ends_on = DatumGetDateADT(okr_result_datum(0, 6, DATEOID, &n2));
 
 	/* Rule 3 */
-	if (okr_streq(kind, "projects"))
+	if (kind == NULL || !okr_kr_kind_lookup(kind, &kr_kind))
+		kr_kind = OKR_KR_METRIC;	/* (forbidden by NOT NULL and CHECK) */
+	if (kr_kind == OKR_KR_PROJECTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_KIND_MISMATCH),
 				 errmsg("key result " INT64_FORMAT " of kind projects takes no check-ins", kr_id),
 				 errdetail("Its progress comes from its projects.")));
-	if (okr_streq(kind, "milestone") && !value_null && !okr_numeric_is(value, 0) && !okr_numeric_is(value, 1))
+	if (kr_kind == OKR_KR_MILESTONE && !value_null && !okr_numeric_is(value, 0) && !okr_numeric_is(value, 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_KIND_MISMATCH),
 				 errmsg("check-in of milestone key result " INT64_FORMAT " must have value 0 or 1, not %s",

@@ -22,23 +22,39 @@
  * makes the lock fail to serialize instead of being missed.
  * --------------------------------------------------------------------- */
 
-void
-okr_check_objective_open(OkrRow *row, const char *child, int64 objective_id)
+/*
+ * Lock an objective FOR KEY SHARE and read its state: the state when it is
+ * closed or cancelled, NULL when it is open or gone.  Inside SPI.
+ */
+char *
+okr_closed_objective_state(int64 objective_id)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(objective_id)};
+	char	   *state;
 
 	okr_run_plan(okr_spi_plan(&plan,
-						  "SELECT state FROM okr.objective WHERE id = $1 FOR KEY SHARE",
-						  1, argtypes),
-			 values, NULL, 1);
-	if (SPI_processed > 0 && okr_state_is_closed(okr_result_text(0, 1)) &&
-		!okr_row_is_restored(row))
+							  "SELECT state FROM okr.objective WHERE id = $1 FOR KEY SHARE",
+							  1, argtypes),
+				 values, NULL, 1);
+	if (SPI_processed == 0)
+		return NULL;
+	state = okr_result_text(0, 1);
+	return okr_state_is_closed(state) ? state : NULL;
+}
+
+/* Rule 6 for a new key result under an objective. */
+void
+okr_check_objective_open(OkrRow *row, const char *child, int64 objective_id)
+{
+	char	   *state = okr_closed_objective_state(objective_id);
+
+	if (state && !okr_row_is_restored(row))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 				 errmsg("cannot add %s under objective " INT64_FORMAT ": it is %s",
-						child, objective_id, okr_result_text(0, 1))));
+						child, objective_id, state)));
 }
 
 /*

@@ -2,9 +2,9 @@
  * trigger_util.h
  *	  What the trigger functions of okr share: the helpers of trigger_util.c,
  *	  and the few functions one rule file offers another (each rule file
- *	  calls only files below it: rules_key_result.c and rules_task.c call
- *	  rules_parents.c, rules_key_result.c calls rules_hierarchy.c, and no
- *	  rule file is called by trigger_util.c or maintain.c).
+ *	  calls only files below it: the other three call rules_parents.c,
+ *	  rules_key_result.c calls rules_hierarchy.c, and no rule file is called
+ *	  by trigger_util.c or maintain.c).
  */
 #ifndef OKR_TRIGGER_UTIL_H
 #define OKR_TRIGGER_UTIL_H
@@ -63,6 +63,8 @@ extern void okr_begin_row(OkrRow *row, TriggerData *td);
 extern bool okr_row_is_restored(OkrRow *row);
 
 /* ---- rules_parents.c: rule 6 for a new child */
+/* An objective's state if closed or cancelled (locked FOR KEY SHARE), else NULL */
+extern char *okr_closed_objective_state(int64 objective_id);
 extern void okr_check_objective_open(OkrRow *row, const char *child, int64 objective_id);
 extern bool okr_lock_parents(SPIPlanPtr *plan, const char *plan_sql,
 							 SPIPlanPtr *exists_plan, const char *table, int64 id);
