@@ -1,9 +1,16 @@
 /*
  * maintain.c
- *	  Commit-time maintenance of the derived figures: key_result.current_value
- *	  (with last_checkin_at and current_progress) and okr.project_effort.
+ *	  The maintained figures: key_result.current_value (with last_checkin_at
+ *	  and current_progress) and okr.project_effort.  Every write of them is
+ *	  here: the commit-time flush (okr_90_maintain), the TRUNCATE sync, a
+ *	  project's row in okr.project_effort, okr.refresh_maintained(), and
+ *	  current_progress for okr_key_result_guard.  The rule files reach this
+ *	  file through the interface in okr.h (okr_maint_note_*,
+ *	  okr_maint_writing, okr_maint_current_progress); nothing here calls back
+ *	  into them.
  *
- * The row triggers on checkin and task (triggers.c) only note here what
+ * The row triggers on checkin and task (rules_key_result.c, rules_task.c)
+ * only note here what
  * moved: a key result whose latest check-in may have changed, or an effort
  * delta for a project.  A deferred constraint trigger (okr_90_maintain) then
  * applies the notes when the transaction commits: key results in id order,
@@ -34,7 +41,9 @@
  * drops them.
  */
 #include "okr.h"
+#include "trigger_util.h"
 
+#include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
@@ -43,6 +52,8 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include <math.h>
 
@@ -330,7 +341,7 @@ okr_maint_note_effort(int64 project_id, double old_total, double new_total,
 }
 
 /* TRUNCATE: every noted item of that kind must be read afresh. */
-void
+static void
 okr_maint_recompute_all(bool key_results)
 {
 	HASH_SEQ_STATUS seq;
@@ -342,6 +353,224 @@ okr_maint_recompute_all(bool key_results)
 	while ((n = hash_seq_search(&seq)) != NULL)
 		if ((n->key.kind == NOTE_KEY_RESULT) == key_results)
 			n->recompute = true;
+}
+
+/* ---------------------------------------------------------------------
+ * The writes.  Every write of a maintained figure goes through run_sync,
+ * which tells the guards (okr_maint_writing) that it is us.
+ * --------------------------------------------------------------------- */
+
+/* True while we write a maintained column (current_value, effort counters). */
+static bool okr_syncing_current_value = false;
+
+bool
+okr_maint_writing(void)
+{
+	return okr_syncing_current_value;
+}
+
+/*
+ * Run an UPDATE of maintained columns (a cached plan, or else sql) with the
+ * guards told it is us, so they let it write them.  Returns the row count.
+ */
+static uint64
+run_sync(SPIPlanPtr plan, const char *sql, Datum *values, const char *nulls)
+{
+	volatile uint64 n = 0;		/* set inside PG_TRY */
+
+	okr_syncing_current_value = true;
+	PG_TRY();
+	{
+		if (plan)
+			n = okr_run_plan(plan, values, nulls, 0);
+		else
+		{
+			int			rc = SPI_execute(sql, false, 0);
+
+			if (rc != SPI_OK_UPDATE && rc != SPI_OK_INSERT && rc != SPI_OK_DELETE)
+				elog(ERROR, "okr: could not update maintained columns: %s", sql);
+			n = SPI_processed;
+		}
+	}
+	PG_FINALLY();
+	{
+		okr_syncing_current_value = false;
+	}
+	PG_END_TRY();
+	return n;
+}
+
+static void
+run_sync_plan(SPIPlanPtr plan, Datum *values, const char *nulls)
+{
+	(void) run_sync(plan, NULL, values, nulls);
+}
+
+/*
+ * Recompute current_value and last_checkin_at from the check-ins.  The lock
+ * comes first, so that the read after it sees every check-in committed by
+ * whoever held it: under READ COMMITTED with the new snapshot SPI takes,
+ * under REPEATABLE READ and SERIALIZABLE with a fresh one taken here (the
+ * transaction's own would miss a back-dated check-in committed since, which
+ * changed no key-result row and so raised no serialization failure).
+ */
+static void
+okr_sync_current_value(int64 key_result_id)
+{
+	static SPIPlanPtr lock_plan = NULL;
+	static SPIPlanPtr update_plan = NULL;
+	SPIPlanPtr	latest_plan;
+	Oid			argtypes[3] = {INT8OID, NUMERICOID, TIMESTAMPTZOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	bool		isnull;
+
+	values[0] = Int64GetDatum(key_result_id);
+	okr_run_plan(okr_spi_plan(&lock_plan,
+						  "SELECT 1 FROM okr.key_result WHERE id = $1 FOR NO KEY UPDATE",
+						  1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed == 0)
+		return;					/* deleted */
+
+	latest_plan = okr_latest_checkin_plan();
+	if (IsolationUsesXactSnapshot())
+	{
+		CommandCounterIncrement();	/* our own changes, too */
+		if (SPI_execute_snapshot(latest_plan, values, NULL, GetLatestSnapshot(),
+								 InvalidSnapshot, true, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "okr: could not read the latest check-in");
+	}
+	else
+		okr_run_plan(latest_plan, values, NULL, 1);
+	if (SPI_processed == 0)
+		nulls[1] = nulls[2] = 'n';
+	else
+	{
+		values[1] = okr_result_datum(0, 1, NUMERICOID, &isnull);
+		values[2] = okr_result_datum(0, 2, TIMESTAMPTZOID, &isnull);
+	}
+	run_sync_plan(okr_spi_plan(&update_plan,
+							   "UPDATE okr.key_result SET current_value = $2, last_checkin_at = $3"
+							   " WHERE id = $1 AND (current_value IS DISTINCT FROM $2"
+							   "   OR last_checkin_at IS DISTINCT FROM $3)",
+							   3, argtypes),
+				  values, nulls);
+}
+
+/*
+ * Only inserts: the newest inserted check-in becomes the latest unless one
+ * is later (a back-dated check-in changes nothing); equal times fall to the
+ * highest id.  One conditional UPDATE decides and writes; waiting for the
+ * row re-evaluates the condition on the version committed meanwhile.
+ */
+static void
+okr_apply_checkin_candidate(int64 key_result_id, Datum value, TimestampTz at,
+							int64 checkin_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[4] = {INT8OID, NUMERICOID, TIMESTAMPTZOID, INT8OID};
+	Datum		values[4];
+
+	values[0] = Int64GetDatum(key_result_id);
+	values[1] = value;
+	values[2] = TimestampTzGetDatum(at);
+	values[3] = Int64GetDatum(checkin_id);
+	run_sync_plan(okr_spi_plan(&plan,
+							   "UPDATE okr.key_result SET current_value = $2, last_checkin_at = $3"
+							   " WHERE id = $1 AND (last_checkin_at IS NULL OR last_checkin_at < $3"
+							   "   OR (last_checkin_at = $3 AND $4 > (SELECT max(c.id) FROM okr.checkin c"
+							   "       WHERE c.key_result_id = $1 AND c.checked_at = $3 AND c.id <> $4)))",
+							   4, argtypes),
+				  values, NULL);
+}
+
+/* Add deltas to a project's effort counters (none if it is gone). */
+static void
+okr_apply_effort(int64 project_id, Datum dtotal, Datum ddone)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, NUMERICOID, NUMERICOID};
+	Datum		values[3] = {Int64GetDatum(project_id), dtotal, ddone};
+
+	run_sync_plan(okr_spi_plan(&plan,
+							   "UPDATE okr.project_effort"
+							   " SET effort_total = effort_total + $2, effort_done = effort_done + $3"
+							   " WHERE project_id = $1",
+							   3, argtypes),
+				  values, NULL);
+}
+
+/* Recount a project's effort from its tasks (after a TRUNCATE). */
+static void
+okr_recount_effort(int64 project_id)
+{
+	static SPIPlanPtr lock_plan = NULL;
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(project_id)};
+
+	okr_run_plan(okr_spi_plan(&lock_plan,
+						  "SELECT 1 FROM okr.project_effort WHERE project_id = $1 FOR NO KEY UPDATE",
+						  1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed == 0)
+		return;
+	run_sync_plan(okr_spi_plan(&plan,
+							   "UPDATE okr.project_effort e SET effort_total = s.total, effort_done = s.done"
+							   " FROM (SELECT"
+							   "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled'), 0) AS total,"
+							   "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status = 'done'), 0) AS done"
+							   "   FROM okr.task t WHERE t.project_id = $1) s"
+							   " WHERE e.project_id = $1"
+							   "   AND (e.effort_total <> s.total OR e.effort_done <> s.done)",
+							   1, argtypes),
+				  values, NULL);
+}
+
+/*
+ * current_progress, for okr_key_result_guard (rules_key_result.c): the key result's progress at its current_value, kept on
+ * every write so that the rollup need not score it again for any moment
+ * after its latest check-in.  It is derived, so whatever a client writes
+ * there is replaced.  NULL for kind projects (scored from its projects) and
+ * while a value is not finite (the CHECK constraints then reject the row).
+ */
+HeapTuple
+okr_maint_current_progress(TriggerData *td, HeapTuple tup, OkrKrKind kind)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			col = okr_attnum_of(td, "current_progress");
+	bool		sn,
+				tn,
+				vn,
+				oldnull;
+	Datum		start = okr_get_col(td, tup, "start_value", &sn);
+	Datum		target = okr_get_col(td, tup, "target_value", &tn);
+	Datum		value = okr_get_col(td, tup, "current_value", &vn);
+	Datum		old = heap_getattr(tup, col, desc, &oldnull);
+	double		progress = 0.0;
+	bool		isnull = true;
+	Datum		d;
+
+	/* an update that touches none of its inputs (a title, a weight) */
+	if (td->tg_newtuple && tup == td->tg_newtuple &&
+		!okr_col_changed(td, "kind") && !okr_col_changed(td, "start_value") &&
+		!okr_col_changed(td, "target_value") && !okr_col_changed(td, "current_value") &&
+		!okr_col_changed(td, "current_progress"))
+		return tup;
+
+	if (kind != OKR_KR_PROJECTS &&
+		(sn || (!numeric_is_nan(DatumGetNumeric(start)) && !numeric_is_inf(DatumGetNumeric(start)))) &&
+		(tn || (!numeric_is_nan(DatumGetNumeric(target)) && !numeric_is_inf(DatumGetNumeric(target)))) &&
+		(vn || (!numeric_is_nan(DatumGetNumeric(value)) && !numeric_is_inf(DatumGetNumeric(value)))) &&
+		!(kind == OKR_KR_METRIC && !sn && !tn &&
+		  DatumGetInt32(DirectFunctionCall2(numeric_cmp, start, target)) == 0))
+		isnull = !okr_kr_progress_numeric(kind, start, sn, target, tn, value, vn,
+										  &progress, NULL);
+	if (isnull == oldnull && (isnull || DatumGetFloat8(old) == progress))
+		return tup;
+	d = Float8GetDatum(progress);
+	return heap_modify_tuple_by_cols(tup, desc, 1, &col, &d, &isnull);
 }
 
 /* ---------------------------------------------------------------------
@@ -399,11 +628,11 @@ flush_project(int64 id, Note *merged)
 
 /*
  * Apply every note, in (kind, id) order; called inside SPI by the deferred
- * trigger okr_90_maintain (triggers.c).  The notes are taken out of the
+ * trigger okr_90_maintain (below).  The notes are taken out of the
  * table first (the updates below fire triggers of their own) and kept as
  * applied by this subtransaction (see the header).
  */
-void
+static void
 okr_maint_flush(void)
 {
 	HASH_SEQ_STATUS seq;
@@ -457,4 +686,180 @@ okr_maint_flush(void)
 	}
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
+}
+
+/* ---------------------------------------------------------------------
+ * Trigger entry points and okr.refresh_maintained()
+ * --------------------------------------------------------------------- */
+
+/*
+ * okr_90_maintain: DEFERRABLE INITIALLY DEFERRED constraint trigger on
+ * checkin and task.  It is queued for every row, so it runs whichever
+ * subtransactions survive; the first call at commit applies every note
+ * (maintain.c) and the others find nothing left.
+ */
+PG_FUNCTION_INFO_V1(okr_maintain);
+
+Datum
+okr_maintain(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_maintain", NULL, true);
+	OkrSpiState st;
+
+	if (!okr_maint_pending())
+		return PointerGetDatum(NULL);
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+	okr_maint_flush();
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}
+
+/* TRUNCATE fires no row triggers: reset what the rows were maintaining. */
+PG_FUNCTION_INFO_V1(okr_truncate_sync);
+
+Datum
+okr_truncate_sync(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_truncate_sync", NULL, false);
+	const char *table = RelationGetRelationName(td->tg_relation);
+	const char *sql;
+	OkrSpiState st;
+
+	if (strcmp(table, "checkin") == 0)
+	{
+		sql = "UPDATE okr.key_result SET current_value = NULL, last_checkin_at = NULL"
+			" WHERE current_value IS NOT NULL OR last_checkin_at IS NOT NULL";
+		okr_maint_recompute_all(true);
+	}
+	else if (strcmp(table, "task") == 0)
+	{
+		sql = "UPDATE okr.project_effort SET effort_total = 0, effort_done = 0"
+			" WHERE effort_total <> 0 OR effort_done <> 0";
+		okr_maint_recompute_all(false);
+	}
+	else
+		sql = "DELETE FROM okr.project_effort";
+
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+	(void) run_sync(NULL, sql, NULL, NULL);
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * okr.project AFTER ROW INSERT OR DELETE: its row in okr.project_effort.
+ * A new project has no tasks yet (they reference it), so it starts at 0.
+ */
+PG_FUNCTION_INFO_V1(okr_project_sync);
+
+Datum
+okr_project_sync(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr insert_plan = NULL;
+	static SPIPlanPtr delete_plan = NULL;
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_project_sync", "project", true);
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(okr_get_id(td, td->tg_trigtuple, "id"))};
+	OkrSpiState st;
+
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		run_sync_plan(okr_spi_plan(&insert_plan,
+								   "INSERT INTO okr.project_effort (project_id) VALUES ($1)"
+								   " ON CONFLICT (project_id) DO NOTHING",
+								   1, argtypes),
+					  values, NULL);
+	else
+		run_sync_plan(okr_spi_plan(&delete_plan,
+								   "DELETE FROM okr.project_effort WHERE project_id = $1",
+								   1, argtypes),
+					  values, NULL);
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}
+
+/* okr.project_effort BEFORE ROW: written by okr only (428C9 otherwise). */
+PG_FUNCTION_INFO_V1(okr_effort_guard);
+
+Datum
+okr_effort_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_effort_guard", "project_effort", true);
+
+	if (!okr_syncing_current_value)
+		ereport(ERROR,
+				(errcode(ERRCODE_GENERATED_ALWAYS),
+				 errmsg("okr.project_effort is maintained from the tasks"),
+				 errhint("Write okr.task; to rebuild the sums call okr.refresh_maintained().")));
+	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
+}
+
+/* ---------------------------------------------------------------------
+ * okr.refresh_maintained(): recompute every maintained column from the rows
+ * themselves.  For bulk loads done with triggers off (session_replication_role
+ * = replica), and as the reference the benchmark compares against.  Returns
+ * the number of rows it had to correct, and warns about each row that breaks
+ * a rule (okr.check_integrity()), which it cannot correct.
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(okr_refresh_maintained);
+
+Datum
+okr_refresh_maintained(PG_FUNCTION_ARGS)
+{
+	OkrSpiState st;
+	uint64		fixed = 0;
+
+	okr_spi_enter(&st, InvalidOid);	/* as the caller: needs UPDATE rights */
+	fixed += run_sync(NULL,
+					  "UPDATE okr.key_result k SET current_value = l.value, last_checkin_at = l.checked_at"
+					  " FROM okr.key_result k2 LEFT JOIN LATERAL ("
+					  "   SELECT c.value, c.checked_at FROM okr.checkin c WHERE c.key_result_id = k2.id"
+					  "   ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) l ON true"
+					  " WHERE k2.id = k.id AND (k.current_value IS DISTINCT FROM l.value"
+					  "   OR k.last_checkin_at IS DISTINCT FROM l.checked_at)",
+					  NULL, NULL);
+	/* the guard recomputes current_progress on any update of the row */
+	fixed += run_sync(NULL,
+					  "UPDATE okr.key_result k SET kind = k.kind"
+					  /* kr_progress refuses this rule-3 break: reported below */
+					  " WHERE CASE WHEN k.kind = 'metric' AND k.start_value = k.target_value THEN false"
+					  "   ELSE k.current_progress IS DISTINCT FROM"
+					  "     okr.kr_progress(k.kind, k.start_value, k.target_value, k.current_value) END",
+					  NULL, NULL);
+	/* a row in project_effort for every project, and for nothing else */
+	fixed += run_sync(NULL,
+					  "DELETE FROM okr.project_effort e"
+					  " WHERE NOT EXISTS (SELECT FROM okr.project p WHERE p.id = e.project_id)",
+					  NULL, NULL);
+	fixed += run_sync(NULL,
+					  "INSERT INTO okr.project_effort (project_id)"
+					  " SELECT p.id FROM okr.project p"
+					  " WHERE NOT EXISTS (SELECT FROM okr.project_effort e WHERE e.project_id = p.id)",
+					  NULL, NULL);
+	fixed += run_sync(NULL,
+					  "UPDATE okr.project_effort e SET effort_total = s.total, effort_done = s.done"
+					  " FROM (SELECT p.id,"
+					  "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled'), 0) AS total,"
+					  "   coalesce(sum(t.effort::numeric) FILTER (WHERE t.status = 'done'), 0) AS done"
+					  "   FROM okr.project p LEFT JOIN okr.task t ON t.project_id = p.id GROUP BY p.id) s"
+					  " WHERE s.id = e.project_id AND (e.effort_total <> s.total OR e.effort_done <> s.done)",
+					  NULL, NULL);
+	/* what it cannot fix: rows that break a rule, one warning each */
+	if (SPI_execute("SELECT item, id, rule, problem FROM okr.check_integrity()"
+					" ORDER BY item, id, rule, problem LIMIT 101", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "okr: could not run okr.check_integrity()");
+	for (uint64 i = 0; i < SPI_processed && i < 100; i++)
+		ereport(WARNING,
+				(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
+				 errmsg("okr.%s %s breaks %s: %s, which okr.refresh_maintained() cannot fix",
+						okr_result_text(i, 1), okr_result_text(i, 2), okr_result_text(i, 3), okr_result_text(i, 4)),
+				 errhint("Correct the row by hand; okr.check_integrity() lists every such row.")));
+	if (SPI_processed > 100)
+		ereport(WARNING,
+				(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
+				 errmsg("okr: more rows break okr's rules than the 100 reported"),
+				 errhint("okr.check_integrity() lists every such row.")));
+	okr_spi_leave(&st);
+	PG_RETURN_INT64((int64) fixed);
 }

@@ -8,20 +8,41 @@
  *	  aggregate.c  okr.weighted_progress aggregate with a combine function
  *	  spi_util.c   entering and leaving SPI with a pinned search_path, and
  *	               optionally as the owner of the okr tables (as RI triggers do)
- *	  triggers.c   the link rules of SPEC 2, one trigger function per table,
- *	               and the SQL that keeps the maintained figures
- *	  maintain.c   commit-time maintenance: the row triggers note what moved,
- *	               the deferred trigger okr_90_maintain applies it in id order
- *	  rollup.c     okr.progress() and okr.objective_progress(): hierarchical
- *	               progress as of any moment, built from progress.c
+ *	  trigger_util.c  what the trigger functions share: where a trigger may
+ *	               fire, its rows' columns read by name and type, cached SPI
+ *	               plans, and rows that a pg_dump restore brings back
+ *	               (trigger_util.h)
+ *	  rules_hierarchy.c  rules 1 and 2 of SPEC 2 on cycle, team and objective
+ *	               (the structure lock, cycles and depth, cycle covers), and
+ *	               rule 5 when a cycle's dates or an objective's cycle move
+ *	  rules_parents.c  rule 6: a new child locks its parents FOR KEY SHARE and
+ *	               finds them open
+ *	  rules_key_result.c  key results and check-ins: rules 3 to 6
+ *	  rules_task.c projects and tasks: rules 6 and 7, effort deltas
+ *	  maintain.c   the maintained figures (current_value, last_checkin_at,
+ *	               current_progress, okr.project_effort) and every write of
+ *	               them: the rule triggers note what moved, the deferred
+ *	               trigger okr_90_maintain applies the notes at commit in id
+ *	               order; also the TRUNCATE sync, okr.refresh_maintained()
+ *	               and the guard of okr.project_effort
+ *	  rollup.c     okr.progress(), okr.objective_progress() and
+ *	               okr.progress_history(): hierarchical progress as of any
+ *	               moment (or over a range of moments), built from progress.c
  *
  *	  okr.c holds the module magic and _PG_init.
+ *
+ *	  No two files call each other: trigger_util.c calls only spi_util.c;
+ *	  maintain.c calls trigger_util.c, spi_util.c and progress.c; the rule
+ *	  files call those and, one way, each other (the other three call
+ *	  rules_parents.c, rules_key_result.c calls rules_hierarchy.c); rollup.c
+ *	  asks maintain.c only okr_maint_pending().
  */
 #ifndef OKR_H
 #define OKR_H
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "access/htup.h"
 #include "executor/spi.h"
 #include "utils/date.h"
 #include "utils/timestamp.h"
@@ -55,6 +76,9 @@ typedef enum OkrKrKind
 
 /* Parse a kind name; raises 22023 for an unknown one. */
 extern OkrKrKind okr_parse_kr_kind(const char *kind);
+/* Look a kind name up; false for an unknown one (the one parser of kinds). */
+extern bool okr_kr_kind_lookup(const char *name, OkrKrKind *kind);
+extern const char *okr_kr_kind_name(OkrKrKind kind);
 
 /*
  * Progress of a value-based key result from numeric inputs (NULL = absent).
@@ -98,23 +122,26 @@ extern void okr_spi_leave(OkrSpiState *st);
 extern SPIPlanPtr okr_spi_plan(SPIPlanPtr *cache, const char *sql,
 							   int nargs, Oid *argtypes);
 
-/* ---- maintain.c: notes taken by the row triggers, applied at commit */
+/*
+ * ---- maintain.c: the interface of the rule triggers (rules_*.c) and the
+ * rollup.  Nothing in maintain.c calls back into them.
+ */
+/* A check-in of the key result was inserted (with its row), or else moved. */
 extern void okr_maint_note_checkin(int64 key_result_id, bool inserted,
 								   TimestampTz at, int64 checkin_id, Datum value);
 /* A task's contribution to a project moves from old to new. */
 extern void okr_maint_note_effort(int64 project_id, double old_total, double new_total,
 								  double old_done, double new_done);
-extern void okr_maint_recompute_all(bool key_results);
 /* Notes not yet applied: the maintained columns lag in this transaction. */
 extern bool okr_maint_pending(void);
-/* Apply every note (inside SPI, as the table owner). */
-extern void okr_maint_flush(void);
-
-/* ---- triggers.c: the writes the flush makes */
-extern void okr_sync_current_value(int64 key_result_id);
-extern void okr_apply_checkin_candidate(int64 key_result_id, Datum value,
-										TimestampTz at, int64 checkin_id);
-extern void okr_recount_effort(int64 project_id);
-extern void okr_apply_effort(int64 project_id, Datum dtotal, Datum ddone);
+/* True while maintain.c writes a maintained column: the guards let it. */
+extern bool okr_maint_writing(void);
+/*
+ * The key-result row tup with current_progress derived from its kind and
+ * values (okr_key_result_guard, a BEFORE trigger, returns it).
+ */
+struct TriggerData;
+extern HeapTuple okr_maint_current_progress(struct TriggerData *td, HeapTuple tup,
+											OkrKrKind kind);
 
 #endif							/* OKR_H */

@@ -33,20 +33,40 @@ PG_FUNCTION_INFO_V1(okr_stale_after);
  * Key-result kinds
  * ------------------------------------------------------------------------ */
 
+/* The one table of kind names, in OkrKrKind order. */
+static const char *const kr_kind_names[] = {
+	"metric", "at_least", "at_most", "milestone", "projects"
+};
+
+StaticAssertDecl(lengthof(kr_kind_names) == OKR_KR_PROJECTS + 1,
+				 "kr_kind_names must name every OkrKrKind");
+
+const char *
+okr_kr_kind_name(OkrKrKind kind)
+{
+	return kr_kind_names[kind];
+}
+
+/* Look a kind name up; false for an unknown one. */
+bool
+okr_kr_kind_lookup(const char *name, OkrKrKind *kind)
+{
+	for (int i = 0; i < (int) lengthof(kr_kind_names); i++)
+		if (strcmp(name, kr_kind_names[i]) == 0)
+		{
+			*kind = (OkrKrKind) i;
+			return true;
+		}
+	return false;
+}
+
 OkrKrKind
 okr_parse_kr_kind(const char *kind)
 {
-	if (strcmp(kind, "metric") == 0)
-		return OKR_KR_METRIC;
-	if (strcmp(kind, "at_least") == 0)
-		return OKR_KR_AT_LEAST;
-	if (strcmp(kind, "at_most") == 0)
-		return OKR_KR_AT_MOST;
-	if (strcmp(kind, "milestone") == 0)
-		return OKR_KR_MILESTONE;
-	if (strcmp(kind, "projects") == 0)
-		return OKR_KR_PROJECTS;
+	OkrKrKind	k;
 
+	if (okr_kr_kind_lookup(kind, &k))
+		return k;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown key result kind \"%s\"", kind),

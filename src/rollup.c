@@ -292,12 +292,9 @@ parse_state(Datum d, const char *table, int64 id)
 static OkrKrKind
 parse_kind(Datum d, int64 id)
 {
-	static const char *const names[] = {"metric", "at_least", "at_most", "milestone", "projects"};
-	int			i;
-
-	for (i = 0; i < (int) lengthof(names); i++)
-		if (text_is(d, names[i]))
-			return okr_parse_kr_kind(names[i]);
+	for (int k = OKR_KR_METRIC; k <= OKR_KR_PROJECTS; k++)
+		if (text_is(d, okr_kr_kind_name((OkrKrKind) k)))
+			return (OkrKrKind) k;
 	report_bad_value("key_result", id, "kind", d);
 	return OKR_KR_METRIC;		/* keep compiler quiet */
 }

@@ -1,0 +1,475 @@
+/*
+ * rules_hierarchy.c
+ *	  Rules 1 and 2 of SPEC 2 on the hierarchies (cycle, team, objective),
+ *	  and rule 5 for the check-ins a cycle's dates or an objective's cycle
+ *	  move:
+ *
+ *	okr_structure_lock  BEFORE STATEMENT on cycle, team, objective when a
+ *						hierarchy link or a cycle's dates may change.  It takes
+ *						one transaction-level advisory lock, so two sessions
+ *						can never build a cycle or break a cover together, and
+ *						because it is taken before any row is locked it cannot
+ *						deadlock with the row locks of the statements it guards.
+ *	okr_cycle_check, okr_team_check, okr_objective_check
+ *						AFTER ROW: rules 1, 2, 5 and 6 for the hierarchies.
+ *						AFTER triggers see every row of the statement, so a
+ *						multi-row UPDATE that swaps two parents is caught.
+ *
+ * All queries run with search_path pinned and as the table owner (spi_util.c).
+ */
+#include "okr.h"
+#include "trigger_util.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/rel.h"
+
+/* Advisory lock key of the structure lock: ('okr', 1). */
+#define OKR_LOCK_KEY1	0x006F6B72
+#define OKR_LOCK_KEY2	1
+
+/* ---------------------------------------------------------------------
+ * Statement-level structure lock
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(okr_structure_lock);
+
+Datum
+okr_structure_lock(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_structure_lock", NULL, false);
+
+	if (!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
+		elog(ERROR, "okr_structure_lock must be a statement-level trigger");
+
+	DirectFunctionCall2(pg_advisory_xact_lock_int4,
+						Int32GetDatum(OKR_LOCK_KEY1),
+						Int32GetDatum(OKR_LOCK_KEY2));
+	return PointerGetDatum(NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * Rule 1: no cycles, and no tree deeper than okr.max_depth.  Walks up from
+ * the new parent, at most okr.max_depth levels; reaching the row itself
+ * means the new link would close a loop.  Each step is a primary-key probe
+ * written as a scalar subquery, so no cached plan can turn it into a scan
+ * of the table per level, and the level bound ends the walk even on
+ * damaged data.  A row that moves takes its subtree along: the levels
+ * below it are walked down, as far as the bound, to find how deep it
+ * reaches.  So a write costs at most the depth bound, and a move what lies
+ * within it below the row.  Under REPEATABLE READ or SERIALIZABLE our
+ * snapshot may predate a committed concurrent change, so the rows on the
+ * path are then locked FOR SHARE: one changed after our snapshot raises a
+ * serialization failure instead of slipping through.
+ * --------------------------------------------------------------------- */
+
+typedef struct HierarchyPlans
+{
+	SPIPlanPtr	walk;
+	SPIPlanPtr	below;
+	SPIPlanPtr	lock_path;
+} HierarchyPlans;
+
+static HierarchyPlans cycle_plans,
+			team_plans,
+			objective_plans;
+
+static void
+report_too_deep(const char *noun, int64 id, int64 level)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("%s " INT64_FORMAT " would sit at level " INT64_FORMAT " of its tree, deeper than okr.max_depth (%d)",
+					noun, id, level, okr_max_depth),
+			 errhint("A superuser can raise okr.max_depth.")));
+}
+
+static void
+check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
+			   const char *verb, int64 id, bool has_parent, int64 parent_id,
+			   bool may_have_children)
+{
+	Oid			argtypes[3] = {INT8OID, INT8OID, INT4OID};
+	Datum		values[3];
+	bool		isnull;
+	int64		ancestors;
+	char		sql[640];
+
+	if (!has_parent)
+		return;					/* a root: nothing above, nothing deeper than before */
+	if (parent_id == id)
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_HIERARCHY_CYCLE),
+				 errmsg("%s " INT64_FORMAT " cannot %s itself", noun, id, verb)));
+
+	snprintf(sql, sizeof(sql),
+			 "WITH RECURSIVE up(id, n) AS ("
+			 " SELECT $1::bigint, 1"
+			 " UNION ALL"
+			 " SELECT (SELECT t.parent_id FROM okr.%s t WHERE t.id = up.id), up.n + 1"
+			 " FROM up WHERE up.id IS NOT NULL AND up.n <= $3)"
+			 " SELECT coalesce(bool_or(id = $2), false),"
+			 "        array_agg(id) FILTER (WHERE id IS NOT NULL),"
+			 "        count(id)"
+			 " FROM up",
+			 table);
+	values[0] = Int64GetDatum(parent_id);
+	values[1] = Int64GetDatum(id);
+	values[2] = Int32GetDatum(okr_max_depth);
+	okr_run_plan(okr_spi_plan(&plans->walk, sql, 3, argtypes), values, NULL, 0);
+
+	if (DatumGetBool(okr_result_datum(0, 1, BOOLOID, &isnull)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_HIERARCHY_CYCLE),
+				 errmsg("%s " INT64_FORMAT " cannot %s %s " INT64_FORMAT ": "
+						INT64_FORMAT " is already below " INT64_FORMAT,
+						noun, id, verb, noun, parent_id, parent_id, id)));
+	ancestors = okr_result_int64(0, 3, &isnull);
+	if (ancestors + 1 > okr_max_depth)
+		report_too_deep(noun, id, ancestors + 1);
+
+	if (IsolationUsesXactSnapshot())
+	{
+		Datum		path = okr_result_datum(0, 2, INT8ARRAYOID, &isnull);
+
+		if (!isnull)
+		{
+			Oid			arrtype[1] = {INT8ARRAYOID};
+
+			snprintf(sql, sizeof(sql),
+					 "SELECT 1 FROM okr.%s WHERE id = ANY ($1) FOR SHARE", table);
+			okr_run_plan(okr_spi_plan(&plans->lock_path, sql, 1, arrtype),
+					 &path, NULL, 0);
+		}
+	}
+
+	/*
+	 * A row being moved brings its subtree: is anything below it further
+	 * down than the levels left under the bound?  (A new row has nothing
+	 * below it: a child's foreign key needs its parent first.)
+	 */
+	if (may_have_children)
+	{
+		int64		room = okr_max_depth - (ancestors + 1);
+		Datum		d;
+
+		snprintf(sql, sizeof(sql),
+				 "WITH RECURSIVE down(id, n) AS ("
+				 " SELECT $1::bigint, 0"
+				 " UNION ALL"
+				 " SELECT t.id, down.n + 1 FROM down JOIN okr.%s t ON t.parent_id = down.id"
+				 " WHERE down.n < $3)"
+				 " SELECT max(n) FROM down",
+				 table);
+		values[0] = Int64GetDatum(id);
+		values[1] = Int64GetDatum(0);
+		values[2] = Int32GetDatum((int32) Min(room + 1, PG_INT32_MAX));
+		okr_run_plan(okr_spi_plan(&plans->below, sql, 3, argtypes), values, NULL, 0);
+		d = okr_result_datum(0, 1, INT4OID, &isnull);
+		if (!isnull && DatumGetInt32(d) > room)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s " INT64_FORMAT " cannot move to level " INT64_FORMAT ": the %ss below it would sit deeper than okr.max_depth (%d)",
+							noun, id, ancestors + 1, noun, okr_max_depth),
+					 errhint("A superuser can raise okr.max_depth.")));
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Rule 2 and 5 helpers
+ * --------------------------------------------------------------------- */
+
+/* Error when some check-in of key results matched by the plan lies outside
+ * its cycle; the plan returns (checkin id, key_result id, checked_at, cycle
+ * name, starts_on, ends_on) for the first offender, given $1. */
+void
+okr_report_checkin_outside(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OKR_OUTSIDE_CYCLE),
+			 errmsg("check-in %s of key result %s at %s would fall outside cycle \"%s\" (%s to %s)",
+					okr_result_text(0, 1), okr_result_text(0, 2), okr_result_text(0, 3),
+					okr_result_text(0, 4), okr_result_text(0, 5), okr_result_text(0, 6)),
+			 errdetail("%s", what)));
+}
+
+/*
+ * Check-ins under the objectives of a cycle must fit the cycle.  The bounds
+ * are computed in SQL from the dates, in the session time zone.
+ */
+static void
+check_checkins_fit_cycle(int64 cycle_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(cycle_id)};
+
+	okr_run_plan(okr_spi_plan(&plan,
+						  "SELECT ci.id, ci.key_result_id, ci.checked_at, c.name, c.starts_on, c.ends_on"
+						  " FROM okr.cycle c"
+						  " JOIN okr.objective o ON o.cycle_id = c.id"
+						  " JOIN okr.key_result k ON k.objective_id = o.id"
+						  " JOIN okr.checkin ci ON ci.key_result_id = k.id"
+						  " WHERE c.id = $1"
+						  "   AND (ci.checked_at < c.starts_on::timestamptz"
+						  "        OR ci.checked_at >= (c.ends_on + 1)::timestamptz)"
+						  " LIMIT 1", 1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed > 0)
+		okr_report_checkin_outside("Check-ins must lie within the cycle of their objective, in the session time zone.");
+}
+
+/* Check-ins of one objective's key results must fit the objective's cycle. */
+static void
+check_objective_checkins_fit(int64 objective_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(objective_id)};
+
+	okr_run_plan(okr_spi_plan(&plan,
+						  "SELECT ci.id, ci.key_result_id, ci.checked_at, c.name, c.starts_on, c.ends_on"
+						  " FROM okr.objective o"
+						  " JOIN okr.cycle c ON c.id = o.cycle_id"
+						  " JOIN okr.key_result k ON k.objective_id = o.id"
+						  " JOIN okr.checkin ci ON ci.key_result_id = k.id"
+						  " WHERE o.id = $1"
+						  "   AND (ci.checked_at < c.starts_on::timestamptz"
+						  "        OR ci.checked_at >= (c.ends_on + 1)::timestamptz)"
+						  " LIMIT 1", 1, argtypes),
+			 values, NULL, 1);
+	if (SPI_processed > 0)
+		okr_report_checkin_outside("Check-ins must lie within the cycle of their objective, in the session time zone.");
+}
+
+/*
+ * Rule 2 for one objective: its parent's cycle covers its own, and its own
+ * cycle covers each child's.  Reports the first broken link.
+ */
+static void
+check_objective_cover(int64 objective_id, bool check_parent, bool check_children)
+{
+	static SPIPlanPtr parent_plan = NULL;
+	static SPIPlanPtr children_plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(objective_id)};
+
+	if (check_parent)
+	{
+		okr_run_plan(okr_spi_plan(&parent_plan,
+							  "SELECT o.id, p.id, c.name, c.starts_on, c.ends_on, pc.name, pc.starts_on, pc.ends_on"
+							  " FROM okr.objective o"
+							  " JOIN okr.objective p ON p.id = o.parent_id"
+							  " JOIN okr.cycle c ON c.id = o.cycle_id"
+							  " JOIN okr.cycle pc ON pc.id = p.cycle_id"
+							  " WHERE o.id = $1"
+							  "   AND NOT (pc.starts_on <= c.starts_on AND pc.ends_on >= c.ends_on)",
+							  1, argtypes),
+				 values, NULL, 1);
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OKR_CYCLE_NOT_COVERED),
+					 errmsg("objective %s cannot align to objective %s: its cycle \"%s\" (%s to %s) is not within the parent's cycle \"%s\" (%s to %s)",
+							okr_result_text(0, 1), okr_result_text(0, 2),
+							okr_result_text(0, 3), okr_result_text(0, 4), okr_result_text(0, 5),
+							okr_result_text(0, 6), okr_result_text(0, 7), okr_result_text(0, 8))));
+	}
+	if (check_children)
+	{
+		okr_run_plan(okr_spi_plan(&children_plan,
+							  "SELECT ch.id, o.id, cc.name, cc.starts_on, cc.ends_on, c.name, c.starts_on, c.ends_on"
+							  " FROM okr.objective o"
+							  " JOIN okr.objective ch ON ch.parent_id = o.id"
+							  " JOIN okr.cycle c ON c.id = o.cycle_id"
+							  " JOIN okr.cycle cc ON cc.id = ch.cycle_id"
+							  " WHERE o.id = $1"
+							  "   AND NOT (c.starts_on <= cc.starts_on AND c.ends_on >= cc.ends_on)"
+							  " LIMIT 1",
+							  1, argtypes),
+				 values, NULL, 1);
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OKR_CYCLE_NOT_COVERED),
+					 errmsg("objective %s cannot stay aligned to objective %s: its cycle \"%s\" (%s to %s) is not within the parent's cycle \"%s\" (%s to %s)",
+							okr_result_text(0, 1), okr_result_text(0, 2),
+							okr_result_text(0, 3), okr_result_text(0, 4), okr_result_text(0, 5),
+							okr_result_text(0, 6), okr_result_text(0, 7), okr_result_text(0, 8))));
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * okr.cycle: rules 1, 2 (cycle containment and objective covers), 5
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(okr_cycle_check);
+
+Datum
+okr_cycle_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_cycle_check", "cycle", true);
+	HeapTuple	newtup = td->tg_newtuple ? td->tg_newtuple : td->tg_trigtuple;
+	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
+	bool		parent_changed = is_insert || okr_col_changed(td, "parent_id");
+	bool		dates_changed = !is_insert &&
+		(okr_col_changed(td, "starts_on") || okr_col_changed(td, "ends_on"));
+	int64		id = okr_get_id(td, newtup, "id");
+	OkrSpiState st;
+
+	if (!parent_changed && !dates_changed)
+		return PointerGetDatum(NULL);
+
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+
+	if (parent_changed)
+	{
+		bool		has_parent;
+		int64		parent_id = okr_get_id_opt(td, newtup, "parent_id", &has_parent);
+
+		check_no_cycle(&cycle_plans, "cycle", "cycle", "be part of",
+					   id, has_parent, parent_id, !is_insert);
+	}
+
+	/* A child cycle lies inside its parent cycle; check both directions. */
+	{
+		static SPIPlanPtr plan = NULL;
+		Oid			argtypes[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(id)};
+
+		okr_run_plan(okr_spi_plan(&plan,
+							  "SELECT c.id, c.name, c.starts_on, c.ends_on, p.id, p.name, p.starts_on, p.ends_on"
+							  " FROM okr.cycle c JOIN okr.cycle p ON p.id = c.parent_id"
+							  " WHERE (c.id = $1 OR p.id = $1)"
+							  "   AND NOT (p.starts_on <= c.starts_on AND p.ends_on >= c.ends_on)"
+							  " LIMIT 1", 1, argtypes),
+				 values, NULL, 1);
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OKR_CYCLE_NOT_COVERED),
+					 errmsg("cycle %s \"%s\" (%s to %s) does not lie within its parent cycle %s \"%s\" (%s to %s)",
+							okr_result_text(0, 1), okr_result_text(0, 2), okr_result_text(0, 3), okr_result_text(0, 4),
+							okr_result_text(0, 5), okr_result_text(0, 6), okr_result_text(0, 7), okr_result_text(0, 8))));
+	}
+
+	if (dates_changed)
+	{
+		static SPIPlanPtr plan = NULL;
+		Oid			argtypes[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(id)};
+
+		/*
+		 * Check-ins are written without the structure lock; block new ones
+		 * until we commit, so none can slip outside the new dates unseen.
+		 */
+		if (SPI_execute("LOCK TABLE okr.checkin IN SHARE MODE", false, 0) < 0)
+			elog(ERROR, "okr: could not lock okr.checkin");
+
+		/* every alignment that involves an objective of this cycle */
+		okr_run_plan(okr_spi_plan(&plan,
+							  "SELECT ch.id, p.id, cc.name, cc.starts_on, cc.ends_on, pc.name, pc.starts_on, pc.ends_on"
+							  " FROM okr.objective ch"
+							  " JOIN okr.objective p ON p.id = ch.parent_id"
+							  " JOIN okr.cycle cc ON cc.id = ch.cycle_id"
+							  " JOIN okr.cycle pc ON pc.id = p.cycle_id"
+							  " WHERE (ch.cycle_id = $1 OR p.cycle_id = $1)"
+							  "   AND NOT (pc.starts_on <= cc.starts_on AND pc.ends_on >= cc.ends_on)"
+							  " LIMIT 1", 1, argtypes),
+				 values, NULL, 1);
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OKR_CYCLE_NOT_COVERED),
+					 errmsg("objective %s can no longer align to objective %s: cycle \"%s\" (%s to %s) would not lie within cycle \"%s\" (%s to %s)",
+							okr_result_text(0, 1), okr_result_text(0, 2),
+							okr_result_text(0, 3), okr_result_text(0, 4), okr_result_text(0, 5),
+							okr_result_text(0, 6), okr_result_text(0, 7), okr_result_text(0, 8))));
+
+		check_checkins_fit_cycle(id);
+	}
+
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * okr.team: rule 1
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(okr_team_check);
+
+Datum
+okr_team_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_team_check", "team", true);
+	HeapTuple	newtup = td->tg_newtuple ? td->tg_newtuple : td->tg_trigtuple;
+	bool		has_parent;
+	int64		parent_id = okr_get_id_opt(td, newtup, "parent_id", &has_parent);
+	OkrSpiState st;
+
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !okr_col_changed(td, "parent_id"))
+		return PointerGetDatum(NULL);
+
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+	check_no_cycle(&team_plans, "team", "team", "report to",
+				   okr_get_id(td, newtup, "id"), has_parent, parent_id,
+				   !TRIGGER_FIRED_BY_INSERT(td->tg_event));
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * okr.objective: rules 1, 2, 5 and 6
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(okr_objective_check);
+
+Datum
+okr_objective_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_objective_check", "objective", true);
+	HeapTuple	newtup = td->tg_newtuple ? td->tg_newtuple : td->tg_trigtuple;
+	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
+	bool		parent_changed = is_insert || okr_col_changed(td, "parent_id");
+	bool		cycle_changed = !is_insert && okr_col_changed(td, "cycle_id");
+	int64		id = okr_get_id(td, newtup, "id");
+	bool		has_parent;
+	int64		parent_id = okr_get_id_opt(td, newtup, "parent_id", &has_parent);
+	OkrSpiState st;
+	OkrRow		row;
+
+	okr_begin_row(&row, td);
+
+	/* (closing it needs nothing here: see "Rule 6" below) */
+	if (!parent_changed && !cycle_changed)
+		return PointerGetDatum(NULL);
+
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+
+	if (parent_changed && has_parent)
+	{
+		char	   *state;
+
+		check_no_cycle(&objective_plans, "objective", "objective", "align to",
+					   id, has_parent, parent_id, !is_insert);
+
+		/* Rule 6; FOR KEY SHARE waits for a concurrent close and then sees it. */
+		state = okr_closed_objective_state(parent_id);
+		if (state && !okr_row_is_restored(&row))
+			ereport(ERROR,
+					(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+					 errmsg("objective " INT64_FORMAT " cannot align to objective " INT64_FORMAT ": it is %s",
+							id, parent_id, state)));
+	}
+
+	check_objective_cover(id, parent_changed || cycle_changed, cycle_changed);
+
+	if (cycle_changed)
+	{
+		if (SPI_execute("LOCK TABLE okr.checkin IN SHARE MODE", false, 0) < 0)
+			elog(ERROR, "okr: could not lock okr.checkin");
+		check_objective_checkins_fit(id);
+	}
+
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}
