@@ -14,7 +14,8 @@ SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
 # Update scripts are built too: the statements written for the update
 # (src/update/A--B.sql), then the files of src/sql/ that version B added
 # whole, so that a new function is written once.
-UPDATE_1_1_PARTS = src/update/1.0--1.1.sql src/sql/50_integrity.sql
+UPDATE_1_1_PARTS = src/update/1.0--1.1.sql src/sql/40_views.sql src/sql/50_integrity.sql \
+                   src/sql/90_grants.sql
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--1.0--1.1.sql
 DATA       = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
 # Install scripts of released versions, frozen when the next version was
@@ -45,7 +46,8 @@ $(EXTENSION)--1.0--1.1.sql: $(UPDATE_1_1_PARTS)
 	cat $^ > $@
 
 src/%.o: src/okr.h
-src/trigger_util.o src/maintain.o src/rules_%.o: src/trigger_util.h
+src/trigger_util.o src/maintain.o src/rules_hierarchy.o src/rules_parents.o \
+	src/rules_key_result.o src/rules_task.o: src/trigger_util.h
 
 # PGXN: "make dist" writes the zip PGXN takes (META.json at its top), a git
 # archive of HEAD with every path under okr-$(EXTVERSION)/.

@@ -559,7 +559,7 @@ okr_maint_current_progress(TriggerData *td, HeapTuple tup, OkrKrKind kind)
 		!okr_col_changed(td, "current_progress"))
 		return tup;
 
-	if (kind != OKR_KR_PROJECTS &&
+	if (!OKR_KR_DERIVED(kind) &&
 		(sn || (!numeric_is_nan(DatumGetNumeric(start)) && !numeric_is_inf(DatumGetNumeric(start)))) &&
 		(tn || (!numeric_is_nan(DatumGetNumeric(target)) && !numeric_is_inf(DatumGetNumeric(target)))) &&
 		(vn || (!numeric_is_nan(DatumGetNumeric(value)) && !numeric_is_inf(DatumGetNumeric(value)))) &&

@@ -71,8 +71,12 @@ typedef enum OkrKrKind
 	OKR_KR_AT_LEAST,
 	OKR_KR_AT_MOST,
 	OKR_KR_MILESTONE,
-	OKR_KR_PROJECTS
+	OKR_KR_PROJECTS,
+	OKR_KR_OBJECTIVES			/* new in 1.1: from the objectives aligned to it */
 } OkrKrKind;
+
+/* Kinds scored from what lies below them, which take no check-ins. */
+#define OKR_KR_DERIVED(k) ((k) == OKR_KR_PROJECTS || (k) == OKR_KR_OBJECTIVES)
 
 /* Parse a kind name; raises 22023 for an unknown one. */
 extern OkrKrKind okr_parse_kr_kind(const char *kind);

@@ -35,10 +35,10 @@ PG_FUNCTION_INFO_V1(okr_stale_after);
 
 /* The one table of kind names, in OkrKrKind order. */
 static const char *const kr_kind_names[] = {
-	"metric", "at_least", "at_most", "milestone", "projects"
+	"metric", "at_least", "at_most", "milestone", "projects", "objectives"
 };
 
-StaticAssertDecl(lengthof(kr_kind_names) == OKR_KR_PROJECTS + 1,
+StaticAssertDecl(lengthof(kr_kind_names) == OKR_KR_OBJECTIVES + 1,
 				 "kr_kind_names must name every OkrKrKind");
 
 const char *
@@ -307,7 +307,8 @@ okr_kr_progress_numeric(OkrKrKind kind, Datum start, bool start_null,
 			break;
 
 		case OKR_KR_PROJECTS:
-			/* computed from its projects by the rollup */
+		case OKR_KR_OBJECTIVES:
+			/* computed from its projects or aligned objectives by the rollup */
 			return false;
 
 		default:

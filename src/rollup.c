@@ -77,6 +77,10 @@ typedef struct RObjective
 	int64		id;
 	int64		parent_id;		/* valid when has_parent: any bigint is an id */
 	bool		has_parent;
+	int64		parent_kr_id;	/* aligned to a key result instead (SPEC 1b) */
+	bool		has_parent_kr;
+	int			via_kr;			/* index of that key result, -1 if none loaded */
+	int			next_aligned;	/* next objective aligned to the same key result */
 	int64		cycle_id;
 	int			cycle;			/* index into cycles, -1 if not loaded */
 	int			parent;			/* index, -1 for a root of the loaded set */
@@ -90,6 +94,8 @@ typedef struct RObjective
 	/* results */
 	bool		progress_null;
 	double		progress;
+	double		expected;		/* of the items counted, or of its cycle */
+	bool		expected_null;	/* its cycle is invisible to the caller */
 	double		done_effort;
 	double		total_effort;
 } RObjective;
@@ -101,10 +107,14 @@ typedef struct RKeyResult
 	int			objective;
 	int			next_kr;
 	int			first_project;
+	int			first_aligned;	/* objectives aligned to it */
 	OkrKrKind	kind;
 	RState		state;
 	double		weight;
+	bool		progress_null;	/* kind objectives with none counted */
 	double		progress;
+	double		expected;
+	bool		expected_null;
 	double		done_effort;
 	double		total_effort;
 	/* history only: values to re-score the key result as check-ins come */
@@ -292,7 +302,7 @@ parse_state(Datum d, const char *table, int64 id)
 static OkrKrKind
 parse_kind(Datum d, int64 id)
 {
-	for (int k = OKR_KR_METRIC; k <= OKR_KR_PROJECTS; k++)
+	for (int k = OKR_KR_METRIC; k <= OKR_KR_OBJECTIVES; k++)
 		if (text_is(d, okr_kr_kind_name((OkrKrKind) k)))
 			return (OkrKrKind) k;
 	report_bad_value("key_result", id, "kind", d);
@@ -320,9 +330,10 @@ grow(void *arr, int n, int *cap, Size elem)
 	"SELECT c.id, c.starts_on, c.ends_on FROM okr.cycle c WHERE c.id IN (" \
 	" SELECT o.cycle_id FROM unnest($2) s(id) JOIN okr.objective o ON o.id = s.id)"
 #define Q_OBJECTIVES \
-	"SELECT id, parent_id, cycle_id, weight, rollup, state FROM okr.objective WHERE $1 IS NOT NULL"
+	"SELECT id, parent_id, cycle_id, weight, rollup, state, parent_key_result_id" \
+	" FROM okr.objective WHERE $1 IS NOT NULL"
 #define Q_OBJECTIVES_SUB \
-	"SELECT o.id, o.parent_id, o.cycle_id, o.weight, o.rollup, o.state" \
+	"SELECT o.id, o.parent_id, o.cycle_id, o.weight, o.rollup, o.state, o.parent_key_result_id" \
 	" FROM unnest($2) s(id) JOIN okr.objective o ON o.id = s.id"
 /*
  * Value at T: the latest check-in with checked_at <= T.  current_value is
@@ -509,7 +520,10 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				o->use_krs = !text_is(v[4], "children");
 				o->use_children = !text_is(v[4], "key_results");
 				o->state = parse_state(v[5], "objective", o->id);
+				o->has_parent_kr = !n[6];
+				o->parent_kr_id = n[6] ? 0 : DatumGetInt64(v[6]);
 				o->first_child = o->next_sibling = o->first_kr = -1;
+				o->via_kr = o->next_aligned = -1;
 				break;
 			}
 		case LOAD_KRS:
@@ -524,7 +538,7 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				k->kind = parse_kind(v[2], k->id);
 				k->weight = DatumGetFloat8(v[3]);
 				k->state = parse_state(v[4], "key_result", k->id);
-				k->first_project = k->next_kr = -1;
+				k->first_project = k->next_kr = k->first_aligned = -1;
 				/* numeric arithmetic allocates: keep it in the row context */
 				MemoryContextSwitchTo(rr->rowcxt);
 				if (k->kind == OKR_KR_METRIC && !n[5] && !n[6] &&
@@ -647,7 +661,8 @@ static const LoadColumn load_columns[][MAX_LOAD_COLUMNS] = {
 	{"okr.cycle.ends_on", DATEOID}},
 	[LOAD_OBJECTIVES] = {{"okr.objective.id", INT8OID}, {"okr.objective.parent_id", INT8OID},
 		{"okr.objective.cycle_id", INT8OID}, {"okr.objective.weight", FLOAT8OID},
-	{"okr.objective.rollup", TEXTOID}, {"okr.objective.state", TEXTOID}},
+		{"okr.objective.rollup", TEXTOID}, {"okr.objective.state", TEXTOID},
+	{"okr.objective.parent_key_result_id", INT8OID}},
 	[LOAD_KRS] = {{"okr.key_result.id", INT8OID}, {"okr.key_result.objective_id", INT8OID},
 		{"okr.key_result.kind", TEXTOID}, {"okr.key_result.weight", FLOAT8OID},
 		{"okr.key_result.state", TEXTOID}, {"okr.key_result.start_value", NUMERICOID},
@@ -803,18 +818,6 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	MemoryContextSwitchTo(old);
 
 	/* link children to parents; backwards, so sibling lists come out in load order */
-	for (i = r->nobjectives; i-- > 0;)
-	{
-		RObjective *o = &r->objectives[i];
-
-		o->cycle = idmap_get(&cycle_map, o->cycle_id);
-		o->parent = o->has_parent ? idmap_get(&objective_map, o->parent_id) : -1;
-		if (o->parent >= 0)
-		{
-			o->next_sibling = r->objectives[o->parent].first_child;
-			r->objectives[o->parent].first_child = i;
-		}
-	}
 	for (i = r->nkrs; i-- > 0;)
 	{
 		RKeyResult *k = &r->krs[i];
@@ -824,6 +827,36 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		{
 			k->next_kr = r->objectives[k->objective].first_kr;
 			r->objectives[k->objective].first_kr = i;
+		}
+	}
+
+	/*
+	 * An objective aligned to a key result sits below that key result's
+	 * objective in the tree (so the walk orders it first) and counts only
+	 * through the key result (SPEC 1b).
+	 */
+	for (i = r->nobjectives; i-- > 0;)
+	{
+		RObjective *o = &r->objectives[i];
+
+		o->cycle = idmap_get(&cycle_map, o->cycle_id);
+		o->parent = o->has_parent ? idmap_get(&objective_map, o->parent_id) : -1;
+		if (o->has_parent_kr)
+		{
+			o->via_kr = idmap_get(&kr_map, o->parent_kr_id);
+			if (o->via_kr >= 0)
+			{
+				RKeyResult *k = &r->krs[o->via_kr];
+
+				o->parent = k->objective;
+				o->next_aligned = k->first_aligned;
+				k->first_aligned = i;
+			}
+		}
+		if (o->parent >= 0)
+		{
+			o->next_sibling = r->objectives[o->parent].first_child;
+			r->objectives[o->parent].first_child = i;
 		}
 	}
 	for (i = r->nprojects; i-- > 0;)
@@ -927,14 +960,69 @@ rollup_compute(Rollup *r)
 		r->objectives[i].done_effort = r->objectives[i].total_effort = 0.0;
 	}
 
+	/* expected progress of key results: the share of their cycle elapsed */
+	for (i = 0; i < r->nkrs; i++)
+	{
+		RKeyResult *k = &r->krs[i];
+		int			cycle = k->objective >= 0 ? r->objectives[k->objective].cycle : -1;
+
+		k->progress_null = false;
+		k->expected_null = cycle < 0;
+		k->expected = cycle >= 0 ? r->cycles[cycle].expected : 0.0;
+	}
+
 	for (i = r->norder; i-- > 0;)
 	{
 		RObjective *o = &r->objectives[r->order[i]];
 		double		sum_wp = 0.0,
+					sum_we = 0.0,
 					sum_w = 0.0,
 					wmax = 0.0;
 		int			ki,
 					c;
+
+		/*
+		 * Key results of kind objectives, from the objectives aligned to
+		 * them (all below o, so already computed): the weighted mean of the
+		 * active or closed ones' progress and expected progress, NULL with
+		 * none.  Every aligned objective's tasks count in the key result's
+		 * activity, whatever its kind.
+		 */
+		for (ki = o->first_kr; ki >= 0; ki = r->krs[ki].next_kr)
+		{
+			RKeyResult *k = &r->krs[ki];
+			double		kwp = 0.0,
+						kwe = 0.0,
+						kw = 0.0,
+						kmax = 0.0;
+
+			for (c = k->first_aligned; c >= 0; c = r->objectives[c].next_aligned)
+				kmax = Max(kmax, r->objectives[c].weight);
+			for (c = k->first_aligned; c >= 0; c = r->objectives[c].next_aligned)
+			{
+				RObjective *ch = &r->objectives[c];
+
+				k->done_effort += ch->done_effort;
+				k->total_effort += ch->total_effort;
+				if (!ch->progress_null && ch->weight > 0 &&
+					(ch->state == RS_ACTIVE || ch->state == RS_CLOSED))
+				{
+					kwp += (ch->weight / kmax) * ch->progress;
+					kwe += (ch->weight / kmax) * ch->expected;
+					kw += ch->weight / kmax;
+				}
+			}
+			if (k->kind == OKR_KR_OBJECTIVES)
+			{
+				k->progress_null = !(kw > 0);
+				k->progress = k->progress_null ? 0.0 : kwp / kw;
+				if (kw > 0)
+				{
+					k->expected = kwe / kw;
+					k->expected_null = false;
+				}
+			}
+		}
 
 		/* weights are scaled by the largest, so huge ones cannot overflow */
 		for (ki = o->first_kr; ki >= 0; ki = r->krs[ki].next_kr)
@@ -948,9 +1036,10 @@ rollup_compute(Rollup *r)
 
 			o->done_effort += k->done_effort;
 			o->total_effort += k->total_effort;
-			if (o->use_krs && k->state == RS_ACTIVE && k->weight > 0)
+			if (o->use_krs && k->state == RS_ACTIVE && k->weight > 0 && !k->progress_null)
 			{
 				sum_wp += (k->weight / wmax) * k->progress;
+				sum_we += (k->weight / wmax) * k->expected;
 				sum_w += k->weight / wmax;
 			}
 		}
@@ -958,17 +1047,33 @@ rollup_compute(Rollup *r)
 		{
 			RObjective *ch = &r->objectives[c];
 
+			if (ch->via_kr >= 0)
+				continue;		/* counted through its key result */
 			o->done_effort += ch->done_effort;
 			o->total_effort += ch->total_effort;
 			if (o->use_children && !ch->progress_null && ch->weight > 0 &&
 				(ch->state == RS_ACTIVE || ch->state == RS_CLOSED))
 			{
 				sum_wp += (ch->weight / wmax) * ch->progress;
+				sum_we += (ch->weight / wmax) * ch->expected;
 				sum_w += ch->weight / wmax;
 			}
 		}
 		o->progress_null = !(sum_w > 0);
 		o->progress = o->progress_null ? 0.0 : sum_wp / sum_w;
+
+		/*
+		 * Expected progress (SPEC 3, changed in 1.1): that of the items
+		 * counted, with their weights, so a child of a later quarter does
+		 * not make an annual parent look behind; else its own cycle's.
+		 */
+		o->expected_null = false;
+		if (sum_w > 0)
+			o->expected = sum_we / sum_w;
+		else if (o->cycle >= 0)
+			o->expected = r->cycles[o->cycle].expected;
+		else
+			o->expected_null = true;
 	}
 }
 
@@ -976,16 +1081,106 @@ rollup_compute(Rollup *r)
  * Output
  * --------------------------------------------------------------------- */
 
-static const char *
-item_status(RState state, int cycle, Rollup *r, bool progress_null, double progress)
+/* What one output row says of an item, for okr.progress and its history. */
+typedef struct ItemFigures
 {
-	if (state != RS_ACTIVE)
-		return rstate_names[state];
-	if (cycle < 0)
+	const char *item;
+	int64		id;
+	const char *parent_item;	/* NULL: a root */
+	int64		parent_id;
+	const int64 *cycle_id;		/* NULL when the parent holding it is invisible */
+	bool		progress_null;
+	double		progress;
+	double		done;
+	double		total;
+	bool		expected_null;
+	double		expected;
+	const char *status;
+} ItemFigures;
+
+/*
+ * Status (SPEC 3): an item that is not active reports its state, and so do
+ * its parts (changed in 1.1): its own state first, then a cancelled key
+ * result's, then its objective's.  Child objectives keep their own.
+ */
+static const char *
+item_status(Rollup *r, RState own, bool kr_cancelled, RState objective, int cycle,
+			ItemFigures *f)
+{
+	if (own != RS_ACTIVE)
+		return rstate_names[own];
+	if (kr_cancelled)
+		return rstate_names[RS_CANCELLED];
+	if (objective != RS_ACTIVE)
+		return rstate_names[objective];
+	if (cycle < 0 || f->expected_null)
 		return NULL;			/* cycle invisible to the caller */
 	if (!r->cycles[cycle].started)
 		return "not_started";
-	return okr_status_name(progress_null, progress, r->cycles[cycle].expected);
+	return okr_status_name(f->progress_null, f->progress, f->expected);
+}
+
+static void
+objective_figures(Rollup *r, int i, ItemFigures *f)
+{
+	RObjective *o = &r->objectives[i];
+
+	f->item = "objective";
+	f->id = o->id;
+	f->parent_item = o->has_parent ? "objective" : o->has_parent_kr ? "key_result" : NULL;
+	f->parent_id = o->has_parent ? o->parent_id : o->parent_kr_id;
+	f->cycle_id = &o->cycle_id;
+	f->progress_null = o->progress_null;
+	f->progress = o->progress;
+	f->done = o->done_effort;
+	f->total = o->total_effort;
+	f->expected_null = o->expected_null;
+	f->expected = o->expected;
+	f->status = item_status(r, o->state, false, RS_ACTIVE, o->cycle, f);
+}
+
+static void
+kr_figures(Rollup *r, int i, ItemFigures *f)
+{
+	RKeyResult *k = &r->krs[i];
+	RObjective *o = k->objective >= 0 ? &r->objectives[k->objective] : NULL;
+
+	f->item = "key_result";
+	f->id = k->id;
+	f->parent_item = "objective";
+	f->parent_id = k->objective_id;
+	f->cycle_id = o ? &o->cycle_id : NULL;
+	f->progress_null = k->progress_null;
+	f->progress = k->progress;
+	f->done = k->done_effort;
+	f->total = k->total_effort;
+	f->expected_null = k->expected_null;
+	f->expected = k->expected;
+	f->status = item_status(r, k->state, false, o ? o->state : RS_ACTIVE,
+							o ? o->cycle : -1, f);
+}
+
+static void
+project_figures(Rollup *r, int i, ItemFigures *f)
+{
+	RProject   *p = &r->projects[i];
+	RKeyResult *k = p->key_result >= 0 ? &r->krs[p->key_result] : NULL;
+	RObjective *o = (k && k->objective >= 0) ? &r->objectives[k->objective] : NULL;
+	int			cycle = o ? o->cycle : -1;
+
+	f->item = "project";
+	f->id = p->id;
+	f->parent_item = "key_result";
+	f->parent_id = p->key_result_id;
+	f->cycle_id = o ? &o->cycle_id : NULL;
+	f->progress_null = false;
+	f->progress = p->progress;
+	f->done = p->done_effort;
+	f->total = p->total_effort;
+	f->expected_null = cycle < 0;
+	f->expected = cycle >= 0 ? r->cycles[cycle].expected : 0.0;
+	f->status = item_status(r, p->state, k && k->state == RS_CANCELLED,
+							o ? o->state : RS_ACTIVE, cycle, f);
 }
 
 /* The call's text datum for s (built in the current memory context). */
@@ -1004,41 +1199,39 @@ cached_text(TextCache *tc, const char *s)
 	return tc->values[tc->n++];
 }
 
+/* The row of okr.progress(), or with at of okr.progress_history(). */
 static void
-put_row(Tuplestorestate *ts, TupleDesc desc, const char *item, int64 id,
-		const char *parent_item, int64 parent_id, const int64 *cycle_id,
-		bool progress_null, double progress, double done, double total,
-		int cycle, Rollup *r, const char *status)
+put_row(ReturnSetInfo *rsinfo, Rollup *r, const TimestampTz *at, const ItemFigures *f)
 {
 	Datum		values[9];
 	bool		nulls[9];
+	int			n = 0;
 
 	memset(nulls, 0, sizeof(nulls));
-	values[0] = cached_text(&r->texts, item);
-	values[1] = Int64GetDatum(id);
-	if (parent_item)
+	if (at)
+		values[n++] = TimestampTzGetDatum(*at);
+	values[n++] = cached_text(&r->texts, f->item);
+	values[n++] = Int64GetDatum(f->id);
+	if (!at)
 	{
-		values[2] = cached_text(&r->texts, parent_item);
-		values[3] = Int64GetDatum(parent_id);
+		if (f->parent_item)
+			values[n] = cached_text(&r->texts, f->parent_item);
+		nulls[n++] = f->parent_item == NULL;
+		values[n] = Int64GetDatum(f->parent_id);
+		nulls[n++] = f->parent_item == NULL;
+		values[n] = f->cycle_id ? Int64GetDatum(*f->cycle_id) : (Datum) 0;
+		nulls[n++] = f->cycle_id == NULL;
 	}
-	else
-		nulls[2] = nulls[3] = true;
-	/* NULL when the parent holding it is invisible to the caller */
-	values[4] = cycle_id ? Int64GetDatum(*cycle_id) : (Datum) 0;
-	nulls[4] = cycle_id == NULL;
-	values[5] = Float8GetDatum(progress);
-	nulls[5] = progress_null;
-	values[6] = Float8GetDatum(total > 0 ? done / total : 0.0);
-	nulls[6] = !(total > 0);
-	if (cycle >= 0)
-		values[7] = Float8GetDatum(r->cycles[cycle].expected);
-	else
-		nulls[7] = true;
-	if (status)
-		values[8] = cached_text(&r->texts, status);
-	else
-		nulls[8] = true;
-	tuplestore_putvalues(ts, desc, values, nulls);
+	values[n] = Float8GetDatum(f->progress);
+	nulls[n++] = f->progress_null;
+	values[n] = Float8GetDatum(f->total > 0 ? f->done / f->total : 0.0);
+	nulls[n++] = !(f->total > 0);
+	values[n] = Float8GetDatum(f->expected);
+	nulls[n++] = f->expected_null;
+	if (f->status)
+		values[n] = cached_text(&r->texts, f->status);
+	nulls[n++] = f->status == NULL;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
 /* Run the engine inside SPI; allocations go to a context that dies with it. */
@@ -1063,6 +1256,7 @@ okr_progress(PG_FUNCTION_ARGS)
 				old;
 	OkrSpiState st;
 	Rollup		r;
+	ItemFigures f;
 	int			i;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -1080,36 +1274,18 @@ okr_progress(PG_FUNCTION_ARGS)
 	old = MemoryContextSwitchTo(work);
 	for (i = 0; i < r.nobjectives; i++)
 	{
-		RObjective *o = &r.objectives[i];
-
-		put_row(rsinfo->setResult, rsinfo->setDesc, "objective", o->id,
-				o->has_parent ? "objective" : NULL, o->parent_id, &o->cycle_id,
-				o->progress_null, o->progress, o->done_effort, o->total_effort,
-				o->cycle, &r,
-				item_status(o->state, o->cycle, &r, o->progress_null, o->progress));
+		objective_figures(&r, i, &f);
+		put_row(rsinfo, &r, NULL, &f);
 	}
 	for (i = 0; i < r.nkrs; i++)
 	{
-		RKeyResult *k = &r.krs[i];
-		RObjective *o = k->objective >= 0 ? &r.objectives[k->objective] : NULL;
-		int			cycle = o ? o->cycle : -1;
-
-		put_row(rsinfo->setResult, rsinfo->setDesc, "key_result", k->id,
-				"objective", k->objective_id, o ? &o->cycle_id : NULL,
-				false, k->progress, k->done_effort, k->total_effort,
-				cycle, &r, item_status(k->state, cycle, &r, false, k->progress));
+		kr_figures(&r, i, &f);
+		put_row(rsinfo, &r, NULL, &f);
 	}
 	for (i = 0; i < r.nprojects; i++)
 	{
-		RProject   *p = &r.projects[i];
-		RKeyResult *k = p->key_result >= 0 ? &r.krs[p->key_result] : NULL;
-		RObjective *o = (k && k->objective >= 0) ? &r.objectives[k->objective] : NULL;
-		int			cycle = o ? o->cycle : -1;
-
-		put_row(rsinfo->setResult, rsinfo->setDesc, "project", p->id,
-				"key_result", p->key_result_id, o ? &o->cycle_id : NULL,
-				false, p->progress, p->done_effort, p->total_effort,
-				cycle, &r, item_status(p->state, cycle, &r, false, p->progress));
+		project_figures(&r, i, &f);
+		put_row(rsinfo, &r, NULL, &f);
 	}
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(work);
@@ -1117,8 +1293,9 @@ okr_progress(PG_FUNCTION_ARGS)
 }
 
 /*
- * The ids of an objective's subtree, as a bigint[] (inside SPI).  Walked
- * with a LATERAL probe of objective_parent_idx per node (OFFSET 0 keeps the
+ * The ids of an objective's subtree (with the objectives aligned to its key
+ * results), as a bigint[] (inside SPI).  Walked with LATERAL probes of
+ * objective_parent_idx and objective_parent_key_result_idx per node (OFFSET 0 keeps the
  * planner from turning it into a scan of the whole table per level).  An
  * unknown (or invisible) objective is an error.
  */
@@ -1137,7 +1314,10 @@ subtree_ids(int64 objective_id)
 									   " SELECT id FROM okr.objective WHERE id = $1"
 									   " UNION"
 									   " SELECT c.id FROM sub, LATERAL (SELECT o.id FROM okr.objective o"
-									   "  WHERE o.parent_id = sub.id OFFSET 0) c)"
+									   "  WHERE o.parent_id = sub.id"
+									   "  UNION ALL SELECT o.id FROM okr.key_result k"
+									   "  JOIN okr.objective o ON o.parent_key_result_id = k.id"
+									   "  WHERE k.objective_id = sub.id OFFSET 0) c)"
 									   " SELECT array_agg(id) FROM sub",
 									   1, argtypes),
 						  values, NULL, true, 0);
@@ -1334,33 +1514,6 @@ history_moments(TimestampTz from_ts, TimestampTz to_ts, Interval *step, int item
 	return moments;
 }
 
-static void
-put_history_row(ReturnSetInfo *rsinfo, TimestampTz at, const char *item, int64 id,
-				bool progress_null, double progress, double done, double total,
-				int cycle, Rollup *r, const char *status)
-{
-	Datum		values[7];
-	bool		nulls[7];
-
-	memset(nulls, 0, sizeof(nulls));
-	values[0] = TimestampTzGetDatum(at);
-	values[1] = cached_text(&r->texts, item);
-	values[2] = Int64GetDatum(id);
-	values[3] = Float8GetDatum(progress);
-	nulls[3] = progress_null;
-	values[4] = Float8GetDatum(total > 0 ? done / total : 0.0);
-	nulls[4] = !(total > 0);
-	if (cycle >= 0)
-		values[5] = Float8GetDatum(r->cycles[cycle].expected);
-	else
-		nulls[5] = true;
-	if (status)
-		values[6] = cached_text(&r->texts, status);
-	else
-		nulls[6] = true;
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-}
-
 Datum
 okr_progress_history(PG_FUNCTION_ARGS)
 {
@@ -1377,6 +1530,7 @@ okr_progress_history(PG_FUNCTION_ARGS)
 				old;
 	OkrSpiState st;
 	Rollup		r;
+	ItemFigures f;
 	History		h;
 	RowReceiver rr;
 	Datum		ids = (Datum) 0;
@@ -1474,20 +1628,13 @@ okr_progress_history(PG_FUNCTION_ARGS)
 
 		for (i = 0; i < r.nobjectives; i++)
 		{
-			RObjective *o = &r.objectives[i];
-
-			put_history_row(rsinfo, t, "objective", o->id, o->progress_null, o->progress,
-							o->done_effort, o->total_effort, o->cycle, &r,
-							item_status(o->state, o->cycle, &r, o->progress_null, o->progress));
+			objective_figures(&r, i, &f);
+			put_row(rsinfo, &r, &t, &f);
 		}
 		for (i = 0; i < r.nkrs; i++)
 		{
-			RKeyResult *k = &r.krs[i];
-			int			cycle = k->objective >= 0 ? r.objectives[k->objective].cycle : -1;
-
-			put_history_row(rsinfo, t, "key_result", k->id, false, k->progress,
-							k->done_effort, k->total_effort, cycle, &r,
-							item_status(k->state, cycle, &r, false, k->progress));
+			kr_figures(&r, i, &f);
+			put_row(rsinfo, &r, &t, &f);
 		}
 	}
 	MemoryContextSwitchTo(old);

@@ -65,16 +65,34 @@ okr_structure_lock(PG_FUNCTION_ARGS)
  * serialization failure instead of slipping through.
  * --------------------------------------------------------------------- */
 
-typedef struct HierarchyPlans
+/*
+ * A tree: its table, how a row's parent is found (up, given "up.id") and
+ * how its children are (down, a LATERAL subquery given "down.id").  An
+ * objective's parent is its parent objective or, when it aligns to a key
+ * result (SPEC 1b), that key result's objective.
+ */
+typedef struct Hierarchy
 {
+	const char *table;
+	const char *noun;
+	const char *up;
+	const char *down;
 	SPIPlanPtr	walk;
 	SPIPlanPtr	below;
 	SPIPlanPtr	lock_path;
-} HierarchyPlans;
+} Hierarchy;
 
-static HierarchyPlans cycle_plans,
-			team_plans,
-			objective_plans;
+#define PLAIN_UP(t)		"(SELECT t.parent_id FROM okr." t " t WHERE t.id = up.id)"
+#define PLAIN_DOWN(t)	"(SELECT t.id FROM okr." t " t WHERE t.parent_id = down.id)"
+
+static Hierarchy cycle_tree = {"cycle", "cycle", PLAIN_UP("cycle"), PLAIN_DOWN("cycle")};
+static Hierarchy team_tree = {"team", "team", PLAIN_UP("team"), PLAIN_DOWN("team")};
+static Hierarchy objective_tree = {"objective", "objective",
+	"(SELECT coalesce(t.parent_id, (SELECT k.objective_id FROM okr.key_result k"
+	" WHERE k.id = t.parent_key_result_id)) FROM okr.objective t WHERE t.id = up.id)",
+	"(SELECT t.id FROM okr.objective t WHERE t.parent_id = down.id"
+	" UNION ALL SELECT t.id FROM okr.key_result k JOIN okr.objective t"
+	" ON t.parent_key_result_id = k.id WHERE k.objective_id = down.id)"};
 
 static void
 report_too_deep(const char *noun, int64 id, int64 level)
@@ -86,46 +104,55 @@ report_too_deep(const char *noun, int64 id, int64 level)
 			 errhint("A superuser can raise okr.max_depth.")));
 }
 
+/*
+ * Rule 1 (and the depth bound) for row id of the tree getting the parent
+ * parent_id; what names the link in messages ("objective 4", "key result 9
+ * of objective 4").
+ */
 static void
-check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
-			   const char *verb, int64 id, bool has_parent, int64 parent_id,
-			   bool may_have_children)
+check_no_cycle(Hierarchy *h, const char *verb, int64 id, bool has_parent,
+			   int64 parent_id, const char *what, bool may_have_children)
 {
+	const char *noun = h->noun;
+	const char *table = h->table;
 	Oid			argtypes[3] = {INT8OID, INT8OID, INT4OID};
 	Datum		values[3];
 	bool		isnull;
 	int64		ancestors;
-	char		sql[640];
+	char		sql[1024];
 
 	if (!has_parent)
 		return;					/* a root: nothing above, nothing deeper than before */
 	if (parent_id == id)
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_HIERARCHY_CYCLE),
-				 errmsg("%s " INT64_FORMAT " cannot %s itself", noun, id, verb)));
+				 errmsg("%s " INT64_FORMAT " cannot %s itself%s", noun, id, verb,
+						what ? psprintf(" (%s)", what) : "")));
 
 	snprintf(sql, sizeof(sql),
 			 "WITH RECURSIVE up(id, n) AS ("
 			 " SELECT $1::bigint, 1"
 			 " UNION ALL"
-			 " SELECT (SELECT t.parent_id FROM okr.%s t WHERE t.id = up.id), up.n + 1"
+			 " SELECT %s, up.n + 1"
 			 " FROM up WHERE up.id IS NOT NULL AND up.n <= $3)"
 			 " SELECT coalesce(bool_or(id = $2), false),"
 			 "        array_agg(id) FILTER (WHERE id IS NOT NULL),"
 			 "        count(id)"
 			 " FROM up",
-			 table);
+			 h->up);
 	values[0] = Int64GetDatum(parent_id);
 	values[1] = Int64GetDatum(id);
 	values[2] = Int32GetDatum(okr_max_depth);
-	okr_run_plan(okr_spi_plan(&plans->walk, sql, 3, argtypes), values, NULL, 0);
+	okr_run_plan(okr_spi_plan(&h->walk, sql, 3, argtypes), values, NULL, 0);
 
 	if (DatumGetBool(okr_result_datum(0, 1, BOOLOID, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_HIERARCHY_CYCLE),
-				 errmsg("%s " INT64_FORMAT " cannot %s %s " INT64_FORMAT ": "
+				 errmsg("%s " INT64_FORMAT " cannot %s %s: "
 						INT64_FORMAT " is already below " INT64_FORMAT,
-						noun, id, verb, noun, parent_id, parent_id, id)));
+						noun, id, verb,
+						what ? what : psprintf("%s " INT64_FORMAT, noun, parent_id),
+						parent_id, id)));
 	ancestors = okr_result_int64(0, 3, &isnull);
 	if (ancestors + 1 > okr_max_depth)
 		report_too_deep(noun, id, ancestors + 1);
@@ -140,7 +167,7 @@ check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
 
 			snprintf(sql, sizeof(sql),
 					 "SELECT 1 FROM okr.%s WHERE id = ANY ($1) FOR SHARE", table);
-			okr_run_plan(okr_spi_plan(&plans->lock_path, sql, 1, arrtype),
+			okr_run_plan(okr_spi_plan(&h->lock_path, sql, 1, arrtype),
 					 &path, NULL, 0);
 		}
 	}
@@ -159,14 +186,14 @@ check_no_cycle(HierarchyPlans *plans, const char *table, const char *noun,
 				 "WITH RECURSIVE down(id, n) AS ("
 				 " SELECT $1::bigint, 0"
 				 " UNION ALL"
-				 " SELECT t.id, down.n + 1 FROM down JOIN okr.%s t ON t.parent_id = down.id"
+				 " SELECT t.id, down.n + 1 FROM down, LATERAL %s t"
 				 " WHERE down.n < $3)"
 				 " SELECT max(n) FROM down",
-				 table);
+				 h->down);
 		values[0] = Int64GetDatum(id);
 		values[1] = Int64GetDatum(0);
 		values[2] = Int32GetDatum((int32) Min(room + 1, PG_INT32_MAX));
-		okr_run_plan(okr_spi_plan(&plans->below, sql, 3, argtypes), values, NULL, 0);
+		okr_run_plan(okr_spi_plan(&h->below, sql, 3, argtypes), values, NULL, 0);
 		d = okr_result_datum(0, 1, INT4OID, &isnull);
 		if (!isnull && DatumGetInt32(d) > room)
 			ereport(ERROR,
@@ -244,9 +271,15 @@ check_objective_checkins_fit(int64 objective_id)
 		okr_report_checkin_outside("Check-ins must lie within the cycle of their objective, in the session time zone.");
 }
 
+/* The objective an objective aligns to: its parent, or its key result's. */
+#define EFFECTIVE_PARENT(o) \
+	"coalesce(" o ".parent_id, (SELECT k.objective_id FROM okr.key_result k" \
+	" WHERE k.id = " o ".parent_key_result_id))"
+
 /*
  * Rule 2 for one objective: its parent's cycle covers its own, and its own
- * cycle covers each child's.  Reports the first broken link.
+ * cycle covers each child's (aligned to it or to one of its key results).
+ * Reports the first broken link.
  */
 static void
 check_objective_cover(int64 objective_id, bool check_parent, bool check_children)
@@ -261,7 +294,7 @@ check_objective_cover(int64 objective_id, bool check_parent, bool check_children
 		okr_run_plan(okr_spi_plan(&parent_plan,
 							  "SELECT o.id, p.id, c.name, c.starts_on, c.ends_on, pc.name, pc.starts_on, pc.ends_on"
 							  " FROM okr.objective o"
-							  " JOIN okr.objective p ON p.id = o.parent_id"
+							  " JOIN okr.objective p ON p.id = " EFFECTIVE_PARENT("o")
 							  " JOIN okr.cycle c ON c.id = o.cycle_id"
 							  " JOIN okr.cycle pc ON pc.id = p.cycle_id"
 							  " WHERE o.id = $1"
@@ -281,7 +314,7 @@ check_objective_cover(int64 objective_id, bool check_parent, bool check_children
 		okr_run_plan(okr_spi_plan(&children_plan,
 							  "SELECT ch.id, o.id, cc.name, cc.starts_on, cc.ends_on, c.name, c.starts_on, c.ends_on"
 							  " FROM okr.objective o"
-							  " JOIN okr.objective ch ON ch.parent_id = o.id"
+							  " JOIN okr.objective ch ON " EFFECTIVE_PARENT("ch") " = o.id"
 							  " JOIN okr.cycle c ON c.id = o.cycle_id"
 							  " JOIN okr.cycle cc ON cc.id = ch.cycle_id"
 							  " WHERE o.id = $1"
@@ -327,8 +360,7 @@ okr_cycle_check(PG_FUNCTION_ARGS)
 		bool		has_parent;
 		int64		parent_id = okr_get_id_opt(td, newtup, "parent_id", &has_parent);
 
-		check_no_cycle(&cycle_plans, "cycle", "cycle", "be part of",
-					   id, has_parent, parent_id, !is_insert);
+		check_no_cycle(&cycle_tree, "be part of", id, has_parent, parent_id, NULL, !is_insert);
 	}
 
 	/* A child cycle lies inside its parent cycle; check both directions. */
@@ -369,7 +401,7 @@ okr_cycle_check(PG_FUNCTION_ARGS)
 		okr_run_plan(okr_spi_plan(&plan,
 							  "SELECT ch.id, p.id, cc.name, cc.starts_on, cc.ends_on, pc.name, pc.starts_on, pc.ends_on"
 							  " FROM okr.objective ch"
-							  " JOIN okr.objective p ON p.id = ch.parent_id"
+							  " JOIN okr.objective p ON p.id = " EFFECTIVE_PARENT("ch")
 							  " JOIN okr.cycle cc ON cc.id = ch.cycle_id"
 							  " JOIN okr.cycle pc ON pc.id = p.cycle_id"
 							  " WHERE (ch.cycle_id = $1 OR p.cycle_id = $1)"
@@ -410,9 +442,8 @@ okr_team_check(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-	check_no_cycle(&team_plans, "team", "team", "report to",
-				   okr_get_id(td, newtup, "id"), has_parent, parent_id,
-				   !TRIGGER_FIRED_BY_INSERT(td->tg_event));
+	check_no_cycle(&team_tree, "report to", okr_get_id(td, newtup, "id"), has_parent,
+				   parent_id, NULL, !TRIGGER_FIRED_BY_INSERT(td->tg_event));
 	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
 }
@@ -429,11 +460,14 @@ okr_objective_check(PG_FUNCTION_ARGS)
 	TriggerData *td = okr_trigger_data(fcinfo, "okr_objective_check", "objective", true);
 	HeapTuple	newtup = td->tg_newtuple ? td->tg_newtuple : td->tg_trigtuple;
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
-	bool		parent_changed = is_insert || okr_col_changed(td, "parent_id");
+	bool		parent_changed = is_insert || okr_col_changed(td, "parent_id") ||
+		okr_col_changed(td, "parent_key_result_id");
 	bool		cycle_changed = !is_insert && okr_col_changed(td, "cycle_id");
 	int64		id = okr_get_id(td, newtup, "id");
-	bool		has_parent;
+	bool		has_parent,
+				has_kr;
 	int64		parent_id = okr_get_id_opt(td, newtup, "parent_id", &has_parent);
+	int64		kr_id = okr_get_id_opt(td, newtup, "parent_key_result_id", &has_kr);
 	OkrSpiState st;
 	OkrRow		row;
 
@@ -445,12 +479,30 @@ okr_objective_check(PG_FUNCTION_ARGS)
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 
+	if (parent_changed && has_parent && has_kr)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("objective " INT64_FORMAT " cannot align both to objective " INT64_FORMAT " and to key result " INT64_FORMAT,
+						id, parent_id, kr_id),
+				 errhint("Set parent_id or parent_key_result_id, not both."),
+				 errtableconstraint(td->tg_relation, "objective_one_parent")));
+	if (parent_changed && has_kr)
+	{
+		int64		kr_objective = 0;
+
+		/* Rule 6 first: it locks the key result and its objective */
+		if (okr_check_key_result_open(&row, psprintf("objective " INT64_FORMAT, id), kr_id,
+									  &kr_objective))
+			check_no_cycle(&objective_tree, "align to", id, true, kr_objective,
+						   psprintf("key result " INT64_FORMAT " of objective " INT64_FORMAT,
+									kr_id, kr_objective),
+						   !is_insert);
+	}
 	if (parent_changed && has_parent)
 	{
 		char	   *state;
 
-		check_no_cycle(&objective_plans, "objective", "objective", "align to",
-					   id, has_parent, parent_id, !is_insert);
+		check_no_cycle(&objective_tree, "align to", id, has_parent, parent_id, NULL, !is_insert);
 
 		/* Rule 6; FOR KEY SHARE waits for a concurrent close and then sees it. */
 		state = okr_closed_objective_state(parent_id);
@@ -472,4 +524,52 @@ okr_objective_check(PG_FUNCTION_ARGS)
 
 	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * A key result moving to objective new_objective takes the objectives aligned
+ * to it along: rules 1 and 2 for each (SPEC 1b).  Inside SPI, from the key
+ * result's BEFORE trigger.
+ */
+void
+okr_check_key_result_move(int64 key_result_id, int64 new_objective)
+{
+	static SPIPlanPtr aligned_plan = NULL;
+	static SPIPlanPtr cover_plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(key_result_id), Int64GetDatum(new_objective)};
+	SPITupleTable *aligned;
+	uint64		n;
+
+	okr_run_plan(okr_spi_plan(&aligned_plan,
+							  "SELECT id FROM okr.objective WHERE parent_key_result_id = $1 ORDER BY id",
+							  1, argtypes),
+				 values, NULL, 0);
+	aligned = SPI_tuptable;
+	n = SPI_processed;
+	for (uint64 i = 0; i < n; i++)
+	{
+		bool		isnull;
+		int64		child = DatumGetInt64(SPI_getbinval(aligned->vals[i], aligned->tupdesc, 1, &isnull));
+
+		check_no_cycle(&objective_tree, "align to", child, true, new_objective,
+					   psprintf("key result " INT64_FORMAT " of objective " INT64_FORMAT,
+								key_result_id, new_objective),
+					   true);
+	}
+	okr_run_plan(okr_spi_plan(&cover_plan,
+							  "SELECT ch.id, p.id, cc.name, cc.starts_on, cc.ends_on, pc.name, pc.starts_on, pc.ends_on"
+							  " FROM okr.objective ch JOIN okr.cycle cc ON cc.id = ch.cycle_id,"
+							  " okr.objective p JOIN okr.cycle pc ON pc.id = p.cycle_id"
+							  " WHERE ch.parent_key_result_id = $1 AND p.id = $2"
+							  "   AND NOT (pc.starts_on <= cc.starts_on AND pc.ends_on >= cc.ends_on)"
+							  " LIMIT 1", 2, argtypes),
+				 values, NULL, 1);
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_CYCLE_NOT_COVERED),
+				 errmsg("key result " INT64_FORMAT " cannot move to objective %s: objective %s aligned to it has cycle \"%s\" (%s to %s), not within \"%s\" (%s to %s)",
+						key_result_id, okr_result_text(0, 2), okr_result_text(0, 1),
+						okr_result_text(0, 3), okr_result_text(0, 4), okr_result_text(0, 5),
+						okr_result_text(0, 6), okr_result_text(0, 7), okr_result_text(0, 8))));
 }

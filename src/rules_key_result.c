@@ -80,6 +80,7 @@ check_kind_values(int64 id, OkrKrKind kind, const char *kind_name,
 						 errhint("Leave start_value and target_value NULL; they default to 0 and 1.")));
 			break;
 		case OKR_KR_PROJECTS:
+		case OKR_KR_OBJECTIVES:
 			break;
 	}
 }
@@ -133,11 +134,11 @@ check_rekind_checkins(int64 id, OkrKrKind kind)
 				 values, NULL, 1);
 	if (SPI_processed == 0)
 		return;
-	if (kind == OKR_KR_PROJECTS)
+	if (OKR_KR_DERIVED(kind))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_KIND_MISMATCH),
-				 errmsg("key result " INT64_FORMAT " cannot become kind projects: it has check-ins (check-in %s)",
-						id, okr_result_text(0, 1)),
+				 errmsg("key result " INT64_FORMAT " cannot become kind %s: it has check-ins (check-in %s)",
+						id, okr_kr_kind_name(kind), okr_result_text(0, 1)),
 				 errdetail("A key result of kind projects takes its progress from its projects.")));
 	v = okr_result_datum(0, 2, NUMERICOID, &isnull);
 	if (!okr_numeric_is(v, 0) && !okr_numeric_is(v, 1))
@@ -255,10 +256,13 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 			okr_check_objective_open(&row, "a key result", okr_get_id(td, newtup, "objective_id"));
 		if (current_changed)
 			clear = check_current_derived(td, newtup, id, &row);
-		if (!is_insert && kind_changed && (kind == OKR_KR_MILESTONE || kind == OKR_KR_PROJECTS))
+		if (!is_insert && kind_changed && (kind == OKR_KR_MILESTONE || OKR_KR_DERIVED(kind)))
 			check_rekind_checkins(id, kind);
 		if (!is_insert && objective_changed)
+		{
 			check_moved_checkins(id, okr_get_id(td, newtup, "objective_id"));
+			okr_check_key_result_move(id, okr_get_id(td, newtup, "objective_id"));
+		}
 		okr_spi_leave(&st);
 	}
 
@@ -333,11 +337,12 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 	/* Rule 3 */
 	if (kind == NULL || !okr_kr_kind_lookup(kind, &kr_kind))
 		kr_kind = OKR_KR_METRIC;	/* (forbidden by NOT NULL and CHECK) */
-	if (kr_kind == OKR_KR_PROJECTS)
+	if (OKR_KR_DERIVED(kr_kind))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_KIND_MISMATCH),
-				 errmsg("key result " INT64_FORMAT " of kind projects takes no check-ins", kr_id),
-				 errdetail("Its progress comes from its projects.")));
+				 errmsg("key result " INT64_FORMAT " of kind %s takes no check-ins", kr_id, kind),
+				 errdetail(kr_kind == OKR_KR_PROJECTS ? "Its progress comes from its projects." :
+						   "Its progress comes from the objectives aligned to it.")));
 	if (kr_kind == OKR_KR_MILESTONE && !value_null && !okr_numeric_is(value, 0) && !okr_numeric_is(value, 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_KIND_MISMATCH),
@@ -356,17 +361,31 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 				 errmsg("cannot add a check-in under objective " INT64_FORMAT ": it is %s",
 						objective_id, okr_result_text(0, 4))));
 
-	/* Rule 5: inside the cycle, in the session time zone. */
+	/*
+	 * Rule 5: inside the cycle, in the session time zone, and never in the
+	 * future (new in 1.1: a value is measured, not planned; rows 1.0 took
+	 * are left alone until they change).  A new row is named by what the
+	 * user wrote: its id is one that will never exist.
+	 */
 	if (!checked_null &&
 		(checked_at < okr_date_start(starts_on) ||
 		 checked_at >= okr_date_start(ends_on + 1)) &&
 		!okr_row_is_restored(&row))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_OUTSIDE_CYCLE),
-				 errmsg("check-in " INT64_FORMAT " of key result " INT64_FORMAT " at %s falls outside cycle \"%s\" (%s to %s)",
-						id, kr_id, timestamptz_to_str(checked_at), okr_result_text(0, 7),
+				 errmsg("%s of key result " INT64_FORMAT " at %s falls outside cycle \"%s\" (%s to %s)",
+						is_insert ? "a check-in" : psprintf("check-in " INT64_FORMAT, id),
+						kr_id, timestamptz_to_str(checked_at), okr_result_text(0, 7),
 						okr_result_text(0, 5), okr_result_text(0, 6)),
 				 errdetail("Check-ins must lie within the cycle of their objective, in the session time zone.")));
+	if (!checked_null && checked_at > GetCurrentTimestamp() && !okr_row_is_restored(&row))
+		ereport(ERROR,
+				(errcode(ERRCODE_OKR_OUTSIDE_CYCLE),
+				 errmsg("%s of key result " INT64_FORMAT " at %s is in the future",
+						is_insert ? "a check-in" : psprintf("check-in " INT64_FORMAT, id),
+						kr_id, timestamptz_to_str(checked_at)),
+				 errdetail("A check-in records a value measured, not planned."),
+				 errhint("Record it when it is measured, or leave checked_at out to record it now.")));
 
 	okr_spi_leave(&st);
 	return PointerGetDatum(newtup);

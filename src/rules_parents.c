@@ -93,9 +93,14 @@ okr_lock_parents(SPIPlanPtr *plan, const char *plan_sql, SPIPlanPtr *exists_plan
 	}
 }
 
-/* Rule 6 for a new project under a key result; false if it does not exist. */
+/*
+ * Rule 6 for a new project (or aligned objective) under a key result; false
+ * if it does not exist.  *objective_id, when given, is the key result's
+ * objective, read under the lock.
+ */
 bool
-okr_check_key_result_open(OkrRow *row, const char *child, int64 key_result_id)
+okr_check_key_result_open(OkrRow *row, const char *child, int64 key_result_id,
+						  int64 *objective_id)
 {
 	static SPIPlanPtr plan = NULL;
 	static SPIPlanPtr exists_plan = NULL;
@@ -106,6 +111,12 @@ okr_check_key_result_open(OkrRow *row, const char *child, int64 key_result_id)
 					  " FOR KEY SHARE OF k, o",
 					  &exists_plan, "key_result", key_result_id))
 		return false;
+	if (objective_id)
+	{
+		bool		isnull;
+
+		*objective_id = okr_result_int64(0, 2, &isnull);
+	}
 	if (okr_row_is_restored(row))
 		return true;
 	if (okr_streq(okr_result_text(0, 1), "cancelled"))

@@ -55,7 +55,7 @@ okr_project_guard(PG_FUNCTION_ARGS)
 		return PointerGetDatum(newtup);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-	(void) okr_check_key_result_open(&row, "a project", okr_get_id(td, newtup, "key_result_id"));
+	(void) okr_check_key_result_open(&row, "a project", okr_get_id(td, newtup, "key_result_id"), NULL);
 	okr_spi_leave(&st);
 	return PointerGetDatum(newtup);
 }

@@ -68,9 +68,12 @@ extern char *okr_closed_objective_state(int64 objective_id);
 extern void okr_check_objective_open(OkrRow *row, const char *child, int64 objective_id);
 extern bool okr_lock_parents(SPIPlanPtr *plan, const char *plan_sql,
 							 SPIPlanPtr *exists_plan, const char *table, int64 id);
-extern bool okr_check_key_result_open(OkrRow *row, const char *child, int64 key_result_id);
+extern bool okr_check_key_result_open(OkrRow *row, const char *child, int64 key_result_id,
+									  int64 *objective_id);
 
 /* ---- rules_hierarchy.c: rule 5's report of a check-in outside its cycle */
 extern void okr_report_checkin_outside(const char *what);
+/* rules_hierarchy.c: rules 1 and 2 for the objectives aligned to a moving key result */
+extern void okr_check_key_result_move(int64 key_result_id, int64 new_objective);
 
 #endif							/* OKR_TRIGGER_UTIL_H */

@@ -174,7 +174,7 @@ SELECT pg_temp.error_of($$INSERT INTO okr.objective (cycle_id, parent_id, title)
 SELECT '--';
 SELECT format('23O06: cannot add a task under project %s: it is cancelled', project) FROM ids;
 SELECT format('23O06: cannot add a key result under objective %s: it is closed', closed) FROM ids;
-SELECT format('23O05: check-in %s of key result %s at 2026-01-01 00:30:00+01 falls outside cycle "FY 2025" (2025-01-01 to 2025-12-31)', checkin, kr) FROM ids;
+SELECT format('23O05: a check-in of key result %s at 2026-01-01 00:30:00+01 falls outside cycle "FY 2025" (2025-01-01 to 2025-12-31)', kr) FROM ids;
 SELECT format('428C9: current_value and last_checkin_at of key result %s are maintained from its check-ins', kr) FROM ids;
 SELECT format('23O06: objective %s cannot align to objective %s: it is closed', objective, closed) FROM ids;
 SQL

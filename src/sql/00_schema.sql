@@ -48,7 +48,11 @@ CREATE TABLE okr.objective (
     -- update: such an update waits for the transactions adding rows under
     -- this objective (they hold FOR KEY SHARE on it, rule 6) and they wait
     -- for it (README, "Concurrency").  A rename or a new owner is not.
-    CONSTRAINT objective_link_key UNIQUE (id, cycle_id, state)
+    CONSTRAINT objective_link_key UNIQUE (id, cycle_id, state),
+    -- new in 1.1: aligned to a key result instead of an objective (SPEC 1b);
+    -- its foreign key follows okr.key_result below
+    parent_key_result_id bigint,
+    CONSTRAINT objective_one_parent CHECK (parent_id IS NULL OR parent_key_result_id IS NULL)
 );
 CREATE INDEX objective_parent_idx ON okr.objective (parent_id);
 CREATE INDEX objective_cycle_idx ON okr.objective (cycle_id);
@@ -71,7 +75,7 @@ CREATE TABLE okr.key_result (
     -- the progress at current_value (NULL for kind projects).
     last_checkin_at timestamptz,
     current_progress double precision,
-    CONSTRAINT key_result_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['metric', 'at_least', 'at_most', 'milestone', 'projects'])),
+    CONSTRAINT key_result_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['metric', 'at_least', 'at_most', 'milestone', 'projects', 'objectives'])),
     CONSTRAINT key_result_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
     CONSTRAINT key_result_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'cancelled'])),
     CONSTRAINT key_result_values_finite CHECK (
@@ -83,6 +87,10 @@ CREATE TABLE okr.key_result (
     CONSTRAINT key_result_link_key UNIQUE (id, objective_id, kind, state)
 );
 CREATE INDEX key_result_objective_idx ON okr.key_result (objective_id);
+ALTER TABLE okr.objective ADD CONSTRAINT objective_parent_key_result_id_fkey
+    FOREIGN KEY (parent_key_result_id) REFERENCES okr.key_result (id);
+CREATE INDEX objective_parent_key_result_idx ON okr.objective (parent_key_result_id);
+COMMENT ON COLUMN okr.objective.parent_key_result_id IS 'The key result this objective aligns to (instead of a parent objective); it counts through that key result when it is of kind objectives';
 COMMENT ON TABLE okr.key_result IS 'An outcome we measure; current_value is maintained from its check-ins';
 
 CREATE TABLE okr.checkin (

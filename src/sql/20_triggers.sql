@@ -43,11 +43,14 @@ CREATE TRIGGER okr_10_lock BEFORE INSERT OR UPDATE OF parent_id
 CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id
     ON okr.team FOR EACH ROW EXECUTE FUNCTION okr.team_check();
 
-CREATE TRIGGER okr_10_lock BEFORE INSERT OR UPDATE OF parent_id, cycle_id
+CREATE TRIGGER okr_10_lock BEFORE INSERT OR UPDATE OF parent_id, cycle_id, parent_key_result_id
     ON okr.objective FOR EACH STATEMENT EXECUTE FUNCTION okr.structure_lock();
 -- (state: closing an objective locks the key results and projects below it)
-CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id, cycle_id, state
+CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id, cycle_id, state, parent_key_result_id
     ON okr.objective FOR EACH ROW EXECUTE FUNCTION okr.objective_check();
+-- Moving a key result moves the objectives aligned to it (SPEC 1b).
+CREATE TRIGGER okr_05_lock BEFORE UPDATE OF objective_id
+    ON okr.key_result FOR EACH STATEMENT EXECUTE FUNCTION okr.structure_lock();
 
 -- Rules 3 to 6 for key results.
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE

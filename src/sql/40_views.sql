@@ -35,15 +35,21 @@ cycles AS MATERIALIZED (
            okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
 ),
-tree AS (
-    SELECT o.id, 0 AS depth, ARRAY[o.title] AS titles
+-- the objective each one aligns to: its parent, or its key result's objective
+links AS MATERIALIZED (
+    SELECT o.id, o.title, COALESCE(o.parent_id, k.objective_id) AS parent_id
       FROM okr.objective o
-     WHERE o.parent_id IS NULL
-        OR NOT EXISTS (SELECT FROM okr.objective p WHERE p.id = o.parent_id)
+      LEFT JOIN okr.key_result k ON k.id = o.parent_key_result_id
+),
+tree AS (
+    SELECT l.id, 0 AS depth, ARRAY[l.title] AS titles
+      FROM links l
+     WHERE l.parent_id IS NULL
+        OR NOT EXISTS (SELECT FROM okr.objective p WHERE p.id = l.parent_id)
     UNION ALL
-    SELECT o.id, t.depth + 1, t.titles || o.title
+    SELECT l.id, t.depth + 1, t.titles || l.title
       FROM tree t
-      JOIN okr.objective o ON o.parent_id = t.id
+      JOIN links l ON l.parent_id = t.id
 ),
 -- GROUP BY id: one row per objective, and the planner knows it even when the
 -- tables have no statistics yet (small tables are seldom auto-analyzed);
@@ -107,7 +113,7 @@ SELECT o.id                                   AS objective_id,
        tm.name                                AS team_name,
        tt.path                                AS team_path,
        o.owner                                AS owner,
-       o.parent_id                            AS parent_objective_id,
+       ln.parent_id                           AS parent_objective_id,
        po.title                               AS parent_title,
        tr.depth                               AS depth,
        tr.path                                AS path,
@@ -129,7 +135,8 @@ SELECT o.id                                   AS objective_id,
   LEFT JOIN cycles c        ON c.id = o.cycle_id
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
   LEFT JOIN team_paths tt   ON tt.id = o.team_id
-  LEFT JOIN okr.objective po ON po.id = o.parent_id
+  LEFT JOIN links ln        ON ln.id = o.id
+  LEFT JOIN okr.objective po ON po.id = ln.parent_id
   LEFT JOIN paths tr        ON tr.id = o.id
   LEFT JOIN figures f       ON f.id = o.id
   LEFT JOIN scores s        ON s.id = o.id
@@ -509,16 +516,22 @@ SELECT c.id                                   AS cycle_id,
 ------------------------------------------------------------------------------
 CREATE VIEW okr.alignment WITH (security_invoker = true) AS
 WITH RECURSIVE
-tree AS (
-    SELECT o.id, o.id AS root_id, 0 AS depth,
-           ARRAY[o.id] AS ids, ARRAY[o.title] AS titles
+-- the objective each one aligns to: its parent, or its key result's objective
+links AS MATERIALIZED (
+    SELECT o.id, o.title, COALESCE(o.parent_id, k.objective_id) AS parent_id
       FROM okr.objective o
-     WHERE o.parent_id IS NULL
-        OR NOT EXISTS (SELECT FROM okr.objective p WHERE p.id = o.parent_id)
+      LEFT JOIN okr.key_result k ON k.id = o.parent_key_result_id
+),
+tree AS (
+    SELECT l.id, l.id AS root_id, 0 AS depth,
+           ARRAY[l.id] AS ids, ARRAY[l.title] AS titles
+      FROM links l
+     WHERE l.parent_id IS NULL
+        OR NOT EXISTS (SELECT FROM okr.objective p WHERE p.id = l.parent_id)
     UNION ALL
-    SELECT o.id, t.root_id, t.depth + 1, t.ids || o.id, t.titles || o.title
+    SELECT l.id, t.root_id, t.depth + 1, t.ids || l.id, t.titles || l.title
       FROM tree t
-      JOIN okr.objective o ON o.parent_id = t.id
+      JOIN links l ON l.parent_id = t.id
 ),
 -- one row per objective, which the planner knows even without statistics
 paths AS (
@@ -529,13 +542,14 @@ paths AS (
      GROUP BY t.id
 ),
 parents AS (
-    SELECT DISTINCT o.parent_id AS id
-      FROM okr.objective o
-     WHERE o.parent_id IS NOT NULL
+    SELECT DISTINCT l.parent_id AS id
+      FROM links l
+     WHERE l.parent_id IS NOT NULL
 )
 SELECT o.id                                   AS objective_id,
        o.title                                AS title,
-       o.parent_id                            AS parent_objective_id,
+       ln.parent_id                           AS parent_objective_id,
+       o.parent_key_result_id                 AS via_key_result_id,
        t.root_id                              AS root_objective_id,
        r.title                                AS root_title,
        t.depth                                AS depth,
@@ -548,6 +562,7 @@ SELECT o.id                                   AS objective_id,
        c.name                                 AS cycle_name,
        o.state                                AS state
   FROM okr.objective o
+  LEFT JOIN links ln        ON ln.id = o.id
   LEFT JOIN paths t         ON t.id = o.id
   LEFT JOIN okr.objective r ON r.id = t.root_id
   LEFT JOIN parents pa      ON pa.id = o.id
@@ -570,7 +585,7 @@ COMMENT ON COLUMN okr.objective_report.team_id IS 'Id of the owning team (okr.te
 COMMENT ON COLUMN okr.objective_report.team_name IS 'Name of the owning team';
 COMMENT ON COLUMN okr.objective_report.team_path IS 'The owning team''s place in the org chart, top down, e.g. Company › Sales › EMEA Sales';
 COMMENT ON COLUMN okr.objective_report.owner IS 'Person responsible for the objective';
-COMMENT ON COLUMN okr.objective_report.parent_objective_id IS 'Id of the objective this one aligns to; NULL for a top-level objective';
+COMMENT ON COLUMN okr.objective_report.parent_objective_id IS 'Id of the objective this one aligns to, directly or through one of its key results; NULL for a top-level objective';
 COMMENT ON COLUMN okr.objective_report.parent_title IS 'Title of the objective this one aligns to';
 COMMENT ON COLUMN okr.objective_report.depth IS 'Level in the alignment tree: 0 for a top-level objective, 1 for one aligned directly below it, and so on';
 COMMENT ON COLUMN okr.objective_report.path IS 'Titles of the objectives from the top-level one down to this one, separated by › (alignment path)';
@@ -710,7 +725,8 @@ COMMENT ON VIEW okr.alignment IS
 'The alignment tree of objectives flattened for drill-down: one row per objective with its top-level objective, its depth and its path. ORDER BY id_path lists the tree top down, each objective followed by those aligned below it.';
 COMMENT ON COLUMN okr.alignment.objective_id IS 'Id of the objective (okr.objective.id)';
 COMMENT ON COLUMN okr.alignment.title IS 'Title of the objective';
-COMMENT ON COLUMN okr.alignment.parent_objective_id IS 'Id of the objective it aligns to; NULL for a top-level objective';
+COMMENT ON COLUMN okr.alignment.parent_objective_id IS 'Id of the objective it aligns to, directly or through one of its key results (via_key_result_id); NULL for a top-level objective';
+COMMENT ON COLUMN okr.alignment.via_key_result_id IS 'Id of the key result it aligns to (okr.objective.parent_key_result_id); NULL when it aligns to an objective directly';
 COMMENT ON COLUMN okr.alignment.root_objective_id IS 'Id of the top-level objective at the root of its branch (itself for a top-level objective)';
 COMMENT ON COLUMN okr.alignment.root_title IS 'Title of the top-level objective at the root of its branch';
 COMMENT ON COLUMN okr.alignment.depth IS 'Level in the tree: 0 for a top-level objective, 1 for one aligned directly below it, and so on';

@@ -100,10 +100,10 @@ BEGIN ATOMIC
         OR (k.kind = 'milestone' AND (k.start_value IS DISTINCT FROM 0 OR k.target_value IS DISTINCT FROM 1))
     UNION ALL
     SELECT 'checkin', ci.id, 'rule 3',
-           CASE k.kind WHEN 'projects' THEN format('key result %s of kind projects takes no check-ins', k.id)
+           CASE WHEN k.kind IN ('projects', 'objectives') THEN format('key result %s of kind %s takes no check-ins', k.id, k.kind)
                        ELSE format('a check-in of milestone key result %s is 0 or 1', k.id) END
       FROM okr.checkin ci JOIN okr.key_result k ON k.id = ci.key_result_id
-     WHERE k.kind = 'projects' OR (k.kind = 'milestone' AND ci.value NOT IN (0, 1))
+     WHERE k.kind IN ('projects', 'objectives') OR (k.kind = 'milestone' AND ci.value NOT IN (0, 1))
     UNION ALL
     -- rule 5: check-ins inside the cycle, in this session's time zone
     SELECT 'checkin', ci.id, 'rule 5', format('checked_at %s lies outside cycle %s', ci.checked_at, c.id)

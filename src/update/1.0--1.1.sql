@@ -12,7 +12,7 @@
 -- row loaded with triggers off that breaks them makes this update fail,
 -- naming the constraint: correct the row and update again.
 ALTER TABLE okr.key_result
-    ADD CONSTRAINT key_result_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['metric', 'at_least', 'at_most', 'milestone', 'projects'])),
+    ADD CONSTRAINT key_result_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['metric', 'at_least', 'at_most', 'milestone', 'projects', 'objectives'])),
     ADD CONSTRAINT key_result_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
     ADD CONSTRAINT key_result_state_valid CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'cancelled'])),
     ADD CONSTRAINT key_result_values_finite CHECK (
@@ -26,3 +26,31 @@ ALTER FUNCTION okr.objective_score(bigint) PARALLEL RESTRICTED;
 ALTER FUNCTION okr.progress_history(timestamptz, timestamptz, interval, bigint) PARALLEL RESTRICTED;
 COMMENT ON FUNCTION okr.progress_history(timestamptz, timestamptz, interval, bigint) IS
 'For each moment from_ts, from_ts + step, ... up to to_ts: every objective''s and key result''s progress, activity, expected progress and status as okr.progress would have reported then (objective_id: only that subtree). The step must be positive; at most okr.history_max_rows rows (moments times items).';
+
+-- Issue 13: objectives aligned to key results (SPEC 1b) ----------------------
+
+ALTER TABLE okr.objective
+    ADD COLUMN parent_key_result_id bigint,
+    ADD CONSTRAINT objective_one_parent CHECK (parent_id IS NULL OR parent_key_result_id IS NULL),
+    ADD CONSTRAINT objective_parent_key_result_id_fkey
+        FOREIGN KEY (parent_key_result_id) REFERENCES okr.key_result (id);
+CREATE INDEX objective_parent_key_result_idx ON okr.objective (parent_key_result_id);
+COMMENT ON COLUMN okr.objective.parent_key_result_id IS 'The key result this objective aligns to (instead of a parent objective); it counts through that key result when it is of kind objectives';
+
+-- the hierarchy triggers watch the new link; moving a key result takes the
+-- structure lock (the objectives aligned to it move with it)
+DROP TRIGGER okr_10_lock ON okr.objective;
+DROP TRIGGER okr_20_check ON okr.objective;
+CREATE TRIGGER okr_10_lock BEFORE INSERT OR UPDATE OF parent_id, cycle_id, parent_key_result_id
+    ON okr.objective FOR EACH STATEMENT EXECUTE FUNCTION okr.structure_lock();
+CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id, cycle_id, state, parent_key_result_id
+    ON okr.objective FOR EACH ROW EXECUTE FUNCTION okr.objective_check();
+CREATE TRIGGER okr_05_lock BEFORE UPDATE OF objective_id
+    ON okr.key_result FOR EACH STATEMENT EXECUTE FUNCTION okr.structure_lock();
+
+-- The views follow the new link: they are dropped here and created again
+-- from src/sql/40_views.sql, which the Makefile appends to this script with
+-- 90_grants.sql.  A view of your own built on okr's views makes this DROP
+-- fail, naming it: drop it first and create it again after the update.
+DROP VIEW okr.alignment, okr.cycle_report, okr.team_report, okr.objective_facts,
+          okr.project_report, okr.key_result_report, okr.objective_report;
