@@ -7,7 +7,7 @@ MODULE_big = okr
 OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
        src/spi_util.o src/trigger_util.o src/maintain.o \
        src/rules_hierarchy.o src/rules_parents.o src/rules_key_result.o \
-       src/rules_task.o
+       src/rules_task.o src/schema.o
 PGFILEDESC = "okr - OKR engine for PostgreSQL"
 
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))

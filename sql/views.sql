@@ -107,8 +107,14 @@ INSERT INTO okr.checkin (key_result_id, value, confidence, checked_at) VALUES
   (2, 5, 0.3, '2020-06-01 12:00+00'),
   (3, 25, 0.8, '2020-06-01 12:00+00'),
   (6, 5, 0.6, now() - interval '20 days'),
-  (7, 2, 0.7, now() - interval '1 day'),
-  (7, 9, 0.9, now() + interval '1 day');
+  (7, 2, 0.7, now() - interval '1 day');
+-- a check-in dated tomorrow, as 1.0 accepted them (1.1 refuses new ones,
+-- rule 5; those already there stay): loaded with triggers off, then
+-- maintained as 1.0 did
+SET session_replication_role = replica;
+INSERT INTO okr.checkin (key_result_id, value, confidence, checked_at) VALUES (7, 9, 0.9, now() + interval '1 day');
+RESET session_replication_role;
+SELECT okr.refresh_maintained() AS corrected;
 INSERT INTO okr.project (key_result_id, name, state) VALUES
   (2, 'Outreach', 'active'),
   (3, 'Bug bash', 'done');

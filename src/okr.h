@@ -29,6 +29,9 @@
  *	               okr.progress_history(): hierarchical progress as of any
  *	               moment (or over a range of moments), built from progress.c
  *
+ *	  schema.c     which version of okr's tables this database has (one
+ *	               okr.so serves a database until ALTER EXTENSION UPDATE)
+ *
  *	  okr.c holds the module magic and _PG_init.
  *
  *	  No two files call each other: trigger_util.c calls only spi_util.c;
@@ -55,6 +58,9 @@
 #define ERRCODE_OKR_OUTSIDE_CYCLE		MAKE_SQLSTATE('2','3','O','0','5')	/* rule 5 */
 #define ERRCODE_OKR_PARENT_INACTIVE		MAKE_SQLSTATE('2','3','O','0','6')	/* rule 6 */
 #define ERRCODE_OKR_DONE_AT_INVALID		MAKE_SQLSTATE('2','3','O','0','7')	/* rule 7 */
+
+/* ---- schema.c: the version of okr's tables in this database */
+extern bool okr_has_key_result_alignment(void);
 
 /* ---- guc.c */
 extern double okr_on_track_ratio;

@@ -335,6 +335,13 @@ grow(void *arr, int n, int *cap, Size elem)
 #define Q_OBJECTIVES_SUB \
 	"SELECT o.id, o.parent_id, o.cycle_id, o.weight, o.rollup, o.state, o.parent_key_result_id" \
 	" FROM unnest($2) s(id) JOIN okr.objective o ON o.id = s.id"
+/* The tables of 1.0, before ALTER EXTENSION UPDATE (schema.c) */
+#define Q_OBJECTIVES_10 \
+	"SELECT id, parent_id, cycle_id, weight, rollup, state, NULL::bigint" \
+	" FROM okr.objective WHERE $1 IS NOT NULL"
+#define Q_OBJECTIVES_SUB_10 \
+	"SELECT o.id, o.parent_id, o.cycle_id, o.weight, o.rollup, o.state, NULL::bigint" \
+	" FROM unnest($2) s(id) JOIN okr.objective o ON o.id = s.id"
 /*
  * Value at T: the latest check-in with checked_at <= T.  current_value is
  * that value whenever the latest check-in is not after T (always so for
@@ -418,6 +425,7 @@ typedef struct RollupPlans
 
 static RollupPlans full_plans;
 static RollupPlans sub_plans;
+static SPIPlanPtr objectives_10_plans[2];	/* full, subtree: the 1.0 tables */
 static RollupPlans full_exact_plans;	/* .krs and .projects only */
 static RollupPlans sub_exact_plans;
 
@@ -777,7 +785,11 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 									  ALLOCSET_SMALL_SIZES);
 
 	run_query(&plans->cycles, sub ? Q_CYCLES_SUB : Q_CYCLES, sub, r->as_of, subtree_ids, &rr, LOAD_CYCLES);
-	run_query(&plans->objectives, sub ? Q_OBJECTIVES_SUB : Q_OBJECTIVES, sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
+	if (okr_has_key_result_alignment())
+		run_query(&plans->objectives, sub ? Q_OBJECTIVES_SUB : Q_OBJECTIVES, sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
+	else
+		run_query(&objectives_10_plans[sub ? 1 : 0], sub ? Q_OBJECTIVES_SUB_10 : Q_OBJECTIVES_10,
+				  sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
 	if (exact)
 	{
 		run_query(&exact_plans->krs, sub ? Q_KRS_EXACT_SUB : Q_KRS_EXACT, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
@@ -1302,14 +1314,15 @@ okr_progress(PG_FUNCTION_ARGS)
 static Datum
 subtree_ids(int64 objective_id)
 {
-	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr plans[2] = {NULL, NULL};	/* 1.1 tables, 1.0 tables */
+	bool		links = okr_has_key_result_alignment();
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(objective_id)};
 	Datum		ids;
 	bool		isnull;
 	int			rc;
 
-	rc = SPI_execute_plan(okr_spi_plan(&plan,
+	rc = SPI_execute_plan(okr_spi_plan(&plans[links ? 0 : 1], links ?
 									   "WITH RECURSIVE sub(id) AS ("
 									   " SELECT id FROM okr.objective WHERE id = $1"
 									   " UNION"
@@ -1318,6 +1331,12 @@ subtree_ids(int64 objective_id)
 									   "  UNION ALL SELECT o.id FROM okr.key_result k"
 									   "  JOIN okr.objective o ON o.parent_key_result_id = k.id"
 									   "  WHERE k.objective_id = sub.id OFFSET 0) c)"
+									   " SELECT array_agg(id) FROM sub" :
+									   "WITH RECURSIVE sub(id) AS ("
+									   " SELECT id FROM okr.objective WHERE id = $1"
+									   " UNION"
+									   " SELECT c.id FROM sub, LATERAL (SELECT o.id FROM okr.objective o"
+									   "  WHERE o.parent_id = sub.id OFFSET 0) c)"
 									   " SELECT array_agg(id) FROM sub",
 									   1, argtypes),
 						  values, NULL, true, 0);

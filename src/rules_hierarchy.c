@@ -85,14 +85,17 @@ typedef struct Hierarchy
 #define PLAIN_UP(t)		"(SELECT t.parent_id FROM okr." t " t WHERE t.id = up.id)"
 #define PLAIN_DOWN(t)	"(SELECT t.id FROM okr." t " t WHERE t.parent_id = down.id)"
 
-static Hierarchy cycle_tree = {"cycle", "cycle", PLAIN_UP("cycle"), PLAIN_DOWN("cycle")};
-static Hierarchy team_tree = {"team", "team", PLAIN_UP("team"), PLAIN_DOWN("team")};
+static Hierarchy cycle_tree = {"cycle", "cycle", PLAIN_UP("cycle"), PLAIN_DOWN("cycle"), NULL, NULL, NULL};
+static Hierarchy team_tree = {"team", "team", PLAIN_UP("team"), PLAIN_DOWN("team"), NULL, NULL, NULL};
+/* the objectives of a database still at 1.0's tables (schema.c) */
+static Hierarchy objective_tree_10 = {"objective", "objective", PLAIN_UP("objective"),
+PLAIN_DOWN("objective"), NULL, NULL, NULL};
 static Hierarchy objective_tree = {"objective", "objective",
 	"(SELECT coalesce(t.parent_id, (SELECT k.objective_id FROM okr.key_result k"
 	" WHERE k.id = t.parent_key_result_id)) FROM okr.objective t WHERE t.id = up.id)",
 	"(SELECT t.id FROM okr.objective t WHERE t.parent_id = down.id"
 	" UNION ALL SELECT t.id FROM okr.key_result k JOIN okr.objective t"
-	" ON t.parent_key_result_id = k.id WHERE k.objective_id = down.id)"};
+	" ON t.parent_key_result_id = k.id WHERE k.objective_id = down.id)", NULL, NULL, NULL};
 
 static void
 report_too_deep(const char *noun, int64 id, int64 level)
@@ -275,30 +278,45 @@ check_objective_checkins_fit(int64 objective_id)
 #define EFFECTIVE_PARENT(o) \
 	"coalesce(" o ".parent_id, (SELECT k.objective_id FROM okr.key_result k" \
 	" WHERE k.id = " o ".parent_key_result_id))"
+#define EFFECTIVE_PARENT_10(o) o ".parent_id"
+/* A query in both forms: of the 1.1 tables and of 1.0's (schema.c). */
+#define BY_SCHEMA(links, q) ((links) ? q(EFFECTIVE_PARENT) : q(EFFECTIVE_PARENT_10))
 
 /*
  * Rule 2 for one objective: its parent's cycle covers its own, and its own
  * cycle covers each child's (aligned to it or to one of its key results).
  * Reports the first broken link.
  */
+#define Q_COVER_PARENT(EP) \
+	"SELECT o.id, p.id, c.name, c.starts_on, c.ends_on, pc.name, pc.starts_on, pc.ends_on" \
+	" FROM okr.objective o" \
+	" JOIN okr.objective p ON p.id = " EP("o") \
+	" JOIN okr.cycle c ON c.id = o.cycle_id" \
+	" JOIN okr.cycle pc ON pc.id = p.cycle_id" \
+	" WHERE o.id = $1" \
+	"   AND NOT (pc.starts_on <= c.starts_on AND pc.ends_on >= c.ends_on)"
+#define Q_COVER_CHILDREN(EP) \
+	"SELECT ch.id, o.id, cc.name, cc.starts_on, cc.ends_on, c.name, c.starts_on, c.ends_on" \
+	" FROM okr.objective o" \
+	" JOIN okr.objective ch ON " EP("ch") " = o.id" \
+	" JOIN okr.cycle c ON c.id = o.cycle_id" \
+	" JOIN okr.cycle cc ON cc.id = ch.cycle_id" \
+	" WHERE o.id = $1" \
+	"   AND NOT (c.starts_on <= cc.starts_on AND c.ends_on >= cc.ends_on)" \
+	" LIMIT 1"
+
 static void
 check_objective_cover(int64 objective_id, bool check_parent, bool check_children)
 {
-	static SPIPlanPtr parent_plan = NULL;
-	static SPIPlanPtr children_plan = NULL;
+	static SPIPlanPtr parent_plan[2];	/* [links]: 1.0 tables, 1.1 tables */
+	static SPIPlanPtr children_plan[2];
+	int			links = okr_has_key_result_alignment() ? 1 : 0;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(objective_id)};
 
 	if (check_parent)
 	{
-		okr_run_plan(okr_spi_plan(&parent_plan,
-							  "SELECT o.id, p.id, c.name, c.starts_on, c.ends_on, pc.name, pc.starts_on, pc.ends_on"
-							  " FROM okr.objective o"
-							  " JOIN okr.objective p ON p.id = " EFFECTIVE_PARENT("o")
-							  " JOIN okr.cycle c ON c.id = o.cycle_id"
-							  " JOIN okr.cycle pc ON pc.id = p.cycle_id"
-							  " WHERE o.id = $1"
-							  "   AND NOT (pc.starts_on <= c.starts_on AND pc.ends_on >= c.ends_on)",
+		okr_run_plan(okr_spi_plan(&parent_plan[links], BY_SCHEMA(links, Q_COVER_PARENT),
 							  1, argtypes),
 				 values, NULL, 1);
 		if (SPI_processed > 0)
@@ -311,15 +329,7 @@ check_objective_cover(int64 objective_id, bool check_parent, bool check_children
 	}
 	if (check_children)
 	{
-		okr_run_plan(okr_spi_plan(&children_plan,
-							  "SELECT ch.id, o.id, cc.name, cc.starts_on, cc.ends_on, c.name, c.starts_on, c.ends_on"
-							  " FROM okr.objective o"
-							  " JOIN okr.objective ch ON " EFFECTIVE_PARENT("ch") " = o.id"
-							  " JOIN okr.cycle c ON c.id = o.cycle_id"
-							  " JOIN okr.cycle cc ON cc.id = ch.cycle_id"
-							  " WHERE o.id = $1"
-							  "   AND NOT (c.starts_on <= cc.starts_on AND c.ends_on >= cc.ends_on)"
-							  " LIMIT 1",
+		okr_run_plan(okr_spi_plan(&children_plan[links], BY_SCHEMA(links, Q_COVER_CHILDREN),
 							  1, argtypes),
 				 values, NULL, 1);
 		if (SPI_processed > 0)
@@ -331,6 +341,17 @@ check_objective_cover(int64 objective_id, bool check_parent, bool check_children
 							okr_result_text(0, 6), okr_result_text(0, 7), okr_result_text(0, 8))));
 	}
 }
+
+/* Alignments that involve an objective of cycle $1 and break rule 2. */
+#define Q_COVER_OF_CYCLE(EP) \
+	"SELECT ch.id, p.id, cc.name, cc.starts_on, cc.ends_on, pc.name, pc.starts_on, pc.ends_on" \
+	" FROM okr.objective ch" \
+	" JOIN okr.objective p ON p.id = " EP("ch") \
+	" JOIN okr.cycle cc ON cc.id = ch.cycle_id" \
+	" JOIN okr.cycle pc ON pc.id = p.cycle_id" \
+	" WHERE (ch.cycle_id = $1 OR p.cycle_id = $1)" \
+	"   AND NOT (pc.starts_on <= cc.starts_on AND pc.ends_on >= cc.ends_on)" \
+	" LIMIT 1"
 
 /* ---------------------------------------------------------------------
  * okr.cycle: rules 1, 2 (cycle containment and objective covers), 5
@@ -386,7 +407,8 @@ okr_cycle_check(PG_FUNCTION_ARGS)
 
 	if (dates_changed)
 	{
-		static SPIPlanPtr plan = NULL;
+		static SPIPlanPtr plan[2];	/* [links]: 1.0 tables, 1.1 tables */
+		int			links = okr_has_key_result_alignment() ? 1 : 0;
 		Oid			argtypes[1] = {INT8OID};
 		Datum		values[1] = {Int64GetDatum(id)};
 
@@ -398,15 +420,7 @@ okr_cycle_check(PG_FUNCTION_ARGS)
 			elog(ERROR, "okr: could not lock okr.checkin");
 
 		/* every alignment that involves an objective of this cycle */
-		okr_run_plan(okr_spi_plan(&plan,
-							  "SELECT ch.id, p.id, cc.name, cc.starts_on, cc.ends_on, pc.name, pc.starts_on, pc.ends_on"
-							  " FROM okr.objective ch"
-							  " JOIN okr.objective p ON p.id = " EFFECTIVE_PARENT("ch")
-							  " JOIN okr.cycle cc ON cc.id = ch.cycle_id"
-							  " JOIN okr.cycle pc ON pc.id = p.cycle_id"
-							  " WHERE (ch.cycle_id = $1 OR p.cycle_id = $1)"
-							  "   AND NOT (pc.starts_on <= cc.starts_on AND pc.ends_on >= cc.ends_on)"
-							  " LIMIT 1", 1, argtypes),
+		okr_run_plan(okr_spi_plan(&plan[links], BY_SCHEMA(links, Q_COVER_OF_CYCLE), 1, argtypes),
 				 values, NULL, 1);
 		if (SPI_processed > 0)
 			ereport(ERROR,
@@ -460,14 +474,16 @@ okr_objective_check(PG_FUNCTION_ARGS)
 	TriggerData *td = okr_trigger_data(fcinfo, "okr_objective_check", "objective", true);
 	HeapTuple	newtup = td->tg_newtuple ? td->tg_newtuple : td->tg_trigtuple;
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
+	bool		links = okr_has_key_result_alignment();
+	Hierarchy  *tree = links ? &objective_tree : &objective_tree_10;
 	bool		parent_changed = is_insert || okr_col_changed(td, "parent_id") ||
-		okr_col_changed(td, "parent_key_result_id");
+		(links && okr_col_changed(td, "parent_key_result_id"));
 	bool		cycle_changed = !is_insert && okr_col_changed(td, "cycle_id");
 	int64		id = okr_get_id(td, newtup, "id");
 	bool		has_parent,
-				has_kr;
+				has_kr = false;
 	int64		parent_id = okr_get_id_opt(td, newtup, "parent_id", &has_parent);
-	int64		kr_id = okr_get_id_opt(td, newtup, "parent_key_result_id", &has_kr);
+	int64		kr_id = links ? okr_get_id_opt(td, newtup, "parent_key_result_id", &has_kr) : 0;
 	OkrSpiState st;
 	OkrRow		row;
 
@@ -493,7 +509,7 @@ okr_objective_check(PG_FUNCTION_ARGS)
 		/* Rule 6 first: it locks the key result and its objective */
 		if (okr_check_key_result_open(&row, psprintf("objective " INT64_FORMAT, id), kr_id,
 									  &kr_objective))
-			check_no_cycle(&objective_tree, "align to", id, true, kr_objective,
+			check_no_cycle(tree, "align to", id, true, kr_objective,
 						   psprintf("key result " INT64_FORMAT " of objective " INT64_FORMAT,
 									kr_id, kr_objective),
 						   !is_insert);
@@ -502,7 +518,7 @@ okr_objective_check(PG_FUNCTION_ARGS)
 	{
 		char	   *state;
 
-		check_no_cycle(&objective_tree, "align to", id, has_parent, parent_id, NULL, !is_insert);
+		check_no_cycle(tree, "align to", id, has_parent, parent_id, NULL, !is_insert);
 
 		/* Rule 6; FOR KEY SHARE waits for a concurrent close and then sees it. */
 		state = okr_closed_objective_state(parent_id);
@@ -541,6 +557,8 @@ okr_check_key_result_move(int64 key_result_id, int64 new_objective)
 	SPITupleTable *aligned;
 	uint64		n;
 
+	if (!okr_has_key_result_alignment())
+		return;					/* 1.0's tables: nothing aligns to a key result */
 	okr_run_plan(okr_spi_plan(&aligned_plan,
 							  "SELECT id FROM okr.objective WHERE parent_key_result_id = $1 ORDER BY id",
 							  1, argtypes),

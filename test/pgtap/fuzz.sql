@@ -201,7 +201,9 @@ SELECT k.id,
        c.starts_on + ((g * 7) % (c.ends_on - c.starts_on + 1)) + interval '12 hours'
   FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id JOIN okr.cycle c ON c.id = o.cycle_id,
        generate_series(1, 3) g
- WHERE k.kind <> 'projects';
+ WHERE k.kind <> 'projects'
+   -- (1.1 refuses check-ins dated in the future, rule 5)
+   AND c.starts_on + ((g * 7) % (c.ends_on - c.starts_on + 1)) + interval '12 hours' <= now();
 INSERT INTO okr.project (key_result_id, name, weight)
 SELECT k.id, 'P' || g, (ARRAY[1, 0, 2])[1 + g % 3]
   FROM okr.key_result k, generate_series(1, 2) g WHERE k.id % 3 = 0;

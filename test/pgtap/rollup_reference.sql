@@ -7,6 +7,10 @@
 -- okr.weighted_progress, okr.expected_progress or okr.status: every formula is
 -- a CASE or a sum below.  Objective progress is computed bottom-up one depth
 -- level at a time (PL/pgSQL loop over depths, one plain-SQL UPDATE each).
+-- Since 1.1 the organisations also align objectives to key results (SPEC
+-- 1b, kind objectives among them), expected progress of an objective is
+-- that of its counted items, and the parts of inactive items report their
+-- state (SPEC 3); check-ins dated after now() are loaded as 1.0 had them.
 --
 -- To reproduce a failure: the diag() names the seed and the moment;
 -- SELECT pg_temp.gen_org(<seed>) builds the same organisation again.
@@ -54,6 +58,8 @@ DECLARE
     finite_moments timestamptz[];
 BEGIN
     TRUNCATE okr.task, okr.project, okr.checkin, okr.key_result, okr.objective, okr.cycle;
+    CREATE TEMP TABLE IF NOT EXISTS okr_future_checkins (kr bigint, ro double precision, at timestamptz, value numeric);
+    TRUNCATE okr_future_checkins;
     -- setseed() takes -1 to 1: seeds 1, 2, ... map to 0.01, 0.02, ...
     PERFORM setseed(seed / 100.0);
     SELECT array_agg(m.t ORDER BY m.n) INTO finite_moments FROM moments m WHERE isfinite(m.t);
@@ -128,6 +134,23 @@ BEGIN
            (ARRAY[0, 0.5, 1, 1, 1, 2, 3]::float8[])[1 + floor(k.r4 * 7)::int]
       FROM k ORDER BY k.oid, k.g;
 
+    -- SPEC 1b: some key results with child objectives become kind
+    -- objectives, and about a third of the objectives below level 0 align
+    -- to a key result of their parent instead of to the parent itself
+    -- (mostly to one of kind objectives, some to another kind)
+    UPDATE okr.key_result k SET kind = 'objectives', start_value = NULL, target_value = NULL
+     WHERE k.id IN (SELECT k2.id FROM okr.key_result k2
+                     WHERE EXISTS (SELECT FROM okr.objective c WHERE c.parent_id = k2.objective_id)
+                     ORDER BY k2.id)
+       AND random() < 0.25;
+    UPDATE okr.objective o SET parent_id = NULL, parent_key_result_id = x.kid
+      FROM (SELECT o2.id,
+                   (SELECT k.id FROM okr.key_result k WHERE k.objective_id = o2.parent_id
+                     ORDER BY (k.kind = 'objectives') DESC, random() LIMIT 1) AS kid,
+                   random() AS r
+              FROM okr.objective o2 WHERE o2.parent_id IS NOT NULL ORDER BY o2.id) x
+     WHERE x.id = o.id AND x.kid IS NOT NULL AND x.r < 0.35;
+
     -- check-ins: 0 to 5 per measured key result, inside the objective's
     -- cycle, sometimes exactly at a tested moment; inserted in random order
     -- so that many are back-dated (inserted after later ones)
@@ -137,7 +160,7 @@ BEGIN
                floor(random() * 6)::int AS n
           FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id
           JOIN okr.cycle c ON c.id = o.cycle_id
-         WHERE k.kind <> 'projects' ORDER BY k.id),
+         WHERE k.kind NOT IN ('projects', 'objectives') ORDER BY k.id),
     ci AS MATERIALIZED (
         SELECT k.*, g, random() AS rt, random() AS rv, random() AS rm, random() AS ro
           FROM k, generate_series(1, k.n) g ORDER BY k.id, g),
@@ -151,17 +174,32 @@ BEGIN
                    ELSE ci.tv + floor((ci.rv - 0.5) * 12)::numeric END AS value
           FROM ci LEFT JOIN LATERAL (
                 SELECT finite_moments[1 + floor(ci.rm / 0.15 * cardinality(finite_moments))::int] AS t) m ON true
-         ORDER BY ci.id, ci.g)
+         ORDER BY ci.id, ci.g),
+    future AS (INSERT INTO okr_future_checkins SELECT * FROM ci2 WHERE ci2.at > now())
     INSERT INTO okr.checkin (key_result_id, value, checked_at)
-    SELECT ci2.kr, ci2.value, ci2.at FROM ci2 ORDER BY ci2.ro;
+    SELECT ci2.kr, ci2.value, ci2.at FROM ci2 WHERE ci2.at <= now() ORDER BY ci2.ro;
 
     -- ties: a second check-in at the same checked_at with another value
     -- (the higher id must win)
-    INSERT INTO okr.checkin (key_result_id, value, checked_at)
-    SELECT c.key_result_id,
-           CASE WHEN k.kind = 'milestone' THEN 1 - c.value ELSE c.value + 1 END, c.checked_at
+    INSERT INTO okr_future_checkins
+    SELECT c.key_result_id, 0, c.checked_at,
+           CASE WHEN k.kind = 'milestone' THEN 1 - c.value ELSE c.value + 1 END
       FROM okr.checkin c JOIN okr.key_result k ON k.id = c.key_result_id
      WHERE random() < 0.1 ORDER BY c.id;
+    INSERT INTO okr.checkin (key_result_id, value, checked_at)
+    SELECT t.kr, t.value, t.at FROM okr_future_checkins t WHERE t.ro = 0 ORDER BY t.at, t.kr;
+    DELETE FROM okr_future_checkins WHERE ro = 0;
+    -- those dated after now(): 1.1 refuses them (rule 5), 1.0 took them
+    -- and they stay, so they are loaded as 1.0 had them (with the triggers
+    -- off, then maintained), with ties of their own
+    INSERT INTO okr_future_checkins
+    SELECT t.kr, 2, t.at, CASE WHEN k.kind = 'milestone' THEN 1 - t.value ELSE t.value + 1 END
+      FROM okr_future_checkins t JOIN okr.key_result k ON k.id = t.kr WHERE random() < 0.1 ORDER BY t.ro;
+    PERFORM set_config('session_replication_role', 'replica', true);
+    INSERT INTO okr.checkin (key_result_id, value, checked_at)
+    SELECT t.kr, t.value, t.at FROM okr_future_checkins t ORDER BY t.ro;
+    PERFORM set_config('session_replication_role', 'origin', true);
+    PERFORM okr.refresh_maintained();
 
     -- projects: 0 to 3 per key result (any kind)
     WITH k AS MATERIALIZED (
@@ -231,17 +269,19 @@ BEGIN
     -- key result of the same kind and cycle, deletions
     UPDATE okr.checkin c SET value = CASE WHEN k.kind = 'milestone' THEN 1 - c.value
                                           ELSE c.value + round(((random() - 0.5) * 40)::numeric, 2) END
-      FROM okr.key_result k WHERE k.id = c.key_result_id AND random() < 0.1;
-    UPDATE okr.checkin c SET checked_at = cy.starts_on::timestamptz
-               + floor(random() * extract(epoch FROM (cy.ends_on + 1)::timestamptz - cy.starts_on::timestamptz)) * interval '1 second'
+      FROM okr.key_result k WHERE k.id = c.key_result_id AND random() < 0.1
+       AND c.checked_at <= now();   -- (a check-in changed in 1.1 is never in the future)
+    UPDATE okr.checkin c SET checked_at = least(now(), cy.starts_on::timestamptz
+               + floor(random() * extract(epoch FROM (cy.ends_on + 1)::timestamptz - cy.starts_on::timestamptz)) * interval '1 second')
       FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id JOIN okr.cycle cy ON cy.id = o.cycle_id
-     WHERE k.id = c.key_result_id AND random() < 0.1;
+     WHERE k.id = c.key_result_id AND random() < 0.1
+       AND c.checked_at <= now() AND cy.starts_on::timestamptz <= now();
     UPDATE okr.checkin c SET key_result_id = coalesce((
                SELECT k2.id FROM okr.key_result k2 JOIN okr.objective o2 ON o2.id = k2.objective_id
                 WHERE k2.kind = k.kind AND o2.cycle_id = o.cycle_id AND k2.id <> k.id
                 ORDER BY random() LIMIT 1), c.key_result_id)
       FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id
-     WHERE k.id = c.key_result_id AND random() < 0.05;
+     WHERE k.id = c.key_result_id AND random() < 0.05 AND c.checked_at <= now();
     DELETE FROM okr.checkin WHERE random() < 0.08;
 
     -- finally the states that block new children
@@ -252,12 +292,20 @@ BEGIN
 END
 $gen$;
 
+-- Each objective with the objective it aligns to: its parent, or the
+-- objective of the key result it aligns to (SPEC 1b).
+CREATE FUNCTION pg_temp.ref_links()
+RETURNS TABLE (id bigint, parent_id bigint, via_kr bigint) LANGUAGE sql STABLE AS $$
+    SELECT o.id, coalesce(o.parent_id, k.objective_id), o.parent_key_result_id
+      FROM okr.objective o LEFT JOIN okr.key_result k ON k.id = o.parent_key_result_id
+$$;
+
 -- What the generated organisation must contain; returns the missing features.
 CREATE FUNCTION pg_temp.gen_missing() RETURNS text[] LANGUAGE sql AS $$
     WITH RECURSIVE tree AS (
-        SELECT o.id, 0 AS depth FROM okr.objective o WHERE o.parent_id IS NULL
+        SELECT o.id, 0 AS depth FROM pg_temp.ref_links() o WHERE o.parent_id IS NULL
         UNION ALL
-        SELECT o.id, tree.depth + 1 FROM okr.objective o JOIN tree ON o.parent_id = tree.id),
+        SELECT o.id, tree.depth + 1 FROM pg_temp.ref_links() o JOIN tree ON o.parent_id = tree.id),
     feature (name, present) AS (VALUES
         ('alignment depth >= 6', (SELECT max(depth) >= 6 FROM tree)),
         ('every objective reachable from a root', (SELECT count(*) FROM tree) = (SELECT count(*) FROM okr.objective)),
@@ -267,6 +315,17 @@ CREATE FUNCTION pg_temp.gen_missing() RETURNS text[] LANGUAGE sql AS $$
         ('at_most', EXISTS (SELECT FROM okr.key_result WHERE kind = 'at_most')),
         ('milestone', EXISTS (SELECT FROM okr.key_result WHERE kind = 'milestone')),
         ('projects', EXISTS (SELECT FROM okr.key_result WHERE kind = 'projects')),
+        ('objectives', EXISTS (SELECT FROM okr.key_result WHERE kind = 'objectives')),
+        ('aligned to a key result of kind objectives', EXISTS (
+            SELECT FROM okr.objective o JOIN okr.key_result k ON k.id = o.parent_key_result_id
+             WHERE k.kind = 'objectives')),
+        ('aligned to a key result of another kind', EXISTS (
+            SELECT FROM okr.objective o JOIN okr.key_result k ON k.id = o.parent_key_result_id
+             WHERE k.kind <> 'objectives')),
+        ('kind objectives with none counted', EXISTS (
+            SELECT FROM okr.key_result k WHERE k.kind = 'objectives'
+               AND NOT EXISTS (SELECT FROM okr.objective o WHERE o.parent_key_result_id = k.id
+                                  AND o.state IN ('active', 'closed') AND o.weight > 0))),
         ('objective weight 0', EXISTS (SELECT FROM okr.objective WHERE weight = 0)),
         ('key result weight 0', EXISTS (SELECT FROM okr.key_result WHERE weight = 0)),
         ('project weight 0', EXISTS (SELECT FROM okr.project WHERE weight = 0)),
@@ -361,6 +420,7 @@ LANGUAGE sql STABLE AS $$
                WHEN 'at_most' THEN CASE WHEN v.value <= k.target_value THEN 1 ELSE 0 END
                WHEN 'milestone' THEN CASE WHEN v.value = 1 THEN 1 ELSE 0 END
                WHEN 'projects' THEN CASE WHEN pj.w > 0 THEN pj.wp / pj.w ELSE 0 END
+               -- 'objectives': from its aligned objectives, in ref_progress
            END::double precision,
            CASE WHEN w.total > 0 THEN coalesce(w.done, 0) / w.total END
       FROM okr.key_result k
@@ -370,11 +430,15 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 CREATE TEMP TABLE ref_kr (id bigint PRIMARY KEY, objective_id bigint, state text, weight double precision,
-                          progress double precision, activity double precision);
-CREATE TEMP TABLE ref_obj (id bigint PRIMARY KEY, parent_id bigint, cycle_id bigint, depth int,
-                           weight double precision, rollup text, state text, progress double precision);
+                          progress double precision, activity double precision,
+                          kind text, expected double precision);
+CREATE TEMP TABLE ref_obj (id bigint PRIMARY KEY, parent_id bigint, via_kr bigint, cycle_id bigint, depth int,
+                           weight double precision, rollup text, state text, progress double precision,
+                           expected double precision);
+CREATE TEMP TABLE ref_cyc (id bigint PRIMARY KEY, starts timestamptz, expected double precision);
 CREATE INDEX ON ref_obj (depth);
 CREATE INDEX ON ref_obj (parent_id);
+CREATE INDEX ON ref_obj (via_kr);
 CREATE INDEX ON ref_kr (objective_id);
 
 -- Status of an item (SPEC 3), with the default ratios 0.9 and 0.7.
@@ -392,6 +456,21 @@ RETURNS text LANGUAGE sql IMMUTABLE AS $$
         ELSE 'off_track' END
 $$;
 
+-- The items an objective counts (SPEC 3): its active key results that are
+-- scored (rollup key_results or both) and its child objectives aligned to
+-- it directly, active or closed and scored (rollup children or both);
+-- weight 0 counts for nothing.  (w, p, e): weight, progress, expected.
+CREATE FUNCTION pg_temp.ref_items(p_id bigint, p_rollup text)
+RETURNS TABLE (w double precision, p double precision, e double precision) LANGUAGE sql STABLE AS $$
+    SELECT k.weight, k.progress, k.expected FROM ref_kr k
+     WHERE k.objective_id = p_id AND p_rollup IN ('key_results', 'both')
+       AND k.state = 'active' AND k.weight > 0 AND k.progress IS NOT NULL
+    UNION ALL
+    SELECT c.weight, c.progress, c.expected FROM ref_obj c
+     WHERE c.parent_id = p_id AND c.via_kr IS NULL AND p_rollup IN ('children', 'both')
+       AND c.state IN ('active', 'closed') AND c.progress IS NOT NULL AND c.weight > 0
+$$;
+
 CREATE FUNCTION pg_temp.ref_progress(p_as_of timestamptz)
 RETURNS TABLE (item text, id bigint, parent_item text, parent_id bigint, cycle_id bigint,
                progress double precision, activity double precision,
@@ -401,47 +480,65 @@ LANGUAGE plpgsql AS $ref$
 DECLARE
     d int;
 BEGIN
-    DELETE FROM ref_kr;
-    INSERT INTO ref_kr SELECT * FROM pg_temp.ref_key_results(p_as_of);
+    -- expected progress of a cycle: the share of it elapsed
+    DELETE FROM ref_cyc;
+    INSERT INTO ref_cyc
+    SELECT c.id, c.starts_on::timestamptz,
+           greatest(0, least(1,
+               (extract(epoch FROM p_as_of) - extract(epoch FROM c.starts_on::timestamptz))
+               / (extract(epoch FROM (c.ends_on + 1)::timestamptz) - extract(epoch FROM c.starts_on::timestamptz))
+           ))::double precision
+      FROM okr.cycle c;
 
+    DELETE FROM ref_kr;
+    INSERT INTO ref_kr
+    SELECT r.*, k.kind, cy.expected
+      FROM pg_temp.ref_key_results(p_as_of) r JOIN okr.key_result k ON k.id = r.id
+      JOIN okr.objective o ON o.id = k.objective_id JOIN ref_cyc cy ON cy.id = o.cycle_id;
+
+    -- the tree through both kinds of alignment (SPEC 1b)
     DELETE FROM ref_obj;
     INSERT INTO ref_obj
     WITH RECURSIVE tree AS (
-        SELECT o.id, 0 AS depth FROM okr.objective o WHERE o.parent_id IS NULL
+        SELECT l.id, 0 AS depth FROM pg_temp.ref_links() l WHERE l.parent_id IS NULL
         UNION ALL
-        SELECT o.id, tree.depth + 1 FROM okr.objective o JOIN tree ON o.parent_id = tree.id)
-    SELECT o.id, o.parent_id, o.cycle_id, tree.depth, o.weight, o.rollup, o.state, NULL
-      FROM tree JOIN okr.objective o ON o.id = tree.id;
+        SELECT l.id, tree.depth + 1 FROM pg_temp.ref_links() l JOIN tree ON l.parent_id = tree.id)
+    SELECT o.id, l.parent_id, l.via_kr, o.cycle_id, tree.depth, o.weight, o.rollup, o.state, NULL, NULL
+      FROM tree JOIN okr.objective o ON o.id = tree.id JOIN pg_temp.ref_links() l ON l.id = o.id;
     ANALYZE ref_obj;
 
     -- deepest level first: children are final before their parents
     FOR d IN SELECT DISTINCT r.depth FROM ref_obj r ORDER BY r.depth DESC LOOP
-        UPDATE ref_obj r SET progress = (
-            SELECT sum(i.w * i.p) / sum(i.w)
-              FROM (SELECT k.weight AS w, k.progress AS p FROM ref_kr k
-                     WHERE k.objective_id = r.id AND r.rollup IN ('key_results', 'both')
-                       AND k.state = 'active' AND k.weight > 0
-                    UNION ALL
-                    SELECT c.weight, c.progress FROM ref_obj c
-                     WHERE c.parent_id = r.id AND r.rollup IN ('children', 'both')
-                       AND c.state IN ('active', 'closed') AND c.progress IS NOT NULL AND c.weight > 0) i)
-         WHERE r.depth = d;
+        -- key results of kind objectives: weighted mean of their aligned
+        -- objectives (active or closed, scored, weight > 0); NULL with none
+        UPDATE ref_kr k SET progress = a.p, expected = a.e
+          FROM (SELECT c.via_kr, sum(c.weight * c.progress) / sum(c.weight) AS p,
+                       sum(c.weight * c.expected) / sum(c.weight) AS e
+                  FROM ref_obj c
+                 WHERE c.via_kr IS NOT NULL AND c.state IN ('active', 'closed')
+                   AND c.progress IS NOT NULL AND c.weight > 0
+                 GROUP BY c.via_kr) a
+         WHERE k.kind = 'objectives' AND a.via_kr = k.id
+           AND k.objective_id IN (SELECT r.id FROM ref_obj r WHERE r.depth = d);
+        -- objectives: their counted items; an objective aligned to a key
+        -- result counts only through it
+        UPDATE ref_obj r SET progress = i.p,
+               expected = coalesce(i.e, (SELECT cy.expected FROM ref_cyc cy WHERE cy.id = r.cycle_id))
+          FROM (SELECT r2.id,
+                       (SELECT sum(x.w * x.p) / sum(x.w) FROM pg_temp.ref_items(r2.id, r2.rollup) x) AS p,
+                       (SELECT sum(x.w * x.e) / sum(x.w) FROM pg_temp.ref_items(r2.id, r2.rollup) x) AS e
+                  FROM ref_obj r2 WHERE r2.depth = d) i
+         WHERE i.id = r.id;
     END LOOP;
 
     RETURN QUERY
     WITH RECURSIVE
-    cyc AS (
-        SELECT c.id, c.starts_on::timestamptz AS starts,
-               greatest(0, least(1,
-                   (extract(epoch FROM p_as_of) - extract(epoch FROM c.starts_on::timestamptz))
-                   / (extract(epoch FROM (c.ends_on + 1)::timestamptz) - extract(epoch FROM c.starts_on::timestamptz))
-               ))::double precision AS expected
-          FROM okr.cycle c),
-    -- every (ancestor, descendant) pair, an objective being its own descendant
+    -- every (ancestor, descendant) pair through both kinds of alignment, an
+    -- objective being its own descendant
     closure (anc, des) AS (
         SELECT o.id, o.id FROM okr.objective o
         UNION ALL
-        SELECT cl.anc, o.id FROM closure cl JOIN okr.objective o ON o.parent_id = cl.des),
+        SELECT cl.anc, l.id FROM closure cl JOIN pg_temp.ref_links() l ON l.parent_id = cl.des),
     obj_work AS (
         SELECT cl.anc AS id,
                sum(ta.effort) FILTER (WHERE ta.status = 'done' AND ta.done_at <= p_as_of) AS done,
@@ -450,22 +547,49 @@ BEGIN
           JOIN okr.key_result k ON k.objective_id = cl.des
           JOIN okr.project p ON p.key_result_id = k.id
           JOIN okr.task ta ON ta.project_id = p.id
-         GROUP BY cl.anc)
-    SELECT 'objective'::text, r.id, CASE WHEN r.parent_id IS NOT NULL THEN 'objective' END, r.parent_id,
+         GROUP BY cl.anc),
+    -- a key result's tasks: its projects', and those below the objectives
+    -- aligned to it
+    kr_tasks AS (
+        SELECT p.key_result_id AS kid, ta.effort, ta.status, ta.done_at
+          FROM okr.project p JOIN okr.task ta ON ta.project_id = p.id
+        UNION ALL
+        SELECT l.via_kr, ta.effort, ta.status, ta.done_at
+          FROM pg_temp.ref_links() l JOIN closure cl ON cl.anc = l.id
+          JOIN okr.key_result k ON k.objective_id = cl.des
+          JOIN okr.project p ON p.key_result_id = k.id
+          JOIN okr.task ta ON ta.project_id = p.id
+         WHERE l.via_kr IS NOT NULL),
+    kr_work AS (
+        SELECT kt.kid AS id,
+               sum(kt.effort) FILTER (WHERE kt.status = 'done' AND kt.done_at <= p_as_of) AS done,
+               sum(kt.effort) FILTER (WHERE kt.status <> 'cancelled') AS total
+          FROM kr_tasks kt GROUP BY kt.kid)
+    SELECT 'objective'::text, r.id,
+           CASE WHEN r.via_kr IS NOT NULL THEN 'key_result' WHEN r.parent_id IS NOT NULL THEN 'objective' END,
+           coalesce(r.via_kr, r.parent_id),
            r.cycle_id, r.progress,
            CASE WHEN w.total > 0 THEN coalesce(w.done, 0) / w.total END,
-           cy.expected, pg_temp.ref_status(r.state, p_as_of, cy.starts, r.progress, cy.expected)
-      FROM ref_obj r JOIN cyc cy ON cy.id = r.cycle_id LEFT JOIN obj_work w ON w.id = r.id
+           r.expected, pg_temp.ref_status(r.state, p_as_of, cy.starts, r.progress, r.expected)
+      FROM ref_obj r JOIN ref_cyc cy ON cy.id = r.cycle_id LEFT JOIN obj_work w ON w.id = r.id
     UNION ALL
-    SELECT 'key_result', k.id, 'objective', k.objective_id, o.cycle_id, k.progress, k.activity,
-           cy.expected, pg_temp.ref_status(k.state, p_as_of, cy.starts, k.progress, cy.expected)
-      FROM ref_kr k JOIN okr.objective o ON o.id = k.objective_id JOIN cyc cy ON cy.id = o.cycle_id
+    -- parts of a draft, closed or cancelled objective report its state
+    SELECT 'key_result', k.id, 'objective', k.objective_id, o.cycle_id, k.progress,
+           CASE WHEN w.total > 0 THEN coalesce(w.done, 0) / w.total END,
+           k.expected,
+           pg_temp.ref_status(CASE WHEN k.state <> 'active' THEN k.state ELSE o.state END,
+                              p_as_of, cy.starts, k.progress, k.expected)
+      FROM ref_kr k JOIN okr.objective o ON o.id = k.objective_id JOIN ref_cyc cy ON cy.id = o.cycle_id
+      LEFT JOIN kr_work w ON w.id = k.id
     UNION ALL
     SELECT 'project', p.id, 'key_result', p.key_result_id, o.cycle_id, p.progress, p.activity,
-           cy.expected, pg_temp.ref_status(p.state, p_as_of, cy.starts, p.progress, cy.expected)
+           cy.expected,
+           pg_temp.ref_status(CASE WHEN p.state <> 'active' THEN p.state
+                                   WHEN k.state = 'cancelled' THEN 'cancelled' ELSE o.state END,
+                              p_as_of, cy.starts, p.progress, cy.expected)
       FROM pg_temp.ref_projects(p_as_of) p
       JOIN okr.key_result k ON k.id = p.key_result_id
-      JOIN okr.objective o ON o.id = k.objective_id JOIN cyc cy ON cy.id = o.cycle_id;
+      JOIN okr.objective o ON o.id = k.objective_id JOIN ref_cyc cy ON cy.id = o.cycle_id;
 END
 $ref$;
 
@@ -556,7 +680,7 @@ BEGIN
            AND (root IS NULL
                 OR (CASE r.item WHEN 'objective' THEN r.id ELSE r.parent_id END) IN (
                        WITH RECURSIVE sub AS (SELECT root AS id
-                                              UNION ALL SELECT o.id FROM okr.objective o JOIN sub ON o.parent_id = sub.id)
+                                              UNION ALL SELECT o.id FROM pg_temp.ref_links() o JOIN sub ON o.parent_id = sub.id)
                        SELECT sub.id FROM sub));
         n_rows := n_rows + (SELECT count(*) FROM cmp_ref);
         WITH h AS (SELECT * FROM cmp_hist WHERE as_of = m),
@@ -659,8 +783,8 @@ SELECT * FROM pg_temp.compare_history(5, '2024-12-31 23:59:59.999999+00', '2026-
                                       '37 days 5 hours 17 minutes 23.25 seconds');
 -- (the root whose subtree holds the most check-ins tied on checked_at)
 SELECT * FROM pg_temp.compare_history(5, '2025-01-01 00:00+00', '2026-12-31 00:00+00', '3 weeks', (
-    WITH RECURSIVE sub AS (SELECT o.id AS root, o.id FROM okr.objective o WHERE o.parent_id IS NULL
-                           UNION ALL SELECT sub.root, o.id FROM sub JOIN okr.objective o ON o.parent_id = sub.id)
+    WITH RECURSIVE sub AS (SELECT o.id AS root, o.id FROM pg_temp.ref_links() o WHERE o.parent_id IS NULL
+                           UNION ALL SELECT sub.root, o.id FROM sub JOIN pg_temp.ref_links() o ON o.parent_id = sub.id)
     SELECT sub.root FROM sub JOIN okr.key_result k ON k.objective_id = sub.id
       JOIN okr.checkin a ON a.key_result_id = k.id
       JOIN okr.checkin b ON b.key_result_id = k.id AND b.checked_at = a.checked_at AND b.id > a.id

@@ -157,10 +157,15 @@ UPDATE okr.key_result SET state = 'cancelled' WHERE title = 'misc KR misc draft'
 UPDATE okr.objective SET state = 'draft' WHERE title = 'misc draft';
 UPDATE okr.objective SET state = 'closed' WHERE title = 'misc closed';
 
+-- the state each item reports when it is not active (SPEC 3, changed in
+-- 1.1): its own, then a cancelled key result's, then its objective's
 CREATE TEMP TABLE item_state AS
 SELECT 'objective'::text AS item, id, state FROM okr.objective
-UNION ALL SELECT 'key_result', id, state FROM okr.key_result
-UNION ALL SELECT 'project', id, state FROM okr.project;
+UNION ALL SELECT 'key_result', k.id, CASE WHEN k.state <> 'active' THEN k.state ELSE o.state END
+  FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id
+UNION ALL SELECT 'project', p.id, CASE WHEN p.state <> 'active' THEN p.state
+                                       WHEN k.state = 'cancelled' THEN 'cancelled' ELSE o.state END
+  FROM okr.project p JOIN okr.key_result k ON k.id = p.key_result_id JOIN okr.objective o ON o.id = k.objective_id;
 
 CREATE TEMP TABLE at_minus_inf AS SELECT * FROM okr.progress('-infinity');
 CREATE TEMP TABLE at_plus_inf AS SELECT * FROM okr.progress('infinity');
@@ -171,7 +176,7 @@ SELECT is((SELECT count(*) FROM at_minus_inf WHERE expected IS DISTINCT FROM 0::
     'okr.progress(-infinity): expected is 0 for every item');
 SELECT is((SELECT count(*) FROM at_minus_inf p JOIN item_state s USING (item, id)
             WHERE p.status IS DISTINCT FROM CASE WHEN s.state = 'active' THEN 'not_started' ELSE s.state END), 0::bigint,
-    'okr.progress(-infinity): active items are not_started, the others report their state');
+    'okr.progress(-infinity): active items are not_started, the others (and their parts) report their state');
 SELECT is((SELECT count(*) FROM at_plus_inf), (SELECT count(*) FROM item_state),
     'okr.progress(infinity) returns every item');
 SELECT is((SELECT count(*) FROM at_plus_inf WHERE expected IS DISTINCT FROM 1::float8), 0::bigint,
