@@ -7,7 +7,7 @@ MODULE_big = okr
 OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
        src/spi_util.o src/trigger_util.o src/maintain.o \
        src/rules_hierarchy.o src/rules_parents.o src/rules_key_result.o \
-       src/rules_task.o src/schema.o
+       src/rules_task.o src/rules_values.o src/rules_delete.o src/schema.o
 PGFILEDESC = "okr - OKR engine for PostgreSQL"
 
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
@@ -47,7 +47,7 @@ $(EXTENSION)--1.0--1.1.sql: $(UPDATE_1_1_PARTS)
 
 src/%.o: src/okr.h
 src/trigger_util.o src/maintain.o src/rules_hierarchy.o src/rules_parents.o \
-	src/rules_key_result.o src/rules_task.o: src/trigger_util.h
+	src/rules_key_result.o src/rules_task.o src/rules_values.o src/rules_delete.o: src/trigger_util.h
 
 # PGXN: "make dist" writes the zip PGXN takes (META.json at its top), a git
 # archive of HEAD with every path under okr-$(EXTVERSION)/.

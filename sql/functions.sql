@@ -262,22 +262,18 @@ RESET okr.at_risk_ratio;
 SHOW okr.on_track_ratio;
 SHOW okr.at_risk_ratio;
 
--- at_risk_ratio above on_track_ratio is refused at SET time, both ways round
-SET okr.at_risk_ratio = 0.95;
+-- either ratio may be set first (1.1): lowering on_track below the default
+-- at_risk (0.7) is accepted; while the pair is in the wrong order, status
+-- refuses to guess (22023) wherever the ratios decide
 SET okr.on_track_ratio = 0.6;
-SELECT pg_temp.err($$SET okr.at_risk_ratio = 0.95$$);
-SELECT pg_temp.err($$SET okr.on_track_ratio = 0.6$$);
-SELECT pg_temp.err($$SET okr.on_track_ratio = 1.5$$);
 SHOW okr.on_track_ratio;
-SHOW okr.at_risk_ratio;
--- RESET does not run the check, so the order can still go wrong; then
--- status refuses to guess (22023) wherever the ratios decide
-SET okr.at_risk_ratio = 0.2;
-SET okr.on_track_ratio = 0.3;
-RESET okr.at_risk_ratio;            -- back to 0.7, above on_track 0.3
 SELECT pg_temp.err($$SELECT okr.status(0.5, 1)$$);
 SELECT okr.status(1, 0.5) AS achieved, okr.status(NULL, 0.5) AS not_scored,
        okr.status(0.5, NULL) AS not_started;  -- the ratios do not matter here
+SET okr.at_risk_ratio = 0.4;        -- now in order
+SELECT okr.status(0.5, 1) AS status;          -- at_risk (0.5 in [0.4, 0.6))
+SELECT pg_temp.err($$SET okr.on_track_ratio = 1.5$$);     -- out of 0..1: 22023
+RESET okr.at_risk_ratio;
 RESET okr.on_track_ratio;
 SELECT okr.status(0.5, 1) AS status;          -- back in order: off_track
 
@@ -301,16 +297,29 @@ SELECT pg_temp.err($$SELECT okr.grade(1.01, NULL)$$);
 --
 -- stale_after: the okr.stale_after setting as an interval
 --
+-- (interval syntax since 1.1: a value needs a unit and is positive)
+SHOW okr.stale_after;                            -- 14 days
 SELECT okr.stale_after();                        -- 14 days
 SET okr.stale_after = '90min';
 SELECT okr.stale_after();                        -- 01:30:00
 SET okr.stale_after = '25h';
-SELECT okr.stale_after();                        -- 1 day 01:00:00
+SELECT okr.stale_after();                        -- 25:00:00
 SET okr.stale_after = '30d';
 SELECT okr.stale_after(), okr.stale_after() = interval '30 days' AS eq;
-SET okr.stale_after = 1;
-SELECT okr.stale_after();                        -- 00:01:00
-SELECT pg_temp.err($$SET okr.stale_after = 0$$);
+SET okr.stale_after = '3 days';
+SELECT okr.stale_after();                        -- 3 days
+SET okr.stale_after = '2 weeks';
+SELECT okr.stale_after();                        -- 14 days
+SET okr.stale_after = '14d';
+SELECT okr.stale_after();                        -- 14 days
+SET okr.stale_after = '1 mon';
+SELECT okr.stale_after();                        -- 1 mon
+SELECT pg_temp.err($$SET okr.stale_after = 3$$);          -- no unit: 22023
+SELECT pg_temp.err($$SET okr.stale_after = '3'$$);        -- no unit: 22023
+SELECT pg_temp.err($$SET okr.stale_after = '0 days'$$);   -- not positive
+SELECT pg_temp.err($$SET okr.stale_after = '-3 days'$$);  -- not positive
+SELECT pg_temp.err($$SET okr.stale_after = '3 parsecs'$$); -- not an interval
+SELECT okr.stale_after();                        -- still 1 mon
 RESET okr.stale_after;
 SELECT okr.stale_after();
 

@@ -11,42 +11,80 @@
  * The last two protect the server (SPEC 5, "Bounded"): only a superuser
  * may raise them.
  *
- * at_risk_ratio may not exceed on_track_ratio.  The check hooks enforce it
- * against the other setting's current value; okr_status_name() checks again
- * at use, because a configuration file may set the two in either order.
+ * at_risk_ratio may not exceed on_track_ratio.  They can be set in either
+ * order (changed in 1.1: a check against the other's current value made
+ * lowering on_track_ratio below the default at_risk_ratio fail until
+ * at_risk_ratio was lowered first); okr_status_name() reports a pair in the
+ * wrong order where it is used.
+ *
+ * okr.stale_after takes interval syntax ('3 days', '2 weeks', '14d',
+ * '90min'; changed in 1.1: it was a number of minutes, so '3 days' was
+ * refused and a bare '3' meant three minutes): a value needs a unit and
+ * must be positive.
  */
 #include "okr.h"
 
+#include "utils/datetime.h"
 #include "utils/guc.h"
 
 double		okr_on_track_ratio = 0.9;
 double		okr_at_risk_ratio = 0.7;
-int			okr_stale_after_minutes = 14 * 24 * 60;
+Interval	okr_stale_after_interval = {0, 14, 0};	/* time, day, month */
+static char *okr_stale_after_text = NULL;
 int			okr_max_depth = 1000;
 int			okr_history_max_rows = 10000000;
 
+/* An interval with a unit, > 0, parsed without raising (a check hook). */
 static bool
-check_on_track_ratio(double *newval, void **extra, GucSource source)
+check_stale_after(char **newval, void **extra, GucSource source)
 {
-	if (*newval < okr_at_risk_ratio)
+	char		workbuf[MAXDATELEN + MAXDATEFIELDS];
+	char	   *field[MAXDATEFIELDS];
+	int			ftype[MAXDATEFIELDS];
+	int			nf,
+				dtype,
+				dterr;
+	struct pg_itm_in itm_in;
+	Interval	iv;
+	Interval   *result;
+	const char *p;
+	bool		has_unit = false;
+
+	for (p = *newval; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+			has_unit = true;
+	if (!has_unit)
 	{
-		GUC_check_errdetail("okr.on_track_ratio (%g) cannot be below okr.at_risk_ratio (%g).",
-							*newval, okr_at_risk_ratio);
+		GUC_check_errdetail("okr.stale_after needs a unit, for example '14 days', '2 weeks' or '36h'.");
 		return false;
 	}
+	dterr = strlen(*newval) >= MAXDATELEN ? DTERR_BAD_FORMAT :
+		ParseDateTime(*newval, workbuf, sizeof(workbuf), field, ftype, MAXDATEFIELDS, &nf);
+	if (dterr == 0)
+		dterr = DecodeInterval(field, ftype, nf, INTERVAL_FULL_RANGE, &dtype, &itm_in);
+	if (dterr != 0 || dtype != DTK_DELTA || itmin2interval(&itm_in, &iv) != 0)
+	{
+		GUC_check_errdetail("okr.stale_after is an interval, for example '14 days', '2 weeks' or '36h'.");
+		return false;
+	}
+	if (iv.month < 0 || iv.day < 0 || iv.time < 0 ||
+		(iv.month == 0 && iv.day == 0 && iv.time == 0))
+	{
+		GUC_check_errdetail("okr.stale_after must be a positive interval.");
+		return false;
+	}
+	result = (Interval *) malloc(sizeof(Interval));
+	if (result == NULL)
+		return false;
+	*result = iv;
+	*extra = result;
 	return true;
 }
 
-static bool
-check_at_risk_ratio(double *newval, void **extra, GucSource source)
+static void
+assign_stale_after(const char *newval, void *extra)
 {
-	if (*newval > okr_on_track_ratio)
-	{
-		GUC_check_errdetail("okr.at_risk_ratio (%g) cannot exceed okr.on_track_ratio (%g).",
-							*newval, okr_on_track_ratio);
-		return false;
-	}
-	return true;
+	okr_stale_after_interval = *(Interval *) extra;
 }
 
 void
@@ -58,7 +96,7 @@ okr_define_gucs(void)
 							 &okr_on_track_ratio,
 							 0.9, 0.0, 1.0,
 							 PGC_USERSET, 0,
-							 check_on_track_ratio, NULL, NULL);
+							 NULL, NULL, NULL);
 
 	DefineCustomRealVariable("okr.at_risk_ratio",
 							 "Ratio of progress to expected progress at or above which an item is at risk; below it, off track.",
@@ -66,15 +104,15 @@ okr_define_gucs(void)
 							 &okr_at_risk_ratio,
 							 0.7, 0.0, 1.0,
 							 PGC_USERSET, 0,
-							 check_at_risk_ratio, NULL, NULL);
+							 NULL, NULL, NULL);
 
-	DefineCustomIntVariable("okr.stale_after",
-							"A key result with no check-in for this long is stale.",
-							NULL,
-							&okr_stale_after_minutes,
-							14 * 24 * 60, 1, INT_MAX,
-							PGC_USERSET, GUC_UNIT_MIN,
-							NULL, NULL, NULL);
+	DefineCustomStringVariable("okr.stale_after",
+							   "A key result with no check-in for this long is stale (an interval: '14 days', '2 weeks', '36h').",
+							   NULL,
+							   &okr_stale_after_text,
+							   "14 days",
+							   PGC_USERSET, 0,
+							   check_stale_after, assign_stale_after, NULL);
 
 	DefineCustomIntVariable("okr.max_depth",
 							"Deepest level an objective, team or cycle may sit at (a root is level 1).",

@@ -65,7 +65,7 @@ extern bool okr_has_key_result_alignment(void);
 /* ---- guc.c */
 extern double okr_on_track_ratio;
 extern double okr_at_risk_ratio;
-extern int	okr_stale_after_minutes;
+extern Interval okr_stale_after_interval;	/* okr.stale_after, parsed */
 extern int	okr_max_depth;			/* levels of any hierarchy (rule 1's walks) */
 extern int	okr_history_max_rows;	/* rows of one progress_history call */
 extern void okr_define_gucs(void);

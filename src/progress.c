@@ -476,16 +476,15 @@ okr_status_name(bool progress_null, double progress, double expected)
 		return "on_track";		/* nothing expected yet: on track */
 
 	/*
-	 * The GUC check hooks keep at_risk <= on_track for each SET, but RESET,
-	 * a rolled-back SET or a configuration file can still leave them in the
-	 * wrong order; statuses would then be meaningless.
+	 * The two ratios may be set in either order (guc.c), so a pair in the
+	 * wrong order is reported here, where it would make statuses meaningless.
 	 */
 	if (okr_at_risk_ratio > okr_on_track_ratio)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("okr.at_risk_ratio (%g) exceeds okr.on_track_ratio (%g)",
 						okr_at_risk_ratio, okr_on_track_ratio),
-				 errhint("Set okr.at_risk_ratio at or below okr.on_track_ratio.")));
+				 errhint("Set okr.at_risk_ratio at or below okr.on_track_ratio; either may be set first.")));
 
 	ratio = progress / expected;
 	if (ratio >= okr_on_track_ratio)
@@ -590,12 +589,8 @@ okr_grade(PG_FUNCTION_ARGS)
 Datum
 okr_stale_after(PG_FUNCTION_ARGS)
 {
-	const int	mins_per_day = HOURS_PER_DAY * MINS_PER_HOUR;
 	Interval   *result = (Interval *) palloc(sizeof(Interval));
 
-	result->month = 0;
-	result->day = okr_stale_after_minutes / mins_per_day;
-	result->time = (int64) (okr_stale_after_minutes % mins_per_day) * USECS_PER_MINUTE;
-
+	*result = okr_stale_after_interval;
 	PG_RETURN_INTERVAL_P(result);
 }

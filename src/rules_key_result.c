@@ -225,10 +225,11 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 	OkrRow		row;
 
 	okr_begin_row(&row, td);
+	okr_check_values(td, newtup);
 
 	/*
-	 * NOT NULL and the CHECK constraint key_result_kind_valid report a
-	 * missing or unknown kind; they run after this trigger.
+	 * NOT NULL reports a missing kind (and the CHECK constraint
+	 * key_result_kind_valid an unknown one written with triggers off).
 	 */
 	if (kind_name == NULL || !okr_kr_kind_lookup(kind_name, &kind))
 		return PointerGetDatum(newtup);
@@ -313,6 +314,7 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 	OkrRow		row;
 
 	okr_begin_row(&row, td);
+	okr_check_values(td, newtup);
 
 	if (!moved && !okr_col_changed(td, "value") && !okr_col_changed(td, "checked_at"))
 		return PointerGetDatum(newtup);
@@ -359,7 +361,9 @@ okr_checkin_guard(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 				 errmsg("cannot add a check-in under objective " INT64_FORMAT ": it is %s",
-						objective_id, okr_result_text(0, 4))));
+						objective_id, okr_result_text(0, 4)),
+				 okr_streq(okr_result_text(0, 4), "closed") ?
+				 errhint("To record a late check-in, reopen the objective (state = 'active'), add the check-in, then close it again; its score is its progress at the end of its cycle.") : 0));
 
 	/*
 	 * Rule 5: inside the cycle, in the session time zone, and never in the

@@ -40,6 +40,7 @@ okr_project_guard(PG_FUNCTION_ARGS)
 	bool		want_open = !okr_streq(okr_get_text(td, newtup, "state"), "cancelled");
 
 	okr_begin_row(&row, td);
+	okr_check_values(td, newtup);
 
 	/* is_open follows state (see project_link_key) */
 	if (open_null || DatumGetBool(open) != want_open)
@@ -80,6 +81,7 @@ okr_task_guard(PG_FUNCTION_ARGS)
 	bool		set_done = false;
 	bool		clear_done = false;
 
+	okr_check_values(td, newtup);
 	/* done_at describes done tasks only, and never the future. */
 	if (okr_streq(status, "done"))
 	{

@@ -73,6 +73,8 @@ extern bool okr_check_key_result_open(OkrRow *row, const char *child, int64 key_
 
 /* ---- rules_hierarchy.c: rule 5's report of a check-in outside its cycle */
 extern void okr_report_checkin_outside(const char *what);
+/* rules_values.c: the values CHECK constraints allow, reported with what is allowed */
+extern void okr_check_values(TriggerData *td, HeapTuple tup);
 /* rules_hierarchy.c: rules 1 and 2 for the objectives aligned to a moving key result */
 extern void okr_check_key_result_move(int64 key_result_id, int64 new_objective);
 

@@ -30,6 +30,10 @@ CREATE FUNCTION okr.maintain() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_maintain' LANGUAGE C;
 CREATE FUNCTION okr.effort_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_effort_guard' LANGUAGE C;
+CREATE FUNCTION okr.objective_values() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_objective_values' LANGUAGE C;
+CREATE FUNCTION okr.delete_check() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_delete_check' LANGUAGE C;
 
 -- Rules 1 and 2: hierarchy changes are serialised by one advisory lock taken
 -- before any row is locked, then checked after the statement's rows are in.
@@ -51,6 +55,20 @@ CREATE TRIGGER okr_20_check AFTER INSERT OR UPDATE OF parent_id, cycle_id, state
 -- Moving a key result moves the objectives aligned to it (SPEC 1b).
 CREATE TRIGGER okr_05_lock BEFORE UPDATE OF objective_id
     ON okr.key_result FOR EACH STATEMENT EXECUTE FUNCTION okr.structure_lock();
+
+-- Values people type (states, kinds, ...): refused with what is allowed,
+-- before the CHECK constraint would refuse them with its name only (the
+-- other tables' guards do the same).  new in 1.1
+CREATE TRIGGER okr_05_values BEFORE INSERT OR UPDATE
+    ON okr.objective FOR EACH ROW EXECUTE FUNCTION okr.objective_values();
+-- Deleting a row with rows below it: what is below, and what to do instead.
+-- In capitals, to fire before PostgreSQL's foreign-key triggers (RI_...).
+CREATE TRIGGER "OKR_05_below" AFTER DELETE
+    ON okr.objective FOR EACH ROW EXECUTE FUNCTION okr.delete_check();
+CREATE TRIGGER "OKR_05_below" AFTER DELETE
+    ON okr.key_result FOR EACH ROW EXECUTE FUNCTION okr.delete_check();
+CREATE TRIGGER "OKR_05_below" AFTER DELETE
+    ON okr.project FOR EACH ROW EXECUTE FUNCTION okr.delete_check();
 
 -- Rules 3 to 6 for key results.
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE

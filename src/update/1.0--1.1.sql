@@ -54,3 +54,17 @@ CREATE TRIGGER okr_05_lock BEFORE UPDATE OF objective_id
 -- fail, naming it: drop it first and create it again after the update.
 DROP VIEW okr.alignment, okr.cycle_report, okr.team_report, okr.objective_facts,
           okr.project_report, okr.key_result_report, okr.objective_report;
+
+-- Errors a person can act on: allowed values named, deletes with rows below
+CREATE FUNCTION okr.objective_values() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_objective_values' LANGUAGE C;
+CREATE FUNCTION okr.delete_check() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_delete_check' LANGUAGE C;
+CREATE TRIGGER okr_05_values BEFORE INSERT OR UPDATE
+    ON okr.objective FOR EACH ROW EXECUTE FUNCTION okr.objective_values();
+CREATE TRIGGER "OKR_05_below" AFTER DELETE
+    ON okr.objective FOR EACH ROW EXECUTE FUNCTION okr.delete_check();
+CREATE TRIGGER "OKR_05_below" AFTER DELETE
+    ON okr.key_result FOR EACH ROW EXECUTE FUNCTION okr.delete_check();
+CREATE TRIGGER "OKR_05_below" AFTER DELETE
+    ON okr.project FOR EACH ROW EXECUTE FUNCTION okr.delete_check();
