@@ -45,10 +45,12 @@ n_tests=${n_tests:-0}
 passed=$((passed + n_tests - n_bad - n_skip)); failed=$((failed + n_bad)); skipped=$((skipped + n_skip))
 [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ] && failed=$((failed + 1))
 
-# 3. A BI client over JDBC (test/jdbc.sh prints TAP)
-out="$(bash test/jdbc.sh 2>&1)"; rc=$?
-echo "$out"
-tally_tap "$out" "$rc"
+# 3. BI clients over JDBC and ODBC (test/jdbc.sh, test/odbc.sh; each prints TAP)
+for t in jdbc odbc; do
+    out="$(bash "test/$t.sh" 2>&1)"; rc=$?
+    echo "$out"
+    tally_tap "$out" "$rc"
+done
 
 # 4. Data safety (README "Data safety"; each prints TAP): dump and restore,
 #    upgrades, and a streaming-replication hot standby (test/replica.sh
