@@ -228,7 +228,7 @@ SELECT pg_temp.fuzz_functions('functions, UTC+14, ratios 0', 40);
 SET TimeZone = 'Pacific/Pago_Pago';       -- UTC-11
 SET okr.on_track_ratio = 1;
 SET okr.at_risk_ratio = 1;
-SET okr.stale_after = 2147483647;
+SET okr.stale_after = '178956970 years';
 SELECT pg_temp.fuzz_functions('functions, UTC-11, ratios 1', 40);
 SET TimeZone = 'America/St_Johns';        -- UTC-3:30 with DST
 RESET okr.at_risk_ratio;
