@@ -7,6 +7,7 @@
  *	  okr.stale_after     a key result with no check-in for this long is stale
  *	  okr.max_depth       levels of the objective, team and cycle trees
  *	  okr.history_max_rows rows one okr.progress_history call may return
+ *	  okr.source_timeout  how long one key-result source's query may run
  *
  * The last two protect the server (SPEC 5, "Bounded"): only a superuser
  * may raise them.
@@ -24,6 +25,7 @@ double		okr_at_risk_ratio = 0.7;
 int			okr_stale_after_minutes = 14 * 24 * 60;
 int			okr_max_depth = 1000;
 int			okr_history_max_rows = 10000000;
+int			okr_source_timeout_ms = 10000;
 
 static bool
 check_on_track_ratio(double *newval, void **extra, GucSource source)
@@ -90,6 +92,14 @@ okr_define_gucs(void)
 							&okr_history_max_rows,
 							10000000, 1, INT_MAX,
 							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("okr.source_timeout",
+							"How long the query of one key-result source may run before it is cancelled (and recorded as its error).",
+							NULL,
+							&okr_source_timeout_ms,
+							10000, 1, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("okr");
