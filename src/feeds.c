@@ -165,9 +165,9 @@ update_lists(Feed *f, const char *s, StringInfo set, StringInfo test_t, StringIn
 	appendStringInfo(test_s, "%s.project_id, %s.title, %s.status, %s", s, s, s, done_at);
 	if (f->has_effort)
 	{
-		appendStringInfo(set, ", effort = pg_catalog.coalesce(%s.effort, 1)", s);
+		appendStringInfo(set, ", effort = coalesce(%s.effort, 1)", s);
 		appendStringInfoString(test_t, ", t.effort");
-		appendStringInfo(test_s, ", pg_catalog.coalesce(%s.effort, 1)", s);
+		appendStringInfo(test_s, ", coalesce(%s.effort, 1)", s);
 	}
 	if (f->has_assignee)
 	{
@@ -197,7 +197,7 @@ static const char *
 insert_sql(const char *select_from)
 {
 	return psprintf("INSERT INTO okr.task (project_id, title, status, effort, done_at, assignee, due_on, external_key, feed_id)"
-					" SELECT s.project_id, s.title, s.status, pg_catalog.coalesce(s.effort, 1),"
+					" SELECT s.project_id, s.title, s.status, coalesce(s.effort, 1),"
 					" CASE WHEN s.status OPERATOR(pg_catalog.=) 'done' THEN s.done_at END, s.assignee, s.due_on, s.external_key, $1"
 					" %s AND NOT EXISTS (SELECT FROM okr.task t WHERE t.feed_id OPERATOR(pg_catalog.=) $1"
 					" AND t.external_key OPERATOR(pg_catalog.=) s.external_key)", select_from);
@@ -225,10 +225,10 @@ set_based_fn(void *arg)
 					 1, types, args, NULL, SPI_OK_DELETE);
 	f->updated = run(psprintf("UPDATE okr.task t SET %s FROM (%s) s"
 							  " WHERE t.feed_id OPERATOR(pg_catalog.=) $1 AND t.external_key OPERATOR(pg_catalog.=) s.external_key"
-							  " AND s.n OPERATOR(pg_catalog.=) 1 AND s.project_id IS NOT NULL"
+							  " AND s.n OPERATOR(pg_catalog.=) 1 AND s.project_id IS NOT NULL AND s.external_key IS NOT NULL"
 							  " AND (%s) IS DISTINCT FROM (%s)", set.data, src, test_t.data, test_s.data),
 					 1, types, args, NULL, SPI_OK_UPDATE);
-	f->inserted = run(insert_sql(psprintf("FROM (%s) s WHERE s.n OPERATOR(pg_catalog.=) 1 AND s.project_id IS NOT NULL", src)),
+	f->inserted = run(insert_sql(psprintf("FROM (%s) s WHERE s.n OPERATOR(pg_catalog.=) 1 AND s.project_id IS NOT NULL AND s.external_key IS NOT NULL", src)),
 					  1, types, args, NULL, SPI_OK_INSERT);
 }
 
@@ -278,7 +278,7 @@ row_by_row(Feed *f)
 							  " AND NOT EXISTS (SELECT FROM (%s) s WHERE s.external_key OPERATOR(pg_catalog.=) t.external_key)",
 							  source_select(f, false)),
 					 1, types, args, NULL, SPI_OK_DELETE);
-	run(psprintf("SELECT * FROM (%s) s WHERE s.n OPERATOR(pg_catalog.=) 1 AND s.project_id IS NOT NULL ORDER BY s.external_key",
+	run(psprintf("SELECT * FROM (%s) s WHERE s.n OPERATOR(pg_catalog.=) 1 AND s.project_id IS NOT NULL AND s.external_key IS NOT NULL ORDER BY s.external_key",
 				 source_select(f, false)), 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	rows = SPI_tuptable;
 	n = SPI_processed;
