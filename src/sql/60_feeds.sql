@@ -98,9 +98,16 @@ DECLARE
     cron_db text := pg_catalog.current_setting('cron.database_name', true);
     job bigint;
 BEGIN
+    -- the schema of pg_cron's own function schedule (pg_cron's objects
+    -- live in a schema of their own, not in pg_extension.extnamespace)
     SELECT n.nspname INTO nsp
-      FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-     WHERE e.extname = 'pg_cron';
+      FROM pg_catalog.pg_extension e
+      JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+           AND d.refobjid = e.oid AND d.deptype = 'e' AND d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+      JOIN pg_catalog.pg_proc p ON p.oid = d.objid AND p.proname = 'schedule'
+      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+     WHERE e.extname = 'pg_cron'
+     LIMIT 1;
     IF nsp IS NULL THEN
         IF cron_db IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -129,9 +136,16 @@ DECLARE
     job_name text := 'okr ' || pg_catalog.current_database();
     found_job boolean;
 BEGIN
+    -- the schema of pg_cron's own function schedule (pg_cron's objects
+    -- live in a schema of their own, not in pg_extension.extnamespace)
     SELECT n.nspname INTO nsp
-      FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-     WHERE e.extname = 'pg_cron';
+      FROM pg_catalog.pg_extension e
+      JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+           AND d.refobjid = e.oid AND d.deptype = 'e' AND d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+      JOIN pg_catalog.pg_proc p ON p.oid = d.objid AND p.proname = 'schedule'
+      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+     WHERE e.extname = 'pg_cron'
+     LIMIT 1;
     IF nsp IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
             MESSAGE = pg_catalog.format('okr.unschedule: pg_cron is not installed in database %s', pg_catalog.current_database()),
