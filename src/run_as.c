@@ -62,8 +62,13 @@ okr_run_as_begin(OkrRunAs *st, Oid role, const char *timezone)
 	if (st->switched)
 	{
 		GetUserIdAndSecContext(&st->save_userid, &st->save_sec_context);
-		/* LOCAL_USERID_CHANGE: the query cannot SET ROLE its way out */
-		SetUserIdAndSecContext(role, st->save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+		/*
+		 * LOCAL_USERID_CHANGE: the query cannot SET ROLE its way out; and
+		 * not NOFORCE_RLS, which okr_spi_enter sets for okr's own checks:
+		 * run_as's tables keep their FORCE ROW LEVEL SECURITY.
+		 */
+		SetUserIdAndSecContext(role, (st->save_sec_context & ~SECURITY_NOFORCE_RLS) |
+							   SECURITY_LOCAL_USERID_CHANGE);
 	}
 	st->guc_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog, pg_temp",
