@@ -236,32 +236,43 @@ set_based_fn(void *arg)
 typedef struct OneRow
 {
 	Feed	   *f;
+	SPIPlanPtr	update_plan;
+	SPIPlanPtr	insert_plan;
 	Datum		args[9];
 	char		nulls[9];
 } OneRow;
+
+static int64
+run_plan(SPIPlanPtr plan, Datum *args, const char *nulls, int expect)
+{
+	int			rc = SPI_execute_plan(plan, args, nulls, false, 0);
+
+	if (rc != expect)
+		elog(ERROR, "okr: sync statement failed: %s", SPI_result_code_string(rc));
+	return (int64) SPI_processed;
+}
 
 static void
 one_row_fn(void *arg)
 {
 	OneRow	   *r = (OneRow *) arg;
-	Feed	   *f = r->f;
-	Oid			types[9] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-	const char *row = "(SELECT $2 AS external_key, $3::bigint AS project_id, $4 AS title, $5 AS status,"
-		" $6::double precision AS effort, $7::timestamptz AS done_at, $8 AS assignee, $9::date AS due_on) s";
-	StringInfoData set,
-				test_t,
-				test_s;
 
-	initStringInfo(&set);
-	initStringInfo(&test_t);
-	initStringInfo(&test_s);
-	update_lists(f, "s", &set, &test_t, &test_s);
-	f->updated += run(psprintf("UPDATE okr.task t SET %s FROM %s"
-							   " WHERE t.feed_id OPERATOR(pg_catalog.=) $1 AND t.external_key OPERATOR(pg_catalog.=) s.external_key"
-							   " AND (%s) IS DISTINCT FROM (%s)", set.data, row, test_t.data, test_s.data),
-					  9, types, r->args, r->nulls, SPI_OK_UPDATE);
-	f->inserted += run(insert_sql(psprintf("FROM %s WHERE true", row)),
-					   9, types, r->args, r->nulls, SPI_OK_INSERT);
+	r->f->updated += run_plan(r->update_plan, r->args, r->nulls, SPI_OK_UPDATE);
+	r->f->inserted += run_plan(r->insert_plan, r->args, r->nulls, SPI_OK_INSERT);
+}
+
+/* The two statements of one row, prepared once per feed (kept: they outlive the rows' subtransactions). */
+static SPIPlanPtr
+prepare_kept(const char *sql)
+{
+	Oid			types[9] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	SPIPlanPtr	plan = SPI_prepare(sql, 9, types);
+
+	if (plan == NULL)
+		elog(ERROR, "okr: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "okr: SPI_keepplan failed");
+	return plan;
 }
 
 static void
@@ -269,9 +280,15 @@ row_by_row(Feed *f)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(f->id)};
+	const char *row = "(SELECT $2 AS external_key, $3::bigint AS project_id, $4 AS title, $5 AS status,"
+		" $6::double precision AS effort, $7::timestamptz AS done_at, $8 AS assignee, $9::date AS due_on) s";
+	StringInfoData set,
+				test_t,
+				test_s;
 	SPITupleTable *rows;
 	uint64		n,
 				i;
+	OneRow		r;
 
 	f->inserted = f->updated = 0;
 	f->deleted = run(psprintf("DELETE FROM okr.task t WHERE t.feed_id OPERATOR(pg_catalog.=) $1"
@@ -282,32 +299,50 @@ row_by_row(Feed *f)
 				 source_select(f, false)), 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	rows = SPI_tuptable;
 	n = SPI_processed;
-	for (i = 0; i < n; i++)
+
+	initStringInfo(&set);
+	initStringInfo(&test_t);
+	initStringInfo(&test_s);
+	update_lists(f, "s", &set, &test_t, &test_s);
+	r.f = f;
+	r.update_plan = prepare_kept(psprintf("UPDATE okr.task t SET %s FROM %s"
+										  " WHERE t.feed_id OPERATOR(pg_catalog.=) $1 AND t.external_key OPERATOR(pg_catalog.=) s.external_key"
+										  " AND (%s) IS DISTINCT FROM (%s)", set.data, row, test_t.data, test_s.data));
+	r.insert_plan = prepare_kept(insert_sql(psprintf("FROM %s WHERE true", row)));
+	PG_TRY();
 	{
-		OneRow		r;
-		ErrorData  *edata;
-		int			c;
-		/* columns of source_select: 1 key, 2 project_id, 4 title .. 9 due_on */
-		static const int cols[8] = {1, 2, 4, 5, 6, 7, 8, 9};
-
-		r.f = f;
-		r.args[0] = Int64GetDatum(f->id);
-		r.nulls[0] = ' ';
-		for (c = 0; c < 8; c++)
+		for (i = 0; i < n; i++)
 		{
-			bool		isnull;
+			ErrorData  *edata;
+			int			c;
 
-			r.args[c + 1] = SPI_getbinval(rows->vals[i], rows->tupdesc, cols[c], &isnull);
-			r.nulls[c + 1] = isnull ? 'n' : ' ';
-		}
-		if (!okr_subxact_run(one_row_fn, &r, &edata))
-		{
-			if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
-				ReThrowError(edata);
-			reject(f, SPI_getvalue(rows->vals[i], rows->tupdesc, 1),
-				   unpack_sql_state(edata->sqlerrcode), edata->message);
+			/* columns of source_select: 1 key, 2 project_id, 4 title .. 9 due_on */
+			static const int cols[8] = {1, 2, 4, 5, 6, 7, 8, 9};
+
+			r.args[0] = Int64GetDatum(f->id);
+			r.nulls[0] = ' ';
+			for (c = 0; c < 8; c++)
+			{
+				bool		isnull;
+
+				r.args[c + 1] = SPI_getbinval(rows->vals[i], rows->tupdesc, cols[c], &isnull);
+				r.nulls[c + 1] = isnull ? 'n' : ' ';
+			}
+			if (!okr_subxact_run(one_row_fn, &r, &edata))
+			{
+				if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+					ReThrowError(edata);
+				reject(f, SPI_getvalue(rows->vals[i], rows->tupdesc, 1),
+					   unpack_sql_state(edata->sqlerrcode), edata->message);
+			}
 		}
 	}
+	PG_FINALLY();
+	{
+		SPI_freeplan(r.update_plan);
+		SPI_freeplan(r.insert_plan);
+	}
+	PG_END_TRY();
 }
 
 static void
