@@ -46,7 +46,7 @@ $(EXTENSION)--1.0--1.1.sql: $(UPDATE_1_1_PARTS)
 	cat $^ > $@
 
 src/%.o: src/okr.h
-src/trigger_util.o src/maintain.o src/rules_%.o: src/trigger_util.h
+src/trigger_util.o src/maintain.o src/rules_%.o src/sources.o src/feeds.o: src/trigger_util.h
 
 # PGXN: "make dist" writes the zip PGXN takes (META.json at its top), a git
 # archive of HEAD with every path under okr-$(EXTVERSION)/.

@@ -16,6 +16,7 @@
  * SKIP LOCKED), as okr.sample does.
  */
 #include "okr.h"
+#include "trigger_util.h"
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -37,7 +38,7 @@ PG_FUNCTION_INFO_V1(okr_task_feed_guard);
 Datum
 okr_task_feed_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_task_feed_guard", "task_feed", true);
 	TupleDesc	desc;
 	HeapTuple	tup;
 	bool		isnull;
@@ -46,9 +47,10 @@ okr_task_feed_guard(PG_FUNCTION_ARGS)
 	char		relkind;
 	char	   *run_as;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
-		elog(ERROR, "okr: okr_task_feed_guard must be a BEFORE ROW trigger");
+	if (!TRIGGER_FIRED_BEFORE(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("okr_task_feed_guard fires only as okr installs it: BEFORE row trigger on okr.task_feed")));
 	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
 	if (feeds_writing)
 		return PointerGetDatum(tup);
@@ -286,8 +288,7 @@ row_by_row(Feed *f)
 				test_t,
 				test_s;
 	SPITupleTable *rows;
-	uint64		n,
-				i;
+	uint64		n;
 	OneRow		r;
 
 	f->inserted = f->updated = 0;
@@ -311,6 +312,8 @@ row_by_row(Feed *f)
 	r.insert_plan = prepare_kept(insert_sql(psprintf("FROM %s WHERE true", row)));
 	PG_TRY();
 	{
+		uint64		i;
+
 		for (i = 0; i < n; i++)
 		{
 			ErrorData  *edata;

@@ -43,7 +43,7 @@
  *	  files call those and, one way, each other (the other three call
  *	  rules_parents.c, rules_key_result.c calls rules_hierarchy.c); rollup.c
  *	  asks maintain.c only okr_maint_pending(); sources.c and feeds.c call
- *	  run_as.c and spi_util.c only.
+ *	  run_as.c, spi_util.c and (for their guards) trigger_util.c only.
  */
 #ifndef OKR_H
 #define OKR_H

@@ -16,6 +16,7 @@
  * and, once the first has committed, finds them no longer due.
  */
 #include "okr.h"
+#include "trigger_util.h"
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -58,8 +59,6 @@ source_timeout_handler(void)
 static void
 check_select_node(SelectStmt *sel)
 {
-	ListCell   *lc;
-
 	if (sel->intoClause != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
@@ -70,6 +69,8 @@ check_select_node(SelectStmt *sel)
 				 errmsg("a source's query may not lock rows (FOR UPDATE, FOR SHARE)")));
 	if (sel->withClause != NULL)
 	{
+		ListCell   *lc;
+
 		foreach(lc, sel->withClause->ctes)
 		{
 			CommonTableExpr *cte = lfirst_node(CommonTableExpr, lc);
@@ -123,12 +124,13 @@ PG_FUNCTION_INFO_V1(okr_source_guard);
 Datum
 okr_source_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_source_guard", "key_result_source", true);
 	HeapTuple	tup;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
-		elog(ERROR, "okr: okr_source_guard must be a BEFORE ROW trigger");
+	if (!TRIGGER_FIRED_BEFORE(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("okr_source_guard fires only as okr installs it: BEFORE row trigger on okr.key_result_source")));
 	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
 	if (sources_writing)
 		return PointerGetDatum(tup);
@@ -174,7 +176,6 @@ measure_fn(void *arg)
 	Measure    *m = (Measure *) arg;
 	Source	   *src = m->src;
 	OkrRunAs	ra;
-	Oid			types[3] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
 	Datum		args[3];
 	bool		save_read_only = XactReadOnly;
 	volatile int rc = 0;
@@ -196,6 +197,8 @@ measure_fn(void *arg)
 	enable_timeout_after((TimeoutId) source_timeout_id, okr_source_timeout_ms);
 	PG_TRY();
 	{
+		Oid			types[3] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+
 		rc = SPI_execute_with_args(src->query, 3, types, args, NULL, false, 2);
 	}
 	PG_FINALLY();
@@ -225,23 +228,24 @@ measure_fn(void *arg)
 	v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	vtype = SPI_gettypeid(SPI_tuptable->tupdesc, 1);
 	m->isnull = isnull;
-	if (!isnull)
+	if (isnull)
 	{
-		/* numeric as is, anything else through its text (22P02 if not a number) */
-		if (vtype != NUMERICOID)
-			v = DirectFunctionCall3(numeric_in,
-									CStringGetDatum(SPI_getvalue(SPI_tuptable->vals[0],
-																 SPI_tuptable->tupdesc, 1)),
-									ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-		{
-			MemoryContext old = MemoryContextSwitchTo(m->mcxt);
-
-			m->value = datumCopy(v, false, -1);
-			MemoryContextSwitchTo(old);
-		}
+		/* a NULL value (a sum over no rows) records nothing */
+		okr_run_as_end(&ra);
+		return;
 	}
+	/* numeric as is, anything else through its text (22P02 if not a number) */
+	if (vtype != NUMERICOID)
+		v = DirectFunctionCall3(numeric_in,
+								CStringGetDatum(SPI_getvalue(SPI_tuptable->vals[0],
+															 SPI_tuptable->tupdesc, 1)),
+								ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	{
+		MemoryContext old = MemoryContextSwitchTo(m->mcxt);
 
-	if (!isnull)
+		m->value = datumCopy(v, false, -1);
+		MemoryContextSwitchTo(old);
+	}
 	{
 		/* The value in force (now, or then for a back-dated one), as run_as. */
 		Oid			latest_types[2] = {INT8OID, TIMESTAMPTZOID};
@@ -401,7 +405,6 @@ okr_sample(PG_FUNCTION_ARGS)
 	{
 		Measure		m = {0};
 		char	   *error = NULL;
-		Oid			utypes[4] = {INT8OID, NUMERICOID, TEXTOID, BOOLOID};
 		Datum		uargs[4];
 		char		unulls[4] = {' ', ' ', ' ', ' '};
 
@@ -422,6 +425,8 @@ okr_sample(PG_FUNCTION_ARGS)
 		sources_writing = true;
 		PG_TRY();
 		{
+			Oid			utypes[4] = {INT8OID, NUMERICOID, TEXTOID, BOOLOID};
+
 			rc = SPI_execute_with_args("UPDATE okr.key_result_source SET last_sampled_at = now(),"
 									   " last_value = CASE WHEN $4 THEN last_value ELSE $2 END,"
 									   " last_error = $3,"

@@ -172,6 +172,7 @@ SELECT pg_catalog.pg_extension_config_dump('okr.task_feed_rejection_id_seq', '')
 -- Nothing to PUBLIC (90_grants.sql does it for a fresh install; the update
 -- script ends with this file).
 REVOKE ALL ON TABLE okr.key_result_source, okr.task_feed, okr.task_feed_rejection FROM PUBLIC;
+REVOKE ALL ON SEQUENCE okr.key_result_source_id_seq, okr.task_feed_id_seq, okr.task_feed_rejection_id_seq FROM PUBLIC;
 REVOKE ALL ON FUNCTION okr.source_guard(), okr.task_feed_guard(), okr.sample(bigint),
     okr.backfill(bigint, timestamptz, timestamptz, interval), okr.sync_tasks(bigint),
     okr.schedule(text), okr.unschedule() FROM PUBLIC;

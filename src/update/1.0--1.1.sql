@@ -43,7 +43,10 @@ CREATE UNIQUE INDEX key_result_external_key_idx ON okr.key_result (external_key)
 CREATE UNIQUE INDEX project_external_key_idx ON okr.project (external_key);
 
 -- grant_write covers the sources and feeds and the functions that run them.
-CREATE OR REPLACE FUNCTION okr.grant_write(role_name name)
+-- (Dropped and created again: no script of okr uses CREATE OR REPLACE,
+-- which could take over a function someone else created.)
+DROP FUNCTION okr.grant_write(name);
+CREATE FUNCTION okr.grant_write(role_name name)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -83,3 +86,4 @@ END;
 $function$;
 COMMENT ON FUNCTION okr.grant_write(name) IS
 'Lets a role read okr (see grant_read) and write goals, check-ins, projects, tasks, key-result sources and task feeds: INSERT, UPDATE, DELETE on cycle, team, objective, key_result, checkin, project, task, key_result_source, task_feed (not TRUNCATE), and EXECUTE on sample, backfill, sync_tasks, schedule, unschedule';
+REVOKE ALL ON FUNCTION okr.grant_write(name) FROM PUBLIC;

@@ -53,7 +53,7 @@ DECLARE
     parents bigint[];
     finite_moments timestamptz[];
 BEGIN
-    TRUNCATE okr.task, okr.project, okr.checkin, okr.key_result, okr.objective, okr.cycle;
+    TRUNCATE okr.task, okr.project, okr.checkin, okr.key_result_source, okr.key_result, okr.objective, okr.cycle;
     -- setseed() takes -1 to 1: seeds 1, 2, ... map to 0.01, 0.02, ...
     PERFORM setseed(seed / 100.0);
     SELECT array_agg(m.t ORDER BY m.n) INTO finite_moments FROM moments m WHERE isfinite(m.t);
