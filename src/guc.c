@@ -7,6 +7,7 @@
  *	  okr.stale_after     a key result with no check-in for this long is stale
  *	  okr.max_depth       levels of the objective, team and cycle trees
  *	  okr.history_max_rows rows one okr.progress_history call may return
+ *	  okr.source_timeout  how long one key-result source's query may run
  *
  * The last two protect the server (SPEC 5, "Bounded"): only a superuser
  * may raise them.
@@ -33,6 +34,7 @@ Interval	okr_stale_after_interval = {0, 14, 0};	/* time, day, month */
 static char *okr_stale_after_text = NULL;
 int			okr_max_depth = 1000;
 int			okr_history_max_rows = 10000000;
+int			okr_source_timeout_ms = 10000;
 
 /* An interval with a unit, > 0, parsed without raising (a check hook). */
 static bool
@@ -128,6 +130,14 @@ okr_define_gucs(void)
 							&okr_history_max_rows,
 							10000000, 1, INT_MAX,
 							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("okr.source_timeout",
+							"How long the query of one key-result source may run before it is cancelled (and recorded as its error).",
+							NULL,
+							&okr_source_timeout_ms,
+							10000, 1, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("okr");

@@ -31,6 +31,12 @@
  *
  *	  schema.c     which version of okr's tables this database has (one
  *	               okr.so serves a database until ALTER EXTENSION UPDATE)
+ *	  run_as.c     running a user's query as its run_as role, pinned, in a
+ *	               subtransaction of its own (SPEC 6)
+ *	  sources.c    key results measured by queries: okr.sample, okr.backfill
+ *	               and the guard of okr.key_result_source
+ *	  feeds.c      tasks synced from the user's tables: okr.sync_tasks and
+ *	               the guard of okr.task_feed
  *
  *	  okr.c holds the module magic and _PG_init.
  *
@@ -38,7 +44,8 @@
  *	  maintain.c calls trigger_util.c, spi_util.c and progress.c; the rule
  *	  files call those and, one way, each other (the other three call
  *	  rules_parents.c, rules_key_result.c calls rules_hierarchy.c); rollup.c
- *	  asks maintain.c only okr_maint_pending().
+ *	  asks maintain.c only okr_maint_pending(); sources.c and feeds.c call
+ *	  run_as.c, spi_util.c and (for their guards) trigger_util.c only.
  */
 #ifndef OKR_H
 #define OKR_H
@@ -68,6 +75,7 @@ extern double okr_at_risk_ratio;
 extern Interval okr_stale_after_interval;	/* okr.stale_after, parsed */
 extern int	okr_max_depth;			/* levels of any hierarchy (rule 1's walks) */
 extern int	okr_history_max_rows;	/* rows of one progress_history call */
+extern int	okr_source_timeout_ms;	/* okr.source_timeout: one source query */
 extern void okr_define_gucs(void);
 
 /* ---- progress.c: key-result kinds */
@@ -131,6 +139,24 @@ extern void okr_spi_leave(OkrSpiState *st);
 /* Prepare (once per backend) and cache a plan. */
 extern SPIPlanPtr okr_spi_plan(SPIPlanPtr *cache, const char *sql,
 							   int nargs, Oid *argtypes);
+
+/* ---- run_as.c */
+typedef struct OkrRunAs
+{
+	bool		switched;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			guc_nestlevel;
+} OkrRunAs;
+
+/* The role named as run_as, if the current user may name it (42501). */
+extern Oid	okr_run_as_role(const char *rolname);
+extern Oid	okr_rel_owner(Oid relid);
+/* Become role (unless invalid) with search_path pinned and timezone set. */
+extern void okr_run_as_begin(OkrRunAs *st, Oid role, const char *timezone);
+extern void okr_run_as_end(OkrRunAs *st);
+/* Run fn(arg) in a subtransaction; false with *error set when it failed. */
+extern bool okr_subxact_run(void (*fn) (void *), void *arg, ErrorData **error);
 
 /*
  * ---- maintain.c: the interface of the rule triggers (rules_*.c) and the

@@ -268,3 +268,4 @@ FROM okr.key_result_report
 WHERE outcome_gap > 0
 ORDER BY outcome_gap DESC, key_result_id
 LIMIT 5;
+\ir demo_feeds.sql

@@ -36,7 +36,7 @@ sql() { local db=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 # ---------------------------------------------------------------------------
 src=okr_dump_src
 newdb "$src"
-check "fill an organisation" sql "$src" -c 'CREATE EXTENSION okr' -f test/safety_org.sql || { tap_done; exit 1; }
+check "fill an organisation, with sources and feeds" sql "$src" -c 'CREATE EXTENSION okr' -f test/safety_org.sql -f test/safety_feeds.sql || { tap_done; exit 1; }
 
 check "every table and sequence of schema okr is registered with pg_extension_config_dump" \
     test "$(psql -X -At -d "$src" -c "

@@ -54,8 +54,9 @@ done
 
 # 4. Data safety (README "Data safety"; each prints TAP): dump and restore,
 #    upgrades, and a streaming-replication hot standby (test/replica.sh
-#    starts its own primary and standby; about 3 seconds).
-for t in dump_restore upgrade replica; do
+#    starts its own primary and standby; about 3 seconds); then scheduling
+#    with pg_cron (test/cron.sh waits up to 150 s for pg_cron's job).
+for t in dump_restore upgrade replica cron; do
     out="$(bash "test/$t.sh" 2>&1)"; rc=$?
     echo "$out"
     tally_tap "$out" "$rc"

@@ -7,7 +7,7 @@ set -euo pipefail
 OKR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export OKR_ROOT
 
-okr_packages="make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl default-jdk-headless libpostgresql-jdbc-java odbc-postgresql unixodbc unixodbc-dev build-essential debhelper postgresql-server-dev-all unzip"
+okr_packages="make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap postgresql-15-cron libtap-parser-sourcehandler-pgtap-perl default-jdk-headless libpostgresql-jdbc-java odbc-postgresql unixodbc unixodbc-dev build-essential debhelper postgresql-server-dev-all unzip"
 
 okr_missing_packages() {
     local p missing=""

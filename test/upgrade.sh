@@ -169,7 +169,10 @@ old_rows() {            # old_rows DB COLUMNS_FILE
     while read -r table cols; do
         val "$db" -c "SELECT 'table $table: ' || t::text FROM (SELECT $cols FROM okr.$table) t ORDER BY id"
     done <"$2"
-    okr_snapshot -d "$db" | grep -E '^(sequence|progress|objective_progress|objective_score|invariant)'
+    # the sequences of the tables of that version (a later one adds its own)
+    local seqs
+    seqs="$(cut -d' ' -f1 "$2" | sed 's/$/_id_seq/' | paste -sd'|')"
+    okr_snapshot -d "$db" | grep -E "^(progress|objective_progress|objective_score|invariant)|^sequence ($seqs) "
 }
 
 # ---------------------------------------------------------------------------

@@ -52,7 +52,9 @@ CREATE TABLE okr.objective (
     -- new in 1.1: aligned to a key result instead of an objective (SPEC 1b);
     -- its foreign key follows okr.key_result below
     parent_key_result_id bigint,
-    CONSTRAINT objective_one_parent CHECK (parent_id IS NULL OR parent_key_result_id IS NULL)
+    CONSTRAINT objective_one_parent CHECK (parent_id IS NULL OR parent_key_result_id IS NULL),
+    -- 1.1: the key of a sync job that upserts objectives (SPEC 6)
+    external_key text
 );
 CREATE INDEX objective_parent_idx ON okr.objective (parent_id);
 CREATE INDEX objective_cycle_idx ON okr.objective (cycle_id);
@@ -84,7 +86,9 @@ CREATE TABLE okr.key_result (
     -- As for objectives: moving, re-kinding or cancelling a key result is a
     -- key update, so it and a check-in, project or task arriving under it
     -- wait for each other; updating current_value or a title is not.
-    CONSTRAINT key_result_link_key UNIQUE (id, objective_id, kind, state)
+    CONSTRAINT key_result_link_key UNIQUE (id, objective_id, kind, state),
+    -- 1.1: the key of a sync job that upserts key results (SPEC 6)
+    external_key text
 );
 CREATE INDEX key_result_objective_idx ON okr.key_result (objective_id);
 ALTER TABLE okr.objective ADD CONSTRAINT objective_parent_key_result_id_fkey
@@ -126,7 +130,10 @@ CREATE TABLE okr.project (
     -- a table has BEFORE ROW triggers, which would make every update a key
     -- update.)
     is_open       boolean NOT NULL DEFAULT true,
-    CONSTRAINT project_link_key UNIQUE (id, is_open)
+    CONSTRAINT project_link_key UNIQUE (id, is_open),
+    -- 1.1: the key of a sync job, and what a task feed's
+    -- project_external_key names (SPEC 6)
+    external_key text
 );
 CREATE INDEX project_key_result_idx ON okr.project (key_result_id);
 COMMENT ON TABLE okr.project IS 'An initiative that should move a key result';
@@ -165,9 +172,21 @@ CREATE TABLE okr.task (
     CONSTRAINT task_status_valid CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['todo', 'doing', 'done', 'cancelled'])),
     CONSTRAINT task_effort_valid CHECK (effort OPERATOR(pg_catalog.>) 0 AND effort OPERATOR(pg_catalog.<) 'Infinity'::double precision),
     -- Kept true by the task trigger (rule 7); the CHECK documents it for readers.
-    CONSTRAINT task_done_at_iff_done CHECK ((status OPERATOR(pg_catalog.=) 'done') OPERATOR(pg_catalog.=) (done_at IS NOT NULL))
+    CONSTRAINT task_done_at_iff_done CHECK ((status OPERATOR(pg_catalog.=) 'done') OPERATOR(pg_catalog.=) (done_at IS NOT NULL)),
+    -- 1.1 (SPEC 6): the task's key in the feed that writes it (feed_id,
+    -- a foreign key to okr.task_feed added in 60_feeds.sql), or in no
+    -- feed (NULL: written by hand)
+    external_key text,
+    feed_id    bigint
 );
 CREATE INDEX task_project_idx ON okr.task (project_id);
+-- 1.1: external keys are unique per table, for tasks per feed, and among
+-- the tasks written by hand (feed_id NULL)
+CREATE UNIQUE INDEX task_feed_key_idx ON okr.task (feed_id, external_key);
+CREATE UNIQUE INDEX task_manual_key_idx ON okr.task (external_key) WHERE feed_id IS NULL;
+CREATE UNIQUE INDEX objective_external_key_idx ON okr.objective (external_key);
+CREATE UNIQUE INDEX key_result_external_key_idx ON okr.key_result (external_key);
+CREATE UNIQUE INDEX project_external_key_idx ON okr.project (external_key);
 -- "Done after T": what the rollup subtracts from effort_done for a past T,
 -- for the whole organisation and for one project.
 CREATE INDEX task_done_at_idx ON okr.task (done_at) WHERE status OPERATOR(pg_catalog.=) 'done';

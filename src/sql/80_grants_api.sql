@@ -17,7 +17,9 @@
 --                            on the tables underneath them.
 --   okr.grant_write(role)    grant_read, plus INSERT, UPDATE and DELETE on
 --                            cycle, team, objective, key_result, checkin,
---                            project and task.  Not TRUNCATE: it fires no
+--                            project, task, key_result_source and task_feed,
+--                            and EXECUTE on okr.sample, okr.backfill,
+--                            okr.sync_tasks, okr.schedule, okr.unschedule.  Not TRUNCATE: it fires no
 --                            row triggers, ignores row-level security and
 --                            erases history wholesale; not REFERENCES or
 --                            TRIGGER.  Identity columns need no sequence
@@ -126,7 +128,8 @@ BEGIN
     -- validates the role and grants reading first
     PERFORM okr.grant_read(role_name);
 
-    FOREACH t IN ARRAY ARRAY['cycle', 'team', 'objective', 'key_result', 'checkin', 'project', 'task']
+    FOREACH t IN ARRAY ARRAY['cycle', 'team', 'objective', 'key_result', 'checkin', 'project', 'task',
+                             'key_result_source', 'task_feed']
     LOOP
         EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON TABLE okr.%I TO %I', t, role_name);
         IF NOT pg_catalog.has_table_privilege(role_name, pg_catalog.format('okr.%I', t), 'INSERT')
@@ -137,10 +140,23 @@ BEGIN
                 HINT = 'Call it as a superuser or as the owner of the extension.';
         END IF;
     END LOOP;
+
+    -- 1.1: running the sources and feeds it writes (SPEC 6), on demand or
+    -- on pg_cron's schedule
+    FOREACH t IN ARRAY ARRAY['okr.sample(bigint)', 'okr.backfill(bigint, timestamptz, timestamptz, interval)',
+                             'okr.sync_tasks(bigint)', 'okr.schedule(text)', 'okr.unschedule()']
+    LOOP
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', t, role_name);
+        IF NOT pg_catalog.has_function_privilege(role_name, t, 'EXECUTE') THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+                MESSAGE = pg_catalog.format('okr.grant_write: could not grant EXECUTE on %s to %I', t, role_name),
+                HINT = 'Call it as a superuser or as the owner of the extension.';
+        END IF;
+    END LOOP;
 END;
 $function$;
 COMMENT ON FUNCTION okr.grant_write(name) IS
-'Lets a role read okr (see grant_read) and write goals, check-ins, projects and tasks: INSERT, UPDATE, DELETE on cycle, team, objective, key_result, checkin, project, task (not TRUNCATE)';
+'Lets a role read okr (see grant_read) and write goals, check-ins, projects, tasks, key-result sources and task feeds: INSERT, UPDATE, DELETE on cycle, team, objective, key_result, checkin, project, task, key_result_source, task_feed (not TRUNCATE), and EXECUTE on sample, backfill, sync_tasks, schedule, unschedule';
 
 CREATE FUNCTION okr.revoke_access(role_name name)
 RETURNS void

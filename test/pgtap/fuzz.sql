@@ -82,7 +82,10 @@ SELECT p.oid::regprocedure AS fn, pg_catalog.format('%I.%I', n.nspname, p.pronam
        ARRAY(SELECT a::regtype FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY u(a, i) ORDER BY i) AS args,
        p.proretset AS retset
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
- WHERE n.nspname = 'okr' AND l.lanname = 'c' AND p.prorettype <> 'trigger'::regtype;
+ WHERE n.nspname = 'okr' AND l.lanname = 'c' AND p.prorettype <> 'trigger'::regtype
+   -- the runners of sources and feeds run users' queries, not their
+   -- arguments: test/pgtap/sources.sql and feeds.sql attack them
+   AND p.proname NOT IN ('sample', 'backfill', 'sync_tasks');
 
 CREATE TEMP TABLE fuzz_log (part text, fn text, call text, sqlstate text, message text, got_value boolean);
 
@@ -454,7 +457,7 @@ SELECT pg_temp.try('after triggers', relname, format('SELECT count(*) FROM okr.%
   FROM pg_class WHERE relnamespace = 'okr'::regnamespace AND relkind = 'v';
 
 CREATE FUNCTION pg_temp.reset_org() RETURNS void LANGUAGE sql AS $$
-    TRUNCATE okr.task, okr.project, okr.checkin, okr.key_result, okr.objective, okr.team, okr.cycle
+    TRUNCATE okr.task, okr.project, okr.checkin, okr.key_result_source, okr.key_result, okr.objective, okr.team, okr.cycle
 $$;
 
 -- ---------------------------------------------------------------------------

@@ -57,7 +57,7 @@ DECLARE
     parents bigint[];
     finite_moments timestamptz[];
 BEGIN
-    TRUNCATE okr.task, okr.project, okr.checkin, okr.key_result, okr.objective, okr.cycle;
+    TRUNCATE okr.task, okr.project, okr.checkin, okr.key_result_source, okr.key_result, okr.objective, okr.cycle;
     CREATE TEMP TABLE IF NOT EXISTS okr_future_checkins (kr bigint, ro double precision, at timestamptz, value numeric);
     TRUNCATE okr_future_checkins;
     -- setseed() takes -1 to 1: seeds 1, 2, ... map to 0.01, 0.02, ...

@@ -58,7 +58,7 @@ SELECT results_eq(
     $$SELECT table_name::text COLLATE "default" FROM information_schema.columns
        WHERE table_schema = 'okr' AND column_name = 'id' AND is_identity = 'YES' AND identity_generation = 'ALWAYS'
        ORDER BY 1$$,
-    $$VALUES ('checkin'), ('cycle'), ('key_result'), ('objective'), ('project'), ('project_effort'), ('task'), ('team')$$,
+    $$VALUES ('checkin'), ('cycle'), ('key_result'), ('key_result_source'), ('objective'), ('project'), ('project_effort'), ('task'), ('task_feed'), ('task_feed_rejection'), ('team')$$,
     'every table''s id is GENERATED ALWAYS AS IDENTITY');
 SELECT throws_ok(
     $$INSERT INTO okr.team (id, name) VALUES (1, 'explicit id without OVERRIDING')$$,
@@ -242,8 +242,9 @@ SELECT hasnt_column('okr', 'task', 'objective_id', 'okr.task has no objective_id
 SELECT hasnt_column('okr', 'task', 'key_result_id', 'okr.task has no key_result_id');
 SELECT is(
     (SELECT count(*)::int FROM pg_constraint
-      WHERE contype = 'f' AND conrelid = 'okr.task'::regclass AND confrelid <> 'okr.project'::regclass),
-    0, 'okr.task has no foreign key except to okr.project');
+      WHERE contype = 'f' AND conrelid = 'okr.task'::regclass
+        AND confrelid NOT IN ('okr.project'::regclass, 'okr.task_feed'::regclass)),
+    0, 'okr.task has no foreign key except to okr.project (and, 1.1, the feed that writes it)');
 SELECT throws_ok(
     $$INSERT INTO okr.task (project_id, objective_id, title) VALUES (1, 1, 'straight to an objective')$$,
     '42703', NULL, 'INSERT of a task with an objective_id -> 42703 (no such column)');

@@ -386,10 +386,11 @@ SELECT is(pg_temp.sqlstate_as('okr_sec_writer', 'DROP TABLE okr.task'), '42501',
     'writer cannot drop an okr table (42501)');
 SELECT is(pg_temp.sqlstate_as('okr_sec_writer', $$SELECT okr.grant_write('okr_sec_nobody')$$), '42501',
     'writer cannot hand out access (42501)');
-SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc p
+SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::regprocedure::text) FROM pg_proc p
             WHERE p.pronamespace = 'okr'::regnamespace AND p.provolatile = 'v' AND p.prokind <> 'a'
-              AND has_function_privilege('okr_sec_writer', p.oid, 'EXECUTE')), NULL,
-    'writer: no EXECUTE on volatile (maintenance) functions: they stay with the owner');
+              AND has_function_privilege('okr_sec_writer', p.oid, 'EXECUTE')),
+          'okr.backfill(bigint,timestamp with time zone,timestamp with time zone,interval), okr.sample(bigint), okr.schedule(text), okr.sync_tasks(bigint), okr.unschedule()',
+    'writer: no EXECUTE on volatile (maintenance) functions but the runners of its sources and feeds (1.1): the rest stay with the owner');
 
 -- ---------------------------------------------------------------------------
 -- Row-level security added by a user

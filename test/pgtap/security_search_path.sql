@@ -393,7 +393,7 @@ BEGIN
 END $$;
 -- Empty the tables and restart their ids, as the superuser.
 CREATE FUNCTION pg_temp.reset_data() RETURNS void LANGUAGE sql AS $$
-    TRUNCATE okr.task, okr.project, okr.project_effort, okr.checkin, okr.key_result, okr.objective, okr.team, okr.cycle RESTART IDENTITY
+    TRUNCATE okr.task, okr.project, okr.project_effort, okr.checkin, okr.key_result_source, okr.key_result, okr.objective, okr.team, okr.cycle RESTART IDENTITY
 $$;
 
 CREATE ROLE okr_sec_path_writer;
