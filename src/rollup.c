@@ -19,9 +19,13 @@
  *		number of rows, whatever the depth of the alignment tree.
  *
  * All queries run read-only under the caller's snapshot, so one call sees
- * one consistent state, and as the caller, so grants and row-level security
- * apply.  For objective_progress() the same queries are restricted to the
- * objective's subtree.
+ * one consistent state, and as the owner of okr's tables once the caller is
+ * found to hold SELECT on them (access.c): a parent counts its private
+ * children for every reader, one truth per organisation (SPEC 9).  The rows
+ * the caller may not read are then left out of the output, and an
+ * objective it may not read is reported as not existing.  For
+ * objective_progress() the same queries are restricted to the objective's
+ * subtree.
  */
 #include "okr.h"
 
@@ -1062,6 +1066,7 @@ okr_progress(PG_FUNCTION_ARGS)
 	MemoryContext work,
 				old;
 	OkrSpiState st;
+	OkrAccess  *acc;
 	Rollup		r;
 	int			i;
 
@@ -1072,7 +1077,9 @@ okr_progress(PG_FUNCTION_ARGS)
 	memset(&r, 0, sizeof(r));
 	r.as_of = as_of;
 
-	okr_spi_enter(&st, InvalidOid);
+	okr_access_require_select();
+	acc = okr_access_read(work);
+	okr_spi_enter(&st, okr_access_owner());
 	rollup_run(&r, work, (Datum) 0);
 	okr_spi_leave(&st);
 
@@ -1082,6 +1089,8 @@ okr_progress(PG_FUNCTION_ARGS)
 	{
 		RObjective *o = &r.objectives[i];
 
+		if (okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, o->id))
+			continue;
 		put_row(rsinfo->setResult, rsinfo->setDesc, "objective", o->id,
 				o->has_parent ? "objective" : NULL, o->parent_id, &o->cycle_id,
 				o->progress_null, o->progress, o->done_effort, o->total_effort,
@@ -1094,6 +1103,8 @@ okr_progress(PG_FUNCTION_ARGS)
 		RObjective *o = k->objective >= 0 ? &r.objectives[k->objective] : NULL;
 		int			cycle = o ? o->cycle : -1;
 
+		if (okr_access_hidden(acc, OKR_ACCESS_KEY_RESULT, k->id))
+			continue;
 		put_row(rsinfo->setResult, rsinfo->setDesc, "key_result", k->id,
 				"objective", k->objective_id, o ? &o->cycle_id : NULL,
 				false, k->progress, k->done_effort, k->total_effort,
@@ -1106,6 +1117,8 @@ okr_progress(PG_FUNCTION_ARGS)
 		RObjective *o = (k && k->objective >= 0) ? &r.objectives[k->objective] : NULL;
 		int			cycle = o ? o->cycle : -1;
 
+		if (okr_access_hidden(acc, OKR_ACCESS_PROJECT, p->id))
+			continue;
 		put_row(rsinfo->setResult, rsinfo->setDesc, "project", p->id,
 				"key_result", p->key_result_id, o ? &o->cycle_id : NULL,
 				false, p->progress, p->done_effort, p->total_effort,
@@ -1123,7 +1136,7 @@ okr_progress(PG_FUNCTION_ARGS)
  * unknown (or invisible) objective is an error.
  */
 static Datum
-subtree_ids(int64 objective_id)
+subtree_ids(int64 objective_id, const OkrAccess *acc)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
@@ -1144,7 +1157,7 @@ subtree_ids(int64 objective_id)
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "okr: subtree query failed");
 	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
+	if (isnull || okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, objective_id))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("objective " INT64_FORMAT " does not exist", objective_id)));
@@ -1165,6 +1178,7 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 	OkrSpiState st;
 	Rollup		r;
 	Datum		ids;
+	OkrAccess  *acc;
 	int			i;
 	bool		result_null = true;
 	double		result = 0.0;
@@ -1174,8 +1188,10 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 	memset(&r, 0, sizeof(r));
 	r.as_of = as_of;
 
-	okr_spi_enter(&st, InvalidOid);
-	ids = subtree_ids(objective_id);
+	okr_access_require_select();
+	acc = okr_access_read(work);
+	okr_spi_enter(&st, okr_access_owner());
+	ids = subtree_ids(objective_id, acc);
 
 	/*
 	 * A large subtree costs less through the whole-organisation queries
@@ -1376,6 +1392,7 @@ okr_progress_history(PG_FUNCTION_ARGS)
 				scratch,
 				old;
 	OkrSpiState st;
+	OkrAccess  *acc;
 	Rollup		r;
 	History		h;
 	RowReceiver rr;
@@ -1408,9 +1425,11 @@ okr_progress_history(PG_FUNCTION_ARGS)
 	r.as_of = to_ts;
 	r.keep_values = true;
 
-	okr_spi_enter(&st, InvalidOid);
+	okr_access_require_select();
+	acc = okr_access_read(work);
+	okr_spi_enter(&st, okr_access_owner());
 	if (sub)
-		ids = subtree_ids(PG_GETARG_INT64(3));
+		ids = subtree_ids(PG_GETARG_INT64(3), acc);
 	rollup_load(&r, work, ids);
 
 	/* the events, in time order */
@@ -1476,6 +1495,8 @@ okr_progress_history(PG_FUNCTION_ARGS)
 		{
 			RObjective *o = &r.objectives[i];
 
+			if (okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, o->id))
+				continue;
 			put_history_row(rsinfo, t, "objective", o->id, o->progress_null, o->progress,
 							o->done_effort, o->total_effort, o->cycle, &r,
 							item_status(o->state, o->cycle, &r, o->progress_null, o->progress));
@@ -1485,6 +1506,8 @@ okr_progress_history(PG_FUNCTION_ARGS)
 			RKeyResult *k = &r.krs[i];
 			int			cycle = k->objective >= 0 ? r.objectives[k->objective].cycle : -1;
 
+			if (okr_access_hidden(acc, OKR_ACCESS_KEY_RESULT, k->id))
+				continue;
 			put_history_row(rsinfo, t, "key_result", k->id, false, k->progress,
 							k->done_effort, k->total_effort, cycle, &r,
 							item_status(k->state, cycle, &r, false, k->progress));

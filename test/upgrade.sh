@@ -169,7 +169,11 @@ old_rows() {            # old_rows DB COLUMNS_FILE
     while read -r table cols; do
         val "$db" -c "SELECT 'table $table: ' || t::text FROM (SELECT $cols FROM okr.$table) t ORDER BY id"
     done <"$2"
-    okr_snapshot -d "$db" | grep -E '^(sequence|progress|objective_progress|objective_score|invariant)'
+    # sequences of the old version's tables only (a new table brings its own)
+    okr_snapshot -d "$db" | grep -E '^(sequence|progress|objective_progress|objective_score|invariant)' |
+        awk -v tables="$(cut -d' ' -f1 "$2" | tr '\n' ' ')" '
+            BEGIN { n = split(tables, t, " "); for (i = 1; i <= n; i++) keep[t[i] "_id_seq"] = 1 }
+            $1 != "sequence" || ($2 in keep)'
 }
 
 # ---------------------------------------------------------------------------

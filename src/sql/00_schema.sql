@@ -40,6 +40,9 @@ CREATE TABLE okr.objective (
     weight    double precision NOT NULL DEFAULT 1,
     rollup    text NOT NULL DEFAULT 'both',
     state     text NOT NULL DEFAULT 'active',
+    -- (new in 1.1, last column: SPEC 9) read only by the roles granted on
+    -- its team or a team above it, unscoped roles, the owner and superusers
+    private   boolean NOT NULL DEFAULT false,
     CONSTRAINT objective_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['committed', 'aspirational'])),
     CONSTRAINT objective_weight_valid CHECK (weight OPERATOR(pg_catalog.>=) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::double precision),
     CONSTRAINT objective_rollup_valid CHECK (rollup OPERATOR(pg_catalog.=) ANY (ARRAY['both', 'key_results', 'children'])),

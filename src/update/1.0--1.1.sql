@@ -26,3 +26,16 @@ ALTER FUNCTION okr.objective_score(bigint) PARALLEL RESTRICTED;
 ALTER FUNCTION okr.progress_history(timestamptz, timestamptz, interval, bigint) PARALLEL RESTRICTED;
 COMMENT ON FUNCTION okr.progress_history(timestamptz, timestamptz, interval, bigint) IS
 'For each moment from_ts, from_ts + step, ... up to to_ts: every objective''s and key result''s progress, activity, expected progress and status as okr.progress would have reported then (objective_id: only that subtree). The step must be positive; at most okr.history_max_rows rows (moments times items).';
+
+-- Issue 17 (access by team, SPEC 9) ------------------------------------------
+
+-- A private objective is read only by the roles granted on its team or a
+-- team above it (src/sql/70_access.sql, appended below, enforces it).
+ALTER TABLE okr.objective ADD COLUMN private boolean NOT NULL DEFAULT false;
+-- The grant functions take a team now: 80_grants_api.sql, appended below,
+-- creates them again with their new signatures (a one-argument call means
+-- what it meant in 1.0: unscoped).  EXECUTE granted on the old ones by hand
+-- is not carried over.
+DROP FUNCTION okr.grant_read(name);
+DROP FUNCTION okr.grant_write(name);
+DROP FUNCTION okr.revoke_access(name);

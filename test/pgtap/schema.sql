@@ -58,7 +58,7 @@ SELECT results_eq(
     $$SELECT table_name::text COLLATE "default" FROM information_schema.columns
        WHERE table_schema = 'okr' AND column_name = 'id' AND is_identity = 'YES' AND identity_generation = 'ALWAYS'
        ORDER BY 1$$,
-    $$VALUES ('checkin'), ('cycle'), ('key_result'), ('objective'), ('project'), ('project_effort'), ('task'), ('team')$$,
+    $$VALUES ('access_grant'), ('checkin'), ('cycle'), ('key_result'), ('objective'), ('project'), ('project_effort'), ('task'), ('team')$$,
     'every table''s id is GENERATED ALWAYS AS IDENTITY');
 SELECT throws_ok(
     $$INSERT INTO okr.team (id, name) VALUES (1, 'explicit id without OVERRIDING')$$,
