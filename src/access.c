@@ -150,10 +150,7 @@ compute(MemoryContext cxt, bool write)
 	OkrSpiState st;
 	Oid			scope_types[2] = {OIDOID, BOOLOID};
 	Datum		scope_args[2];
-	Oid			hidden_types[1] = {INT8ARRAYOID};
-	Datum		hidden_args[1];
 	bool		isnull;
-	uint64		i;
 	int			rc;
 
 	a->user = GetUserId();
@@ -182,6 +179,10 @@ compute(MemoryContext cxt, bool write)
 
 		if (!write)
 		{
+			Oid			hidden_types[1] = {INT8ARRAYOID};
+			Datum		hidden_args[1];
+			uint64		i;
+
 			hidden_args[0] = teams;
 			rc = SPI_execute_plan(okr_spi_plan(&hidden_plan, Q_HIDDEN, 1, hidden_types),
 								  hidden_args, NULL, true, 0);
