@@ -41,8 +41,18 @@ struct OkrAccess
 	int			nteams;
 	int64	   *teams;			/* sorted: teams in scope, sub-teams included */
 	char	   *granted;		/* the granted teams, for messages; NULL: none */
+	MemoryContext cxt;			/* where it lives */
+	bool		loaded;			/* the hidden sets below are loaded */
 	int			nhidden[OKR_ACCESS_LEVELS];
 	int64	   *hidden[OKR_ACCESS_LEVELS];	/* sorted ids the user may not read */
+	/* before the sets are loaded: the answers of single lookups */
+	int			nmemo;
+	struct
+	{
+		OkrAccessLevel level;
+		int64		id;
+		bool		hidden;
+	}			memo[OKR_ACCESS_MEMO];
 };
 
 /* The owner of okr's tables (of okr.objective). */
@@ -140,11 +150,101 @@ int8_array(Datum d, int *n, MemoryContext cxt)
 	" UNION ALL SELECT 2, p.id FROM okr.project p WHERE p.key_result_id IN (SELECT k.id FROM k)" \
 	" ORDER BY 1, 2"
 
+/* One row's answer: is it below a private objective outside teams $2? */
+#define Q_HIDDEN_ONE_COND \
+	"SELECT o.private AND (o.team_id IS NULL OR NOT o.team_id = ANY ($2))"
+static const char *const q_hidden_one[OKR_ACCESS_LEVELS] = {
+	Q_HIDDEN_ONE_COND " FROM okr.objective o WHERE o.id = $1",
+	Q_HIDDEN_ONE_COND " FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id"
+	" WHERE k.id = $1",
+	Q_HIDDEN_ONE_COND " FROM okr.project p JOIN okr.key_result k ON k.id = p.key_result_id"
+	" JOIN okr.objective o ON o.id = k.objective_id WHERE p.id = $1"
+};
+
+/* bigint[] of the teams in scope (in the current memory context) */
+static Datum
+teams_datum(const OkrAccess *a)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(a->nteams, 1));
+	int			i;
+
+	for (i = 0; i < a->nteams; i++)
+		elems[i] = Int64GetDatum(a->teams[i]);
+	return PointerGetDatum(construct_array(elems, a->nteams, INT8OID, 8,
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* Load the hidden sets of a read scope (every row of a level at once). */
+static void
+load_hidden(OkrAccess *a)
+{
+	static SPIPlanPtr hidden_plan = NULL;
+	Oid			hidden_types[1] = {INT8ARRAYOID};
+	Datum		hidden_args[1];
+	OkrSpiState st;
+	bool		isnull;
+	uint64		i;
+	int			rc;
+
+	okr_spi_enter(&st, okr_access_owner());
+	hidden_args[0] = teams_datum(a);
+	rc = SPI_execute_plan(okr_spi_plan(&hidden_plan, Q_HIDDEN, 1, hidden_types),
+						  hidden_args, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "okr: hidden rows query failed");
+	for (i = 0; i < OKR_ACCESS_LEVELS; i++)
+	{
+		a->hidden[i] = MemoryContextAlloc(a->cxt, sizeof(int64) * Max(SPI_processed, 1));
+		a->nhidden[i] = 0;
+	}
+	for (i = 0; i < SPI_processed; i++)
+	{
+		int32		level = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
+														SPI_tuptable->tupdesc, 1, &isnull));
+		int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+													 SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (level < 0 || level >= OKR_ACCESS_LEVELS)
+			elog(ERROR, "okr: hidden rows query returned level %d", level);
+		a->hidden[level][a->nhidden[level]++] = id;
+	}
+	okr_spi_leave(&st);
+	a->loaded = true;
+}
+
+/* One row's answer by an indexed lookup (as the owner). */
+static bool
+lookup_hidden(const OkrAccess *a, OkrAccessLevel level, int64 id)
+{
+	static SPIPlanPtr plans[OKR_ACCESS_LEVELS];
+	Oid			types[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2];
+	OkrSpiState st;
+	bool		hidden = false;
+	bool		isnull;
+	int			rc;
+
+	okr_spi_enter(&st, okr_access_owner());
+	args[0] = Int64GetDatum(id);
+	args[1] = teams_datum(a);
+	rc = SPI_execute_plan(okr_spi_plan(&plans[level], q_hidden_one[level], 2, types),
+						  args, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "okr: hidden row query failed");
+	if (SPI_processed == 1)
+	{
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		hidden = !isnull && DatumGetBool(d);
+	}
+	okr_spi_leave(&st);
+	return hidden;
+}
+
 static OkrAccess *
-compute(MemoryContext cxt, bool write)
+compute(MemoryContext cxt, bool write, bool eager)
 {
 	static SPIPlanPtr scope_plan = NULL;
-	static SPIPlanPtr hidden_plan = NULL;
 	Oid			owner = okr_access_owner();
 	OkrAccess  *a = MemoryContextAllocZero(cxt, sizeof(OkrAccess));
 	OkrSpiState st;
@@ -155,6 +255,7 @@ compute(MemoryContext cxt, bool write)
 
 	a->user = GetUserId();
 	a->write = write;
+	a->cxt = cxt;
 	if (privileged(a->user, owner, write))
 	{
 		a->all = true;
@@ -177,46 +278,35 @@ compute(MemoryContext cxt, bool write)
 		a->teams = int8_array(teams, &a->nteams, cxt);
 		a->granted = granted ? MemoryContextStrdup(cxt, granted) : NULL;
 
-		if (!write)
-		{
-			Oid			hidden_types[1] = {INT8ARRAYOID};
-			Datum		hidden_args[1];
-			uint64		i;
-
-			hidden_args[0] = teams;
-			rc = SPI_execute_plan(okr_spi_plan(&hidden_plan, Q_HIDDEN, 1, hidden_types),
-								  hidden_args, NULL, true, 0);
-			if (rc != SPI_OK_SELECT)
-				elog(ERROR, "okr: hidden rows query failed");
-			for (i = 0; i < OKR_ACCESS_LEVELS; i++)
-				a->hidden[i] = MemoryContextAlloc(cxt, sizeof(int64) * Max(SPI_processed, 1));
-			for (i = 0; i < SPI_processed; i++)
-			{
-				int32		level = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
-																SPI_tuptable->tupdesc, 1, &isnull));
-				int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
-															 SPI_tuptable->tupdesc, 2, &isnull));
-
-				if (level < 0 || level >= OKR_ACCESS_LEVELS)
-					elog(ERROR, "okr: hidden rows query returned level %d", level);
-				a->hidden[level][a->nhidden[level]++] = id;
-			}
-		}
 	}
 	okr_spi_leave(&st);
+	if (!a->all && !write && eager)
+		load_hidden(a);
 	return a;
 }
 
 OkrAccess *
 okr_access_read(MemoryContext cxt)
 {
-	return compute(cxt, false);
+	return compute(cxt, false, true);
+}
+
+/*
+ * A read scope whose hidden sets are loaded only once it has answered
+ * OKR_ACCESS_MEMO different rows: a statement that touches a few rows (a
+ * task update, a check-in) pays a few indexed lookups, not a scan of the
+ * goal tables.
+ */
+OkrAccess *
+okr_access_read_lazy(MemoryContext cxt)
+{
+	return compute(cxt, false, false);
 }
 
 OkrAccess *
 okr_access_write(MemoryContext cxt)
 {
-	return compute(cxt, true);
+	return compute(cxt, true, false);
 }
 
 bool
@@ -226,10 +316,30 @@ okr_access_all(const OkrAccess *a)
 }
 
 bool
-okr_access_hidden(const OkrAccess *a, OkrAccessLevel level, int64 id)
+okr_access_hidden(OkrAccess *a, OkrAccessLevel level, int64 id)
 {
+	int			i;
+	bool		hidden;
+
 	if (a->all)
 		return false;
+	if (!a->loaded)
+	{
+		for (i = 0; i < a->nmemo; i++)
+			if (a->memo[i].level == level && a->memo[i].id == id)
+				return a->memo[i].hidden;
+		if (a->nmemo == OKR_ACCESS_MEMO)
+			load_hidden(a);
+		else
+		{
+			hidden = lookup_hidden(a, level, id);
+			a->memo[a->nmemo].level = level;
+			a->memo[a->nmemo].id = id;
+			a->memo[a->nmemo].hidden = hidden;
+			a->nmemo++;
+			return hidden;
+		}
+	}
 	return in_sorted(a->hidden[level], a->nhidden[level], id);
 }
 
@@ -292,7 +402,7 @@ visible(FunctionCallInfo fcinfo, OkrAccessLevel level)
 
 	if (a == NULL || a->user != GetUserId())
 	{
-		a = okr_access_read(fcinfo->flinfo->fn_mcxt);
+		a = okr_access_read_lazy(fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = a;
 	}
 	return !okr_access_hidden(a, level, PG_GETARG_INT64(0));

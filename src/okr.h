@@ -138,16 +138,20 @@ typedef enum OkrAccessLevel
 #define OKR_ACCESS_LEVELS 3
 
 typedef struct OkrAccess OkrAccess;
+/* single lookups a lazy read scope answers before it loads its sets */
+#define OKR_ACCESS_MEMO 16
 
 /* The owner of okr's tables. */
 extern Oid	okr_access_owner(void);
 /* The current user's read or write scope, computed now, allocated in cxt. */
 extern OkrAccess *okr_access_read(MemoryContext cxt);
+/* The same, answering a few rows by indexed lookups first (policies). */
+extern OkrAccess *okr_access_read_lazy(MemoryContext cxt);
 extern OkrAccess *okr_access_write(MemoryContext cxt);
 /* Every row in scope (owner, superuser, an unscoped grant)? */
 extern bool okr_access_all(const OkrAccess *a);
 /* Read scope: may the user not read this objective, key result or project? */
-extern bool okr_access_hidden(const OkrAccess *a, OkrAccessLevel level, int64 id);
+extern bool okr_access_hidden(OkrAccess *a, OkrAccessLevel level, int64 id);
 /* Is the team in scope (granted, or below a granted team)? */
 extern bool okr_access_team(const OkrAccess *a, int64 team_id);
 /* An errdetail naming the teams of a write scope. */

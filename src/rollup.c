@@ -1136,7 +1136,7 @@ okr_progress(PG_FUNCTION_ARGS)
  * unknown (or invisible) objective is an error.
  */
 static Datum
-subtree_ids(int64 objective_id, const OkrAccess *acc)
+subtree_ids(int64 objective_id, OkrAccess *acc)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};

@@ -101,7 +101,7 @@ refuse(Scope *sc, const char *table, int64 id, bool has_id, const Above *ab)
 	bool		readable;
 
 	if (sc->read == NULL)
-		sc->read = okr_access_read(CurrentMemoryContext);
+		sc->read = okr_access_read_lazy(CurrentMemoryContext);
 	readable = !okr_access_hidden(sc->read, OKR_ACCESS_OBJECTIVE, ab->objective_id);
 
 	if (!readable)
