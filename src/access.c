@@ -318,13 +318,12 @@ okr_access_all(const OkrAccess *a)
 bool
 okr_access_hidden(OkrAccess *a, OkrAccessLevel level, int64 id)
 {
-	int			i;
-	bool		hidden;
-
 	if (a->all)
 		return false;
 	if (!a->loaded)
 	{
+		int			i;
+
 		for (i = 0; i < a->nmemo; i++)
 			if (a->memo[i].level == level && a->memo[i].id == id)
 				return a->memo[i].hidden;
@@ -332,7 +331,8 @@ okr_access_hidden(OkrAccess *a, OkrAccessLevel level, int64 id)
 			load_hidden(a);
 		else
 		{
-			hidden = lookup_hidden(a, level, id);
+			bool		hidden = lookup_hidden(a, level, id);
+
 			a->memo[a->nmemo].level = level;
 			a->memo[a->nmemo].id = id;
 			a->memo[a->nmemo].hidden = hidden;
