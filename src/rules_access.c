@@ -245,9 +245,14 @@ okr_access_check(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("okr_access_check fires only on okr's tables of goals and work, not on okr.%s", table)));
 
+	/* an UPDATE that keeps the row where it was is checked once */
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
 		check_side(sc, td, td->tg_trigtuple, table, false);
-	if (!TRIGGER_FIRED_BY_DELETE(td->tg_event))
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) ||
+		(TRIGGER_FIRED_BY_UPDATE(td->tg_event) &&
+		 okr_col_changed(td, strcmp(table, "objective") == 0 ? "team_id" :
+						 strcmp(table, "key_result") == 0 ? "objective_id" :
+						 strcmp(table, "task") == 0 ? "project_id" : "key_result_id")))
 		check_side(sc, td, result, table, true);
 	return PointerGetDatum(result);
 }
