@@ -211,22 +211,23 @@ SELECT count(*) AS disagreements
  WHERE r.cycle_ended AND r.state IN ('active', 'closed')
    AND r.score IS DISTINCT FROM okr.objective_score(r.objective_id);
 
--- Row-level security applies to the reader (security_invoker): a reader who
--- sees only Team A's objectives gets only those, and an objective whose
+-- okr's read scope (SPEC 9, row-level security) applies to the reader
+-- (security_invoker): a reader granted on Team A, with every other
+-- objective private, gets only Team A's objectives, and an objective whose
 -- parent is hidden becomes a root of the visible tree.
 CREATE ROLE regress_okr_reader;
 GRANT USAGE ON SCHEMA okr TO regress_okr_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA okr TO regress_okr_reader;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA okr TO regress_okr_reader;
-ALTER TABLE okr.objective ENABLE ROW LEVEL SECURITY;
-CREATE POLICY team_a ON okr.objective FOR SELECT TO regress_okr_reader USING (team_id = 2);
+INSERT INTO okr.access_grant (role, team_id) VALUES ('regress_okr_reader', 2);
+UPDATE okr.objective SET private = team_id IS DISTINCT FROM 2;
 SET ROLE regress_okr_reader;
 SELECT objective_id AS id, title, depth, path, parent_title FROM okr.objective_report ORDER BY 1;
 SELECT objective_id AS id, root_objective_id AS root, depth, id_path FROM okr.alignment ORDER BY 1;
 SELECT team_name, cycle_name, objectives FROM okr.team_report ORDER BY 2;
 RESET ROLE;
-DROP POLICY team_a ON okr.objective;
-ALTER TABLE okr.objective DISABLE ROW LEVEL SECURITY;
+UPDATE okr.objective SET private = false;
+DELETE FROM okr.access_grant;
 -- ... and so do grants: the views alone are not enough to read the tables.
 REVOKE SELECT ON okr.task FROM regress_okr_reader;
 SET ROLE regress_okr_reader;

@@ -27,7 +27,13 @@
  *	               and the guard of okr.project_effort
  *	  rollup.c     okr.progress(), okr.objective_progress() and
  *	               okr.progress_history(): hierarchical progress as of any
- *	               moment (or over a range of moments), built from progress.c
+ *	               moment (or over a range of moments), built from progress.c;
+ *	               reads as the owner, shows only what access.c lets the
+ *	               caller read
+ *	  access.c     access by team (SPEC 9): the caller's read and write scope
+ *	               from okr.access_grant, and the functions of the row-level
+ *	               security policies
+ *	  rules_access.c  the write-scope trigger of every okr table
  *
  *	  schema.c     which version of okr's tables this database has (one
  *	               okr.so serves a database until ALTER EXTENSION UPDATE)
@@ -157,6 +163,37 @@ extern void okr_run_as_begin(OkrRunAs *st, Oid role, const char *timezone);
 extern void okr_run_as_end(OkrRunAs *st);
 /* Run fn(arg) in a subtransaction; false with *error set when it failed. */
 extern bool okr_subxact_run(void (*fn) (void *), void *arg, ErrorData **error);
+
+/* ---- access.c: access by team (SPEC 9) */
+typedef enum OkrAccessLevel
+{
+	OKR_ACCESS_OBJECTIVE,
+	OKR_ACCESS_KEY_RESULT,
+	OKR_ACCESS_PROJECT
+} OkrAccessLevel;
+#define OKR_ACCESS_LEVELS 3
+
+typedef struct OkrAccess OkrAccess;
+/* single lookups a lazy read scope answers before it loads its sets */
+#define OKR_ACCESS_MEMO 16
+
+/* The owner of okr's tables. */
+extern Oid	okr_access_owner(void);
+/* The current user's read or write scope, computed now, allocated in cxt. */
+extern OkrAccess *okr_access_read(MemoryContext cxt);
+/* The same, answering a few rows by indexed lookups first (policies). */
+extern OkrAccess *okr_access_read_lazy(MemoryContext cxt);
+extern OkrAccess *okr_access_write(MemoryContext cxt);
+/* Every row in scope (owner, superuser, an unscoped grant)? */
+extern bool okr_access_all(const OkrAccess *a);
+/* Read scope: may the user not read this objective, key result or project? */
+extern bool okr_access_hidden(OkrAccess *a, OkrAccessLevel level, int64 id);
+/* Is the team in scope (granted, or below a granted team)? */
+extern bool okr_access_team(const OkrAccess *a, int64 team_id);
+/* An errdetail naming the teams of a write scope. */
+extern char *okr_access_scope_detail(const OkrAccess *a);
+/* 42501 unless the caller may SELECT from every table the rollup reads. */
+extern void okr_access_require_select(void);
 
 /*
  * ---- maintain.c: the interface of the rule triggers (rules_*.c) and the

@@ -19,9 +19,13 @@
  *		number of rows, whatever the depth of the alignment tree.
  *
  * All queries run read-only under the caller's snapshot, so one call sees
- * one consistent state, and as the caller, so grants and row-level security
- * apply.  For objective_progress() the same queries are restricted to the
- * objective's subtree.
+ * one consistent state, and as the owner of okr's tables once the caller is
+ * found to hold SELECT on them (access.c): a parent counts its private
+ * children for every reader, one truth per organisation (SPEC 9).  The rows
+ * the caller may not read are then left out of the output, and an
+ * objective it may not read is reported as not existing.  For
+ * objective_progress() the same queries are restricted to the objective's
+ * subtree.
  */
 #include "okr.h"
 
@@ -1267,6 +1271,7 @@ okr_progress(PG_FUNCTION_ARGS)
 	MemoryContext work,
 				old;
 	OkrSpiState st;
+	OkrAccess  *acc;
 	Rollup		r;
 	ItemFigures f;
 	int			i;
@@ -1278,7 +1283,9 @@ okr_progress(PG_FUNCTION_ARGS)
 	memset(&r, 0, sizeof(r));
 	r.as_of = as_of;
 
-	okr_spi_enter(&st, InvalidOid);
+	okr_access_require_select();
+	acc = okr_access_read(work);
+	okr_spi_enter(&st, okr_access_owner());
 	rollup_run(&r, work, (Datum) 0);
 	okr_spi_leave(&st);
 
@@ -1286,16 +1293,22 @@ okr_progress(PG_FUNCTION_ARGS)
 	old = MemoryContextSwitchTo(work);
 	for (i = 0; i < r.nobjectives; i++)
 	{
+		if (okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, r.objectives[i].id))
+			continue;
 		objective_figures(&r, i, &f);
 		put_row(rsinfo, &r, NULL, &f);
 	}
 	for (i = 0; i < r.nkrs; i++)
 	{
+		if (okr_access_hidden(acc, OKR_ACCESS_KEY_RESULT, r.krs[i].id))
+			continue;
 		kr_figures(&r, i, &f);
 		put_row(rsinfo, &r, NULL, &f);
 	}
 	for (i = 0; i < r.nprojects; i++)
 	{
+		if (okr_access_hidden(acc, OKR_ACCESS_PROJECT, r.projects[i].id))
+			continue;
 		project_figures(&r, i, &f);
 		put_row(rsinfo, &r, NULL, &f);
 	}
@@ -1312,7 +1325,7 @@ okr_progress(PG_FUNCTION_ARGS)
  * unknown (or invisible) objective is an error.
  */
 static Datum
-subtree_ids(int64 objective_id)
+subtree_ids(int64 objective_id, OkrAccess *acc)
 {
 	static SPIPlanPtr plans[2] = {NULL, NULL};	/* 1.1 tables, 1.0 tables */
 	bool		links = okr_has_key_result_alignment();
@@ -1343,7 +1356,7 @@ subtree_ids(int64 objective_id)
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "okr: subtree query failed");
 	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
+	if (isnull || okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, objective_id))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("objective " INT64_FORMAT " does not exist", objective_id)));
@@ -1364,6 +1377,7 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 	OkrSpiState st;
 	Rollup		r;
 	Datum		ids;
+	OkrAccess  *acc;
 	int			i;
 	bool		result_null = true;
 	double		result = 0.0;
@@ -1373,8 +1387,10 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 	memset(&r, 0, sizeof(r));
 	r.as_of = as_of;
 
-	okr_spi_enter(&st, InvalidOid);
-	ids = subtree_ids(objective_id);
+	okr_access_require_select();
+	acc = okr_access_read(work);
+	okr_spi_enter(&st, okr_access_owner());
+	ids = subtree_ids(objective_id, acc);
 
 	/*
 	 * A large subtree costs less through the whole-organisation queries
@@ -1548,6 +1564,7 @@ okr_progress_history(PG_FUNCTION_ARGS)
 				scratch,
 				old;
 	OkrSpiState st;
+	OkrAccess  *acc;
 	Rollup		r;
 	ItemFigures f;
 	History		h;
@@ -1581,9 +1598,11 @@ okr_progress_history(PG_FUNCTION_ARGS)
 	r.as_of = to_ts;
 	r.keep_values = true;
 
-	okr_spi_enter(&st, InvalidOid);
+	okr_access_require_select();
+	acc = okr_access_read(work);
+	okr_spi_enter(&st, okr_access_owner());
 	if (sub)
-		ids = subtree_ids(PG_GETARG_INT64(3));
+		ids = subtree_ids(PG_GETARG_INT64(3), acc);
 	rollup_load(&r, work, ids);
 
 	/* the events, in time order */
@@ -1647,11 +1666,15 @@ okr_progress_history(PG_FUNCTION_ARGS)
 
 		for (i = 0; i < r.nobjectives; i++)
 		{
+			if (okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, r.objectives[i].id))
+				continue;
 			objective_figures(&r, i, &f);
 			put_row(rsinfo, &r, &t, &f);
 		}
 		for (i = 0; i < r.nkrs; i++)
 		{
+			if (okr_access_hidden(acc, OKR_ACCESS_KEY_RESULT, r.krs[i].id))
+				continue;
 			kr_figures(&r, i, &f);
 			put_row(rsinfo, &r, &t, &f);
 		}

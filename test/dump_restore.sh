@@ -24,6 +24,7 @@ dbs=()
 cleanup() {
     local d
     for d in "${dbs[@]}"; do dropdb --if-exists "$d" 2>/dev/null; done
+    psql -X -q -d postgres -c 'DROP ROLE IF EXISTS okr_dump_sales, okr_dump_reader' 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,6 +46,61 @@ check "every table and sequence of schema okr is registered with pg_extension_co
         WHERE e.extname = 'okr' AND c.relnamespace = 'okr'::regnamespace
           AND c.relkind IN ('r', 'p', 'S') AND NOT c.oid = ANY (e.extconfig)")" = ""
 
+# Access by team (SPEC 9): a scoped writer, a scoped reader and private
+# objectives (one per team).  Roles belong to the cluster, so every restore
+# below has them; the grants are rows of okr.access_grant.
+check "grant scoped access, make objectives private" sql "$src" <<'SQL'
+DROP ROLE IF EXISTS okr_dump_sales, okr_dump_reader;
+CREATE ROLE okr_dump_sales;
+CREATE ROLE okr_dump_reader;
+SELECT okr.grant_write('okr_dump_sales', (SELECT id FROM okr.team WHERE name = 'Sales'));
+SELECT okr.grant_read('okr_dump_reader', (SELECT id FROM okr.team WHERE name = 'EMEA Sales'));
+UPDATE okr.objective SET private = true
+ WHERE id IN (SELECT min(o.id) FROM okr.objective o WHERE o.team_id IS NOT NULL GROUP BY o.team_id);
+SQL
+
+# What the scoped roles read and may write; rolled back, so it changes
+# nothing (not even a sequence).
+access_probe() {
+    PGTZ=Europe/Paris psql -X -At -q -v ON_ERROR_STOP=1 -d "$1" <<'SQL'
+CREATE FUNCTION pg_temp.state_of(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE stmt;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END $$;
+SELECT 'policies ' || string_agg(polrelid::regclass || ' ' || polname, ', ' ORDER BY polrelid::regclass::text)
+  FROM pg_policy WHERE polrelid::regclass::text LIKE 'okr.%';
+SELECT 'rls ' || string_agg(oid::regclass::text, ', ' ORDER BY oid::regclass::text)
+  FROM pg_class WHERE relnamespace = 'okr'::regnamespace AND relrowsecurity;
+SELECT 'private objectives ' || count(*) FROM okr.objective WHERE private;
+BEGIN;
+SET ROLE okr_dump_reader;
+SELECT 'reader objectives ' || string_agg(id::text, ',' ORDER BY id) FROM okr.objective;
+SELECT 'reader private objectives ' || coalesce(string_agg(id::text, ',' ORDER BY id), 'none') FROM okr.objective WHERE private;
+SELECT 'reader key results ' || count(*) FROM okr.key_result;
+SELECT 'reader check-ins ' || count(*) FROM okr.checkin;
+SELECT 'reader tasks ' || count(*) FROM okr.task;
+SELECT 'reader progress ' || p::text FROM okr.progress('2025-06-30 12:00') p WHERE item = 'objective' ORDER BY id;
+RESET ROLE;
+SET ROLE okr_dump_sales;
+SELECT 'sales objectives ' || count(*) FROM okr.objective;
+SELECT 'sales updates its team''s objectives: ' || pg_temp.state_of(
+    $$UPDATE okr.objective SET title = title WHERE team_id = (SELECT id FROM okr.team WHERE name = 'Sales')$$);
+SELECT 'sales updates another team''s objective: ' || pg_temp.state_of(
+    $$UPDATE okr.objective SET title = title WHERE team_id IS NULL
+         OR team_id NOT IN (SELECT id FROM okr.team WHERE name IN ('Sales', 'EMEA Sales', 'DACH Sales'))$$);
+SELECT 'sales moves its team: ' || pg_temp.state_of($$UPDATE okr.team SET parent_id = NULL WHERE name = 'Sales'$$);
+ROLLBACK;
+SELECT 'owner progress ' || p::text FROM okr.progress('2025-06-30 12:00') p
+ WHERE item = 'objective' ORDER BY id;
+SQL
+}
+access_probe "$src" >"$work/src.access" 2>&1
+check "source: the scoped reader sees no private objective outside its team, the scoped writer is refused outside its team" \
+    grep -x -e "sales updates another team's objective: 42501" -e 'reader private objectives .*' "$work/src.access"
+
 okr_snapshot -d "$src" >"$work/src.snap" 2>"$work/src.err"
 check "snapshot of the source" test -s "$work/src.snap" -a ! -s "$work/src.err"
 check "source: current_value is every key result's latest check-in" \
@@ -63,6 +119,10 @@ psql -X -At -F ' ' -d "$src" -c "
 
 check "pg_dump, plain format" pg_dump -Fp -f "$work/dump.sql" "$src"
 check "pg_dump, custom format" pg_dump -Fc -f "$work/dump.custom" "$src"
+# okr's policies and ENABLE ROW LEVEL SECURITY belong to CREATE EXTENSION:
+# pg_dump need not (and does not) dump them, so a restore cannot lose them.
+is "the dumps hold no policy and no ENABLE ROW LEVEL SECURITY (CREATE EXTENSION makes them)" \
+    "$(cat "$work/dump.sql" <(pg_restore -f - "$work/dump.custom") | grep -c -E 'CREATE POLICY|ROW LEVEL SECURITY')" 0
 
 # ---------------------------------------------------------------------------
 # Plain dumps with the rows of each COPY block reversed or shuffled (fixed
@@ -204,6 +264,14 @@ try_restore() {         # try_restore NAME FUNCTION FILE as-dumped|reordered
         local ulps
         ulps="$(diff <(grep -vE '^(table|sequence|invariant)' "$work/src.snap") <(grep -vE '^(table|sequence|invariant)' "$work/$name.snap") | grep -c '^>')"
         [ "$ulps" -gt 0 ] && echo "# $name: $ulps figure lines differ from the source in the last bits (summation follows the physical row order)"
+    fi
+    access_probe "$db" >"$work/$name.access" 2>&1
+    if [ "$order" = as-dumped ]; then
+        same "$name: the scoped writer, the scoped reader and the private objectives behave as in the source" \
+            "$work/src.access" "$work/$name.access"
+    else
+        same "$name: the scoped writer, the scoped reader and the private objectives behave as in the source (figures to 12 digits)" \
+            <(round_figures <"$work/src.access") <(round_figures <"$work/$name.access")
     fi
     new_rows "$db" >"$work/$name.ids" 2>&1
     same "$name: new rows get fresh ids, where the source's sequences stood" \

@@ -3,7 +3,10 @@
 # libpostgresql-jdbc-java) driven by test/jdbc/OkrBiClient.java.  Runs inside
 # pg_virtualenv (called by test/in_cluster.sh; PGHOST/PGPORT set): loads the
 # example organisation into a fresh database, makes a role that may only read,
-# and lets the client connect as that role over TCP with a password.
+# and lets the client connect as that role over TCP with a password.  Then
+# (access by team, SPEC 9) test/jdbc/OkrScopedClient.java connects as a
+# scoped reader and a scoped writer and checks they see and write exactly
+# their part.
 # Prints TAP ("ok N - ...") and exits non-zero when a check fails.
 set -euo pipefail
 cd "$OKR_ROOT"
@@ -45,10 +48,40 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA okr TO :"role";
 SQL
 
 rc=0
-java -cp "$jar" test/jdbc/OkrBiClient.java \
-    "jdbc:postgresql://${PGHOST:-localhost}:${PGPORT:-5432}/$db" "$role" "$password" || rc=$?
+url="jdbc:postgresql://${PGHOST:-localhost}:${PGPORT:-5432}/$db"
+java -cp "$jar" test/jdbc/OkrBiClient.java "$url" "$role" "$password" || rc=$?
+
+# Access by team (SPEC 9): the same driver as a scoped reader (EMEA Sales)
+# and a scoped writer (Sales), with the Sales and Marketing goals private
+# (their titles marked, to find any leak).  What they must see is computed
+# here as the owner, without the policies.
+if psql -X -At -d "$db" -c "SELECT 1 FROM pg_proc WHERE proname = 'objective_visible'" | grep -q 1; then
+    read -r visible parent parent_progress own other < <(
+        psql -X -At -F ' ' -v ON_ERROR_STOP=1 -d "$db" -v password="$password" <<'SQL'
+\o /dev/null
+CREATE ROLE okr_jdbc_scoped_reader LOGIN PASSWORD :'password';
+CREATE ROLE okr_jdbc_scoped_writer LOGIN PASSWORD :'password';
+SELECT FROM okr.grant_read('okr_jdbc_scoped_reader', (SELECT id FROM okr.team WHERE name = 'EMEA Sales'));
+SELECT FROM okr.grant_write('okr_jdbc_scoped_writer', (SELECT id FROM okr.team WHERE name = 'Sales'));
+UPDATE okr.objective SET private = true, title = 'PRIVATE ' || title
+ WHERE title IN ('Win the enterprise segment', 'Make the brand known');
+\o
+SELECT (SELECT string_agg(o.id::text, ',' ORDER BY o.id) FROM okr.objective o
+         WHERE NOT o.private OR o.team_id = (SELECT id FROM okr.team WHERE name = 'EMEA Sales')),
+       p.id, p.progress,
+       (SELECT id FROM okr.objective WHERE title = 'Open the DACH market'),
+       (SELECT id FROM okr.objective WHERE title = 'Ship a product customers love')
+  FROM okr.progress() p
+ WHERE p.item = 'objective'
+   AND p.id = (SELECT id FROM okr.objective WHERE title = 'Become the market leader in mid-market CRM');
+SQL
+    )
+    java -cp "$jar" test/jdbc/OkrScopedClient.java "$url" okr_jdbc_scoped_reader "$password" \
+        okr_jdbc_scoped_writer "$password" "$visible" "$parent" "$parent_progress" "$own" "$other" || rc=$?
+fi
 
 dropdb "$db"
 rm -f "$demo"
 psql -X -q -c "DROP ROLE \"$role\""
+psql -X -q -c "DROP ROLE IF EXISTS okr_jdbc_scoped_reader, okr_jdbc_scoped_writer"
 exit $rc

@@ -54,7 +54,10 @@ CREATE TABLE okr.objective (
     parent_key_result_id bigint,
     CONSTRAINT objective_one_parent CHECK (parent_id IS NULL OR parent_key_result_id IS NULL),
     -- 1.1: the key of a sync job that upserts objectives (SPEC 6)
-    external_key text
+    external_key text,
+    -- (new in 1.1: SPEC 9) read only by the roles granted on its team or a
+    -- team above it, unscoped roles, the owner and superusers
+    private   boolean NOT NULL DEFAULT false
 );
 CREATE INDEX objective_parent_idx ON okr.objective (parent_id);
 CREATE INDEX objective_cycle_idx ON okr.objective (cycle_id);

@@ -83,48 +83,18 @@ CREATE UNIQUE INDEX objective_external_key_idx ON okr.objective (external_key);
 CREATE UNIQUE INDEX key_result_external_key_idx ON okr.key_result (external_key);
 CREATE UNIQUE INDEX project_external_key_idx ON okr.project (external_key);
 
--- grant_write covers the sources and feeds and the functions that run them.
--- (Dropped and created again: no script of okr uses CREATE OR REPLACE,
--- which could take over a function someone else created.)
+-- grant_write covers the sources and feeds and the functions that run
+-- them: 80_grants_api.sql, appended below, creates it again (issue 17).
+
+-- Issue 17 (access by team, SPEC 9) ------------------------------------------
+
+-- A private objective is read only by the roles granted on its team or a
+-- team above it (src/sql/70_access.sql, appended below, enforces it).
+ALTER TABLE okr.objective ADD COLUMN private boolean NOT NULL DEFAULT false;
+-- The grant functions take a team now: 80_grants_api.sql, appended below,
+-- creates them again with their new signatures (a one-argument call means
+-- what it meant in 1.0: unscoped).  EXECUTE granted on the old ones by hand
+-- is not carried over.
+DROP FUNCTION okr.grant_read(name);
 DROP FUNCTION okr.grant_write(name);
-CREATE FUNCTION okr.grant_write(role_name name)
-RETURNS void
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-AS $function$
-DECLARE
-    t text;
-BEGIN
-    -- validates the role and grants reading first
-    PERFORM okr.grant_read(role_name);
-
-    FOREACH t IN ARRAY ARRAY['cycle', 'team', 'objective', 'key_result', 'checkin', 'project', 'task',
-                             'key_result_source', 'task_feed']
-    LOOP
-        EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON TABLE okr.%I TO %I', t, role_name);
-        IF NOT pg_catalog.has_table_privilege(role_name, pg_catalog.format('okr.%I', t), 'INSERT')
-           OR NOT pg_catalog.has_table_privilege(role_name, pg_catalog.format('okr.%I', t), 'UPDATE')
-           OR NOT pg_catalog.has_table_privilege(role_name, pg_catalog.format('okr.%I', t), 'DELETE') THEN
-            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-                MESSAGE = pg_catalog.format('okr.grant_write: could not grant INSERT, UPDATE, DELETE on okr.%I to %I', t, role_name),
-                HINT = 'Call it as a superuser or as the owner of the extension.';
-        END IF;
-    END LOOP;
-
-    -- 1.1: running the sources and feeds it writes (SPEC 6), on demand or
-    -- on pg_cron's schedule
-    FOREACH t IN ARRAY ARRAY['okr.sample(bigint)', 'okr.backfill(bigint, timestamptz, timestamptz, interval)',
-                             'okr.sync_tasks(bigint)', 'okr.schedule(text)', 'okr.unschedule()']
-    LOOP
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', t, role_name);
-        IF NOT pg_catalog.has_function_privilege(role_name, t, 'EXECUTE') THEN
-            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-                MESSAGE = pg_catalog.format('okr.grant_write: could not grant EXECUTE on %s to %I', t, role_name),
-                HINT = 'Call it as a superuser or as the owner of the extension.';
-        END IF;
-    END LOOP;
-END;
-$function$;
-COMMENT ON FUNCTION okr.grant_write(name) IS
-'Lets a role read okr (see grant_read) and write goals, check-ins, projects, tasks, key-result sources and task feeds: INSERT, UPDATE, DELETE on cycle, team, objective, key_result, checkin, project, task, key_result_source, task_feed (not TRUNCATE), and EXECUTE on sample, backfill, sync_tasks, schedule, unschedule';
-REVOKE ALL ON FUNCTION okr.grant_write(name) FROM PUBLIC;
+DROP FUNCTION okr.revoke_access(name);

@@ -73,6 +73,33 @@ SQL
     pgbench -n -M prepared -c "$CLIENTS" -j 2 -T "$PGB_SECONDS" -f hot_project.pgbench okr_bench >/dev/null 2>&1
     drift=$(q -c "SELECT okr.refresh_maintained()")
 
+    # (f) access by team (SPEC 9): every 10th objective moves to a team of
+    # its own and becomes private; a reader scoped to another team reads
+    # the rollup and a view (it cannot see those rows, the figures count
+    # them), and a writer scoped to the top team updates tasks (the write
+    # trigger looks up each task's objective).  Against the owner.
+    q <<'SQL'
+INSERT INTO okr.team (name, parent_id) VALUES ('Private team', 1), ('Reader team', 1);
+UPDATE okr.objective SET team_id = (SELECT id FROM okr.team WHERE name = 'Private team'), private = true
+ WHERE id % 10 = 0;
+CREATE ROLE okr_bench_reader;
+CREATE ROLE okr_bench_writer;
+SELECT FROM okr.grant_read('okr_bench_reader', (SELECT id FROM okr.team WHERE name = 'Reader team'));
+SELECT FROM okr.grant_write('okr_bench_writer', 1);
+GRANT ALL ON SCHEMA bench TO okr_bench_reader;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bench TO okr_bench_reader;
+VACUUM ANALYZE okr.objective;
+SQL
+    n_owner=$(q -c "SELECT count(*) FROM okr.progress() WHERE item = 'objective'")
+    n_reader=$(PGOPTIONS="-c role=okr_bench_reader" q -c "SELECT count(*) FROM okr.progress() WHERE item = 'objective'")
+    hidden=$((n_owner - n_reader))
+    s_owner=$(ms "SELECT count(*) FROM okr.progress()")
+    s_reader=$(PGOPTIONS="-c role=okr_bench_reader" ms "SELECT count(*) FROM okr.progress()")
+    v_owner=$(ms "SELECT count(*) FROM okr.objective_report")
+    v_reader=$(PGOPTIONS="-c role=okr_bench_reader" ms "SELECT count(*) FROM okr.objective_report")
+    w_scoped=$(PGOPTIONS="-c role=okr_bench_writer" tps task_update.pgbench okr.task -D ntasks="$ntasks")
+    q -c "DROP OWNED BY okr_bench_reader, okr_bench_writer; DROP ROLE okr_bench_reader, okr_bench_writer" >/dev/null
+
     echo
     echo "== scale $scale: $counts (generated in ${gen_s}s)"
     echo "   engine and reference agree to: now $diff_now, as of $past $diff_past (max abs difference)"
@@ -87,4 +114,8 @@ SQL
     printf '   %-58s %10s %10s %8s  %s\n' "(e) task status updates, tps ($CLIENTS clients)" "$t_okr" "$t_plain" "$(ratio "$t_okr" "$t_plain")x" ">= 0.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(e) check-in inserts, tps ($CLIENTS clients)" "$c_okr" "$c_plain" "$(ratio "$c_okr" "$c_plain")x" ">= 0.5x"
     echo "   after pgbench (incl. $CLIENTS clients on one project): maintained rows differing from a full recomputation: $drift"
+    echo "   access by team: every 10th objective private; the scoped reader sees $hidden fewer objectives than the owner, with the same figures"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) okr.progress(), scoped reader vs owner, ms" "$s_reader" "$s_owner" "$(ratio "$s_reader" "$s_owner")x" "<= 1.5x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) okr.objective_report, scoped reader vs owner, ms" "$v_reader" "$v_owner" "$(ratio "$v_reader" "$v_owner")x" "<= 1.5x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) task status updates by a scoped writer, tps" "$w_scoped" "$t_plain" "$(ratio "$w_scoped" "$t_plain")x" ">= 0.4x"
 done

@@ -58,7 +58,7 @@ SELECT results_eq(
     $$SELECT table_name::text COLLATE "default" FROM information_schema.columns
        WHERE table_schema = 'okr' AND column_name = 'id' AND is_identity = 'YES' AND identity_generation = 'ALWAYS'
        ORDER BY 1$$,
-    $$VALUES ('checkin'), ('cycle'), ('key_result'), ('key_result_source'), ('objective'), ('project'), ('project_effort'), ('task'), ('task_feed'), ('task_feed_rejection'), ('team')$$,
+    $$VALUES ('access_grant'), ('checkin'), ('cycle'), ('key_result'), ('key_result_source'), ('objective'), ('project'), ('project_effort'), ('task'), ('task_feed'), ('task_feed_rejection'), ('team')$$,
     'every table''s id is GENERATED ALWAYS AS IDENTITY');
 SELECT throws_ok(
     $$INSERT INTO okr.team (id, name) VALUES (1, 'explicit id without OVERRIDING')$$,

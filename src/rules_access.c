@@ -1,0 +1,258 @@
+/*
+ * rules_access.c
+ *	  Write scope (SPEC 9): okr_05_access, a BEFORE ROW trigger on every
+ *	  table a user writes, refuses what a scoped writer may not write.
+ *
+ * The owner of okr's tables, superusers and roles with an unscoped write
+ * grant pass at once.  Anyone else writes only the objectives whose team is
+ * in its write scope (access.c: the teams of its write grants and their
+ * sub-teams) and the key results, check-ins, projects and tasks below them;
+ * never a cycle or a team.  An UPDATE is checked on both sides: the row as
+ * it was and as it will be, so moving an objective (or a key result, a
+ * project, a task) from one team to another needs both.  The trigger fires
+ * per row, so COPY is checked like INSERT.
+ *
+ * A refused write is 42501.  It names the objective's team when the writer
+ * may read that objective, and otherwise only the row's id; the detail
+ * names the writer's own teams.  Parents are looked up as the owner; a
+ * parent that does not exist is left to the foreign key.
+ */
+#include "okr.h"
+#include "trigger_util.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+PG_FUNCTION_INFO_V1(okr_access_check);
+
+typedef struct Scope
+{
+	Oid			user;
+	OkrAccess  *write;
+	OkrAccess  *read;			/* computed on the first refusal only */
+} Scope;
+
+/* The objective above a row: its id, team and flag, and the team's name. */
+typedef struct Above
+{
+	bool		found;
+	int64		objective_id;
+	bool		has_team;
+	int64		team_id;
+	bool		private;
+	char	   *team_name;
+} Above;
+
+#define Q_ABOVE_COLS \
+	"SELECT o.id, o.team_id, o.private, tm.name FROM okr.objective o" \
+	" LEFT JOIN okr.team tm ON tm.id = o.team_id"
+
+static void
+look_up(Above *ab, const char *table, int64 parent_id)
+{
+	static SPIPlanPtr by_objective = NULL;
+	static SPIPlanPtr by_key_result = NULL;
+	static SPIPlanPtr by_project = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(parent_id)};
+	SPIPlanPtr	plan;
+	bool		isnull;
+
+	if (strcmp(table, "key_result") == 0)
+		plan = okr_spi_plan(&by_objective, Q_ABOVE_COLS " WHERE o.id = $1", 1, argtypes);
+	else if (strcmp(table, "task") == 0)
+		plan = okr_spi_plan(&by_project, Q_ABOVE_COLS
+							" JOIN okr.key_result k ON k.objective_id = o.id"
+							" JOIN okr.project p ON p.key_result_id = k.id WHERE p.id = $1",
+							1, argtypes);
+	else						/* checkin, project */
+		plan = okr_spi_plan(&by_key_result, Q_ABOVE_COLS
+							" JOIN okr.key_result k ON k.objective_id = o.id WHERE k.id = $1",
+							1, argtypes);
+	memset(ab, 0, sizeof(*ab));
+	if (okr_run_plan(plan, values, NULL, 1) != 1)
+		return;
+	ab->found = true;
+	ab->objective_id = okr_result_int64(0, 1, &isnull);
+	ab->team_id = okr_result_int64(0, 2, &isnull);
+	ab->has_team = !isnull;
+	ab->private = DatumGetBool(okr_result_datum(0, 3, BOOLOID, &isnull));
+	ab->team_name = ab->has_team ? okr_result_text(0, 4) : NULL;
+}
+
+static const char *
+item_name(const char *table)
+{
+	if (strcmp(table, "key_result") == 0)
+		return "key result";
+	if (strcmp(table, "checkin") == 0)
+		return "check-in";
+	return table;
+}
+
+static void
+refuse(Scope *sc, const char *table, int64 id, bool has_id, const Above *ab)
+{
+	const char *what = item_name(table);
+	char	   *row = has_id ? psprintf("%s " INT64_FORMAT, what, id) : psprintf("a new %s", what);
+	bool		readable;
+
+	if (sc->read == NULL)
+		sc->read = okr_access_read_lazy(CurrentMemoryContext);
+	readable = !okr_access_hidden(sc->read, OKR_ACCESS_OBJECTIVE, ab->objective_id);
+
+	if (!readable)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to write %s: it is outside the write scope of role \"%s\"",
+						row, GetUserNameFromId(sc->user, false)),
+				 errdetail_internal("%s", okr_access_scope_detail(sc->write))));
+	if (!ab->has_team)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to write %s: objective " INT64_FORMAT " has no team, outside the write scope of role \"%s\"",
+						row, ab->objective_id, GetUserNameFromId(sc->user, false)),
+				 errdetail_internal("%s", okr_access_scope_detail(sc->write))));
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to write %s: objective " INT64_FORMAT " belongs to team " INT64_FORMAT " (%s), outside the write scope of role \"%s\"",
+					row, ab->objective_id, ab->team_id, ab->team_name,
+					GetUserNameFromId(sc->user, false)),
+			 errdetail_internal("%s", okr_access_scope_detail(sc->write))));
+}
+
+/* One side (old or new) of a row. */
+static void
+check_side(Scope *sc, TriggerData *td, HeapTuple tup, const char *table, bool is_new_row)
+{
+	Above		ab;
+	bool		has_id;
+	int64		id = okr_get_id_opt(td, tup, "id", &has_id);
+
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (strcmp(table, "objective") == 0)
+	{
+		memset(&ab, 0, sizeof(ab));
+		ab.found = true;
+		ab.objective_id = id;
+		ab.team_id = okr_get_id_opt(td, tup, "team_id", &ab.has_team);
+		if (ab.has_team && okr_access_team(sc->write, ab.team_id))
+			return;
+		if (ab.has_team)
+		{
+			OkrSpiState st;
+			static SPIPlanPtr plan = NULL;
+			Oid			argtypes[1] = {INT8OID};
+			Datum		values[1] = {Int64GetDatum(ab.team_id)};
+
+			okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+			if (okr_run_plan(okr_spi_plan(&plan, "SELECT name FROM okr.team WHERE id = $1",
+										  1, argtypes), values, NULL, 1) == 1)
+				ab.team_name = MemoryContextStrdup(caller, okr_result_text(0, 1));
+			else
+				ab.team_name = "unknown";
+			okr_spi_leave(&st);
+		}
+		/* a new objective is readable by its writer: name its team */
+		if (!is_new_row)
+			refuse(sc, table, id, has_id, &ab);
+		else
+		{
+			if (!ab.has_team)
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("permission denied to write %s without a team: role \"%s\" writes only its teams' objectives",
+								has_id ? psprintf("objective " INT64_FORMAT, id) : "a new objective",
+								GetUserNameFromId(sc->user, false)),
+						 errdetail_internal("%s", okr_access_scope_detail(sc->write))));
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to write %s in team " INT64_FORMAT " (%s), outside the write scope of role \"%s\"",
+							has_id ? psprintf("objective " INT64_FORMAT, id) : "a new objective",
+							ab.team_id, ab.team_name, GetUserNameFromId(sc->user, false)),
+					 errdetail_internal("%s", okr_access_scope_detail(sc->write))));
+		}
+		return;
+	}
+	else
+	{
+		const char *parent_col = strcmp(table, "key_result") == 0 ? "objective_id" :
+		strcmp(table, "task") == 0 ? "project_id" : "key_result_id";
+		int64		parent_id = okr_get_id(td, tup, parent_col);
+		OkrSpiState st;
+
+		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+		look_up(&ab, table, parent_id);
+		if (!ab.found ||		/* the foreign key reports it */
+			(ab.has_team && okr_access_team(sc->write, ab.team_id)))
+		{
+			okr_spi_leave(&st);
+			return;
+		}
+		if (ab.team_name)
+			ab.team_name = MemoryContextStrdup(caller, ab.team_name);
+		okr_spi_leave(&st);
+		refuse(sc, table, id, has_id, &ab);
+	}
+}
+
+Datum
+okr_access_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_access_check", NULL, true);
+	HeapTuple	result = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	const char *table = RelationGetRelationName(td->tg_relation);
+	Oid			user = GetUserId();
+	Scope	   *sc;
+
+	if (!TRIGGER_FIRED_BEFORE(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("okr_access_check fires only as okr installs it: BEFORE ROW")));
+
+	/* the owner (maintain.c writes as it), superusers: at once */
+	if (superuser_arg(user) || has_privs_of_role(user, td->tg_relation->rd_rel->relowner))
+		return PointerGetDatum(result);
+
+	/* the scope, once per statement (the trigger's FmgrInfo lives as long) */
+	sc = (Scope *) fcinfo->flinfo->fn_extra;
+	if (sc == NULL || sc->user != user)
+	{
+		sc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(Scope));
+		sc->user = user;
+		sc->write = okr_access_write(fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = sc;
+	}
+	if (okr_access_all(sc->write))
+		return PointerGetDatum(result);
+
+	if (strcmp(table, "cycle") == 0 || strcmp(table, "team") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to write okr.%s: role \"%s\" has a write grant scoped to teams, which writes neither cycles nor teams",
+						table, GetUserNameFromId(user, false)),
+				 errdetail_internal("%s", okr_access_scope_detail(sc->write)),
+				 errhint("The owner of okr's tables, or a role granted okr.grant_write(role) without a team, keeps cycles and the org chart.")));
+
+	if (strcmp(table, "objective") != 0 && strcmp(table, "key_result") != 0 &&
+		strcmp(table, "checkin") != 0 && strcmp(table, "project") != 0 &&
+		strcmp(table, "task") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("okr_access_check fires only on okr's tables of goals and work, not on okr.%s", table)));
+
+	/* an UPDATE that keeps the row where it was is checked once */
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		check_side(sc, td, td->tg_trigtuple, table, false);
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) ||
+		(TRIGGER_FIRED_BY_UPDATE(td->tg_event) &&
+		 okr_col_changed(td, strcmp(table, "objective") == 0 ? "team_id" :
+						 strcmp(table, "key_result") == 0 ? "objective_id" :
+						 strcmp(table, "task") == 0 ? "project_id" : "key_result_id")))
+		check_side(sc, td, result, table, true);
+	return PointerGetDatum(result);
+}
