@@ -320,7 +320,14 @@ INSERT INTO steps VALUES
  (70, $$INSERT INTO okr.task (project_id, title) VALUES (999, 'Dangling')$$, '23503'),
  -- and the history after those failures
  (80, $$DELETE FROM okr.checkin WHERE key_result_id OPERATOR(pg_catalog.=) 2$$, 'ok'),
- (81, $$INSERT INTO okr.checkin (key_result_id, value, checked_at, note, author) VALUES (2, 650, '2026-06-15', 'after the deletes', 'bob')$$, 'ok');
+ (81, $$INSERT INTO okr.checkin (key_result_id, value, checked_at, note, author) VALUES (2, 650, '2026-06-15', 'after the deletes', 'bob')$$, 'ok'),
+ -- 1.1: a source and a feed, run under the hostile path (their queries
+ -- and okr's own run pinned), measuring NULL and rejecting both rows, so
+ -- that the figures checked below do not move
+ (82, $$INSERT INTO okr.key_result_source (key_result_id, query, run_as) VALUES (1, 'SELECT pg_catalog.nullif(1 + 1, 2)', 'okr_sec_path_writer')$$, 'ok'),
+ (83, $$SELECT pg_catalog.count(*) FROM okr.sample(1)$$, 'ok'),
+ (84, $$INSERT INTO okr.task_feed (source, run_as) VALUES ('public.okr_sec_feed_src', 'okr_sec_path_writer')$$, 'ok'),
+ (85, $$SELECT pg_catalog.count(*) FROM okr.sync_tasks()$$, 'ok');
 
 -- The probes: every relation in schema okr (found at run time, so views
 -- added later are covered), okr.progress at several moments, every
@@ -395,10 +402,15 @@ BEGIN
 END $$;
 -- Empty the tables and restart their ids, as the superuser.
 CREATE FUNCTION pg_temp.reset_data() RETURNS void LANGUAGE sql AS $$
-    TRUNCATE okr.task, okr.project, okr.project_effort, okr.checkin, okr.key_result_source, okr.key_result, okr.objective, okr.team, okr.cycle RESTART IDENTITY
+    TRUNCATE okr.task_feed_rejection, okr.task, okr.task_feed, okr.project, okr.project_effort, okr.checkin, okr.key_result_source, okr.key_result, okr.objective, okr.team, okr.cycle RESTART IDENTITY
 $$;
 
 CREATE ROLE okr_sec_path_writer;
+-- the source of the feed of steps 84-85
+CREATE TABLE public.okr_sec_feed_src (external_key text, project_id bigint, title text, status text);
+-- (both rows are rejected, so the hand-computed figures stay as they are)
+INSERT INTO public.okr_sec_feed_src VALUES ('F-1', 999, 'no such project', 'doing'), ('F-2', 4, 'under a cancelled project', 'todo');
+GRANT SELECT ON public.okr_sec_feed_src TO okr_sec_path_writer;
 
 -- ---------------------------------------------------------------------------
 -- Install #1 under "decoys, pg_catalog, public", with pg_temp decoys present
@@ -406,6 +418,8 @@ CREATE ROLE okr_sec_path_writer;
 SET search_path = okr_sec_evil, pg_catalog, public;
 CREATE EXTENSION okr;
 RESET search_path;
+-- (the workload's sources and feeds run as the writer in every run)
+SELECT okr.grant_write('okr_sec_path_writer');
 
 SELECT is((SELECT count(*)::int FROM pg_depend d
             WHERE d.classid = 'pg_proc'::regclass AND d.objid IN (SELECT oid FROM pg_proc WHERE pronamespace = 'okr'::regnamespace)
