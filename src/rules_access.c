@@ -93,11 +93,19 @@ item_name(const char *table)
 	return table;
 }
 
-static void
-refuse(Scope *sc, const char *table, int64 id, bool has_id, const Above *ab)
+/* The row in messages: a new one as the user wrote it (its id will never
+ * exist if the insert is refused), else by its id. */
+static char *
+row_label(TriggerData *td, HeapTuple tup, const char *table, int64 id, bool has_id)
 {
-	const char *what = item_name(table);
-	char	   *row = has_id ? psprintf("%s " INT64_FORMAT, what, id) : psprintf("a new %s", what);
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) || !has_id)
+		return strcmp(table, "checkin") == 0 ? "a new check-in" : okr_row_name(td, tup);
+	return psprintf("%s " INT64_FORMAT, item_name(table), id);
+}
+
+static void
+refuse(Scope *sc, const char *row, const Above *ab)
+{
 	bool		readable;
 
 	if (sc->read == NULL)
@@ -159,20 +167,20 @@ check_side(Scope *sc, TriggerData *td, HeapTuple tup, const char *table, bool is
 		}
 		/* a new objective is readable by its writer: name its team */
 		if (!is_new_row)
-			refuse(sc, table, id, has_id, &ab);
+			refuse(sc, row_label(td, tup, table, id, has_id), &ab);
 		else
 		{
 			if (!ab.has_team)
 				ereport(ERROR,
 						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 						 errmsg("permission denied to write %s without a team: role \"%s\" writes only its teams' objectives",
-								has_id ? psprintf("objective " INT64_FORMAT, id) : "a new objective",
+								row_label(td, tup, table, id, has_id),
 								GetUserNameFromId(sc->user, false)),
 						 errdetail_internal("%s", okr_access_scope_detail(sc->write))));
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to write %s in team " INT64_FORMAT " (%s), outside the write scope of role \"%s\"",
-							has_id ? psprintf("objective " INT64_FORMAT, id) : "a new objective",
+							row_label(td, tup, table, id, has_id),
 							ab.team_id, ab.team_name, GetUserNameFromId(sc->user, false)),
 					 errdetail_internal("%s", okr_access_scope_detail(sc->write))));
 		}
@@ -196,7 +204,7 @@ check_side(Scope *sc, TriggerData *td, HeapTuple tup, const char *table, bool is
 		if (ab.team_name)
 			ab.team_name = MemoryContextStrdup(caller, ab.team_name);
 		okr_spi_leave(&st);
-		refuse(sc, table, id, has_id, &ab);
+		refuse(sc, row_label(td, tup, table, id, has_id), &ab);
 	}
 }
 

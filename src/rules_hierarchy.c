@@ -98,23 +98,24 @@ static Hierarchy objective_tree = {"objective", "objective",
 	" ON t.parent_key_result_id = k.id WHERE k.objective_id = down.id)", NULL, NULL, NULL};
 
 static void
-report_too_deep(const char *noun, int64 id, int64 level)
+report_too_deep(const char *name, int64 level)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-			 errmsg("%s " INT64_FORMAT " would sit at level " INT64_FORMAT " of its tree, deeper than okr.max_depth (%d)",
-					noun, id, level, okr_max_depth),
+			 errmsg("%s would sit at level " INT64_FORMAT " of its tree, deeper than okr.max_depth (%d)",
+					name, level, okr_max_depth),
 			 errhint("A superuser can raise okr.max_depth.")));
 }
 
 /*
  * Rule 1 (and the depth bound) for row id of the tree getting the parent
- * parent_id; what names the link in messages ("objective 4", "key result 9
- * of objective 4").
+ * parent_id.  Messages name the row by name (okr_row_name) and the link by
+ * what ("objective 4", "key result 9 of objective 4"); is_new says the row
+ * is being inserted, so nothing lies below it yet and its id is not shown.
  */
 static void
-check_no_cycle(Hierarchy *h, const char *verb, int64 id, bool has_parent,
-			   int64 parent_id, const char *what, bool may_have_children)
+check_no_cycle(Hierarchy *h, const char *verb, int64 id, const char *name,
+			   bool has_parent, int64 parent_id, const char *what, bool is_new)
 {
 	const char *noun = h->noun;
 	const char *table = h->table;
@@ -129,7 +130,7 @@ check_no_cycle(Hierarchy *h, const char *verb, int64 id, bool has_parent,
 	if (parent_id == id)
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_HIERARCHY_CYCLE),
-				 errmsg("%s " INT64_FORMAT " cannot %s itself%s", noun, id, verb,
+				 errmsg("%s cannot %s itself%s", name, verb,
 						what ? psprintf(" (%s)", what) : "")));
 
 	snprintf(sql, sizeof(sql),
@@ -151,14 +152,13 @@ check_no_cycle(Hierarchy *h, const char *verb, int64 id, bool has_parent,
 	if (DatumGetBool(okr_result_datum(0, 1, BOOLOID, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_HIERARCHY_CYCLE),
-				 errmsg("%s " INT64_FORMAT " cannot %s %s: "
-						INT64_FORMAT " is already below " INT64_FORMAT,
-						noun, id, verb,
+				 errmsg("%s cannot %s %s: " INT64_FORMAT " is already below %s",
+						name, verb,
 						what ? what : psprintf("%s " INT64_FORMAT, noun, parent_id),
-						parent_id, id)));
+						parent_id, is_new ? "it" : psprintf(INT64_FORMAT, id))));
 	ancestors = okr_result_int64(0, 3, &isnull);
 	if (ancestors + 1 > okr_max_depth)
-		report_too_deep(noun, id, ancestors + 1);
+		report_too_deep(name, ancestors + 1);
 
 	if (IsolationUsesXactSnapshot())
 	{
@@ -180,7 +180,7 @@ check_no_cycle(Hierarchy *h, const char *verb, int64 id, bool has_parent,
 	 * down than the levels left under the bound?  (A new row has nothing
 	 * below it: a child's foreign key needs its parent first.)
 	 */
-	if (may_have_children)
+	if (!is_new)
 	{
 		int64		room = okr_max_depth - (ancestors + 1);
 		Datum		d;
@@ -201,8 +201,8 @@ check_no_cycle(Hierarchy *h, const char *verb, int64 id, bool has_parent,
 		if (!isnull && DatumGetInt32(d) > room)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s " INT64_FORMAT " cannot move to level " INT64_FORMAT ": the %ss below it would sit deeper than okr.max_depth (%d)",
-							noun, id, ancestors + 1, noun, okr_max_depth),
+					 errmsg("%s cannot move to level " INT64_FORMAT ": the %ss below it would sit deeper than okr.max_depth (%d)",
+							name, ancestors + 1, noun, okr_max_depth),
 					 errhint("A superuser can raise okr.max_depth.")));
 	}
 }
@@ -306,7 +306,8 @@ check_objective_checkins_fit(int64 objective_id)
 	" LIMIT 1"
 
 static void
-check_objective_cover(int64 objective_id, bool check_parent, bool check_children)
+check_objective_cover(int64 objective_id, const char *name, bool check_parent,
+					  bool check_children)
 {
 	static SPIPlanPtr parent_plan[2];	/* [links]: 1.0 tables, 1.1 tables */
 	static SPIPlanPtr children_plan[2];
@@ -322,8 +323,8 @@ check_objective_cover(int64 objective_id, bool check_parent, bool check_children
 		if (SPI_processed > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_OKR_CYCLE_NOT_COVERED),
-					 errmsg("objective %s cannot align to objective %s: its cycle \"%s\" (%s to %s) is not within the parent's cycle \"%s\" (%s to %s)",
-							okr_result_text(0, 1), okr_result_text(0, 2),
+					 errmsg("%s cannot align to objective %s: its cycle \"%s\" (%s to %s) is not within the parent's cycle \"%s\" (%s to %s)",
+							name, okr_result_text(0, 2),
 							okr_result_text(0, 3), okr_result_text(0, 4), okr_result_text(0, 5),
 							okr_result_text(0, 6), okr_result_text(0, 7), okr_result_text(0, 8))));
 	}
@@ -369,10 +370,12 @@ okr_cycle_check(PG_FUNCTION_ARGS)
 	bool		dates_changed = !is_insert &&
 		(okr_col_changed(td, "starts_on") || okr_col_changed(td, "ends_on"));
 	int64		id = okr_get_id(td, newtup, "id");
+	char	   *name;
 	OkrSpiState st;
 
 	if (!parent_changed && !dates_changed)
 		return PointerGetDatum(NULL);
+	name = okr_row_name(td, newtup);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 
@@ -381,7 +384,7 @@ okr_cycle_check(PG_FUNCTION_ARGS)
 		bool		has_parent;
 		int64		parent_id = okr_get_id_opt(td, newtup, "parent_id", &has_parent);
 
-		check_no_cycle(&cycle_tree, "be part of", id, has_parent, parent_id, NULL, !is_insert);
+		check_no_cycle(&cycle_tree, "be part of", id, name, has_parent, parent_id, NULL, is_insert);
 	}
 
 	/* A child cycle lies inside its parent cycle; check both directions. */
@@ -398,11 +401,18 @@ okr_cycle_check(PG_FUNCTION_ARGS)
 							  " LIMIT 1", 1, argtypes),
 				 values, NULL, 1);
 		if (SPI_processed > 0)
+		{
+			bool		isnull;
+			/* the new row is named as the user wrote it, an existing one by id and name */
+			char	   *child = is_insert && okr_result_int64(0, 1, &isnull) == id ? name :
+				psprintf("cycle %s \"%s\"", okr_result_text(0, 1), okr_result_text(0, 2));
+
 			ereport(ERROR,
 					(errcode(ERRCODE_OKR_CYCLE_NOT_COVERED),
-					 errmsg("cycle %s \"%s\" (%s to %s) does not lie within its parent cycle %s \"%s\" (%s to %s)",
-							okr_result_text(0, 1), okr_result_text(0, 2), okr_result_text(0, 3), okr_result_text(0, 4),
+					 errmsg("%s (%s to %s) does not lie within its parent cycle %s \"%s\" (%s to %s)",
+							child, okr_result_text(0, 3), okr_result_text(0, 4),
 							okr_result_text(0, 5), okr_result_text(0, 6), okr_result_text(0, 7), okr_result_text(0, 8))));
+		}
 	}
 
 	if (dates_changed)
@@ -456,8 +466,8 @@ okr_team_check(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-	check_no_cycle(&team_tree, "report to", okr_get_id(td, newtup, "id"), has_parent,
-				   parent_id, NULL, !TRIGGER_FIRED_BY_INSERT(td->tg_event));
+	check_no_cycle(&team_tree, "report to", okr_get_id(td, newtup, "id"), okr_row_name(td, newtup),
+				   has_parent, parent_id, NULL, TRIGGER_FIRED_BY_INSERT(td->tg_event));
 	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
 }
@@ -484,6 +494,7 @@ okr_objective_check(PG_FUNCTION_ARGS)
 				has_kr = false;
 	int64		parent_id = okr_get_id_opt(td, newtup, "parent_id", &has_parent);
 	int64		kr_id = links ? okr_get_id_opt(td, newtup, "parent_key_result_id", &has_kr) : 0;
+	char	   *name;
 	OkrSpiState st;
 	OkrRow		row;
 
@@ -492,14 +503,15 @@ okr_objective_check(PG_FUNCTION_ARGS)
 	/* (closing it needs nothing here: see "Rule 6" below) */
 	if (!parent_changed && !cycle_changed)
 		return PointerGetDatum(NULL);
+	name = okr_row_name(td, newtup);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 
 	if (parent_changed && has_parent && has_kr)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("objective " INT64_FORMAT " cannot align both to objective " INT64_FORMAT " and to key result " INT64_FORMAT,
-						id, parent_id, kr_id),
+				 errmsg("%s cannot align both to objective " INT64_FORMAT " and to key result " INT64_FORMAT,
+						name, parent_id, kr_id),
 				 errhint("Set parent_id or parent_key_result_id, not both."),
 				 errtableconstraint(td->tg_relation, "objective_one_parent")));
 	if (parent_changed && has_kr)
@@ -507,29 +519,28 @@ okr_objective_check(PG_FUNCTION_ARGS)
 		int64		kr_objective = 0;
 
 		/* Rule 6 first: it locks the key result and its objective */
-		if (okr_check_key_result_open(&row, psprintf("objective " INT64_FORMAT, id), kr_id,
-									  &kr_objective))
-			check_no_cycle(tree, "align to", id, true, kr_objective,
+		if (okr_check_key_result_open(&row, name, kr_id, &kr_objective))
+			check_no_cycle(tree, "align to", id, name, true, kr_objective,
 						   psprintf("key result " INT64_FORMAT " of objective " INT64_FORMAT,
 									kr_id, kr_objective),
-						   !is_insert);
+						   is_insert);
 	}
 	if (parent_changed && has_parent)
 	{
 		char	   *state;
 
-		check_no_cycle(tree, "align to", id, has_parent, parent_id, NULL, !is_insert);
+		check_no_cycle(tree, "align to", id, name, has_parent, parent_id, NULL, is_insert);
 
 		/* Rule 6; FOR KEY SHARE waits for a concurrent close and then sees it. */
 		state = okr_closed_objective_state(parent_id);
 		if (state && !okr_row_is_restored(&row))
 			ereport(ERROR,
 					(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-					 errmsg("objective " INT64_FORMAT " cannot align to objective " INT64_FORMAT ": it is %s",
-							id, parent_id, state)));
+					 errmsg("%s cannot align to objective " INT64_FORMAT ": it is %s",
+							name, parent_id, state)));
 	}
 
-	check_objective_cover(id, parent_changed || cycle_changed, cycle_changed);
+	check_objective_cover(id, name, parent_changed || cycle_changed, cycle_changed);
 
 	if (cycle_changed)
 	{
@@ -570,10 +581,11 @@ okr_check_key_result_move(int64 key_result_id, int64 new_objective)
 		bool		isnull;
 		int64		child = DatumGetInt64(SPI_getbinval(aligned->vals[i], aligned->tupdesc, 1, &isnull));
 
-		check_no_cycle(&objective_tree, "align to", child, true, new_objective,
+		check_no_cycle(&objective_tree, "align to", child,
+					   psprintf("objective " INT64_FORMAT, child), true, new_objective,
 					   psprintf("key result " INT64_FORMAT " of objective " INT64_FORMAT,
 								key_result_id, new_objective),
-					   true);
+					   false);
 	}
 	okr_run_plan(okr_spi_plan(&cover_plan,
 							  "SELECT ch.id, p.id, cc.name, cc.starts_on, cc.ends_on, pc.name, pc.starts_on, pc.ends_on"

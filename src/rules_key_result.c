@@ -47,9 +47,9 @@ latest_checkin_value(int64 key_result_id, bool *isnull, Datum *checked_at)
 	return okr_result_datum(0, 1, NUMERICOID, isnull);
 }
 
-/* Rule 3: the values fit the kind. */
+/* Rule 3: the values of key result tup fit the kind. */
 static void
-check_kind_values(int64 id, OkrKrKind kind, const char *kind_name,
+check_kind_values(TriggerData *td, HeapTuple tup, OkrKrKind kind, const char *kind_name,
 				  Datum start, bool start_null, Datum target, bool target_null)
 {
 	switch (kind)
@@ -58,25 +58,27 @@ check_kind_values(int64 id, OkrKrKind kind, const char *kind_name,
 			if (start_null || target_null)
 				ereport(ERROR,
 						(errcode(ERRCODE_OKR_KIND_MISMATCH),
-						 errmsg("key result " INT64_FORMAT " of kind metric needs start_value and target_value", id)));
+						 errmsg("%s of kind metric needs start_value and target_value",
+								okr_row_name(td, tup))));
 			if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, start, target)) == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_OKR_KIND_MISMATCH),
-						 errmsg("key result " INT64_FORMAT " of kind metric needs a target_value different from its start_value", id)));
+						 errmsg("%s of kind metric needs a target_value different from its start_value",
+								okr_row_name(td, tup))));
 			break;
 		case OKR_KR_AT_LEAST:
 		case OKR_KR_AT_MOST:
 			if (target_null)
 				ereport(ERROR,
 						(errcode(ERRCODE_OKR_KIND_MISMATCH),
-						 errmsg("key result " INT64_FORMAT " of kind %s needs a target_value", id, kind_name)));
+						 errmsg("%s of kind %s needs a target_value", okr_row_name(td, tup), kind_name)));
 			break;
 		case OKR_KR_MILESTONE:
 			if ((!start_null && !okr_numeric_is(start, 0)) ||
 				(!target_null && !okr_numeric_is(target, 1)))
 				ereport(ERROR,
 						(errcode(ERRCODE_OKR_KIND_MISMATCH),
-						 errmsg("key result " INT64_FORMAT " of kind milestone goes from 0 to 1", id),
+						 errmsg("%s of kind milestone goes from 0 to 1", okr_row_name(td, tup)),
 						 errhint("Leave start_value and target_value NULL; they default to 0 and 1.")));
 			break;
 		case OKR_KR_PROJECTS:
@@ -112,7 +114,8 @@ check_current_derived(TriggerData *td, HeapTuple newtup, int64 id, OkrRow *row)
 		return true;
 	ereport(ERROR,
 			(errcode(ERRCODE_GENERATED_ALWAYS),
-			 errmsg("current_value and last_checkin_at of key result " INT64_FORMAT " are maintained from its check-ins", id),
+			 errmsg("current_value and last_checkin_at of %s are maintained from its check-ins",
+					okr_row_name(td, newtup)),
 			 errhint("Insert a row into okr.checkin to record a new value.")));
 	return false;				/* keep compiler quiet */
 }
@@ -234,7 +237,7 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 	if (kind_name == NULL || !okr_kr_kind_lookup(kind_name, &kind))
 		return PointerGetDatum(newtup);
 
-	check_kind_values(id, kind, kind_name, start, start_null, target, target_null);
+	check_kind_values(td, newtup, kind, kind_name, start, start_null, target, target_null);
 
 	/* Rule 4: current_value and last_checkin_at are derived from check-ins. */
 	if (is_insert)
@@ -254,7 +257,8 @@ okr_key_result_guard(PG_FUNCTION_ARGS)
 	{
 		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 		if (objective_changed)
-			okr_check_objective_open(&row, "a key result", okr_get_id(td, newtup, "objective_id"));
+			okr_check_objective_open(&row, okr_row_name(td, newtup),
+									 okr_get_id(td, newtup, "objective_id"));
 		if (current_changed)
 			clear = check_current_derived(td, newtup, id, &row);
 		if (!is_insert && kind_changed && (kind == OKR_KR_MILESTONE || OKR_KR_DERIVED(kind)))

@@ -56,7 +56,8 @@ okr_project_guard(PG_FUNCTION_ARGS)
 		return PointerGetDatum(newtup);
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-	(void) okr_check_key_result_open(&row, "a project", okr_get_id(td, newtup, "key_result_id"), NULL);
+	(void) okr_check_key_result_open(&row, okr_row_name(td, newtup),
+									 okr_get_id(td, newtup, "key_result_id"), NULL);
 	okr_spi_leave(&st);
 	return PointerGetDatum(newtup);
 }
@@ -90,8 +91,8 @@ okr_task_guard(PG_FUNCTION_ARGS)
 		else if (DatumGetTimestampTz(done_at) > GetCurrentTimestamp())
 			ereport(ERROR,
 					(errcode(ERRCODE_OKR_DONE_AT_INVALID),
-					 errmsg("done_at of task " INT64_FORMAT " is in the future: %s",
-							okr_get_id(td, newtup, "id"),
+					 errmsg("done_at of %s is in the future: %s",
+							okr_row_name(td, newtup),
 							timestamptz_to_str(DatumGetTimestampTz(done_at)))));
 	}
 	else if (!done_null)
@@ -129,10 +130,12 @@ task_contribution(TriggerData *td, HeapTuple tup, double *total, double *done)
 	*done = okr_streq(status, "done") ? e : 0.0;
 }
 
-/* Rule 6 for a task arriving in a project: the project and its parents. */
+/* Rule 6 for task tup arriving in a project: the project and its parents. */
 static void
-check_task_parents(OkrRow *row, int64 project_id)
+check_task_parents(OkrRow *row, TriggerData *td, HeapTuple tup, int64 project_id)
 {
+	char	   *name;
+
 	static SPIPlanPtr plan = NULL;
 	static SPIPlanPtr exists_plan = NULL;
 
@@ -144,21 +147,22 @@ check_task_parents(OkrRow *row, int64 project_id)
 					  &exists_plan, "project", project_id) ||
 		okr_row_is_restored(row))
 		return;
+	name = okr_row_name(td, tup);
 	if (okr_streq(okr_result_text(0, 1), "cancelled"))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-				 errmsg("cannot add a task under project " INT64_FORMAT ": it is cancelled",
-						project_id)));
+				 errmsg("cannot add %s under project " INT64_FORMAT ": it is cancelled",
+						name, project_id)));
 	if (okr_streq(okr_result_text(0, 3), "cancelled"))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-				 errmsg("cannot add a task under key result %s: it is cancelled",
-						okr_result_text(0, 2))));
+				 errmsg("cannot add %s under key result %s: it is cancelled",
+						name, okr_result_text(0, 2))));
 	if (okr_state_is_closed(okr_result_text(0, 5)))
 		ereport(ERROR,
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-				 errmsg("cannot add a task under objective %s: it is %s",
-						okr_result_text(0, 4), okr_result_text(0, 5))));
+				 errmsg("cannot add %s under objective %s: it is %s",
+						name, okr_result_text(0, 4), okr_result_text(0, 5))));
 }
 
 PG_FUNCTION_INFO_V1(okr_task_sync);
@@ -191,7 +195,7 @@ okr_task_sync(PG_FUNCTION_ARGS)
 		OkrSpiState st;
 
 		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-		check_task_parents(&row, new_project);
+		check_task_parents(&row, td, newtup, new_project);
 		okr_spi_leave(&st);
 	}
 

@@ -158,6 +158,45 @@ okr_get_text(TriggerData *td, HeapTuple tup, const char *col)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
+/*
+ * How a message names the row tup of the trigger's table: by its id once it
+ * exists ("objective 12"), and while it is being inserted by what the user
+ * wrote ('new objective "Grow EMEA"'): the id an INSERT draws from the
+ * identity sequence is consumed, and never exists if the insert fails.
+ */
+char *
+okr_row_name(TriggerData *td, HeapTuple tup)
+{
+	static const struct
+	{
+		const char *table;
+		const char *noun;
+		const char *label;
+	}			names[] = {
+		{"cycle", "cycle", "name"},
+		{"team", "team", "name"},
+		{"objective", "objective", "title"},
+		{"key_result", "key result", "title"},
+		{"project", "project", "name"},
+		{"task", "task", "title"},
+	};
+	const char *table = RelationGetRelationName(td->tg_relation);
+
+	for (int i = 0; i < (int) lengthof(names); i++)
+	{
+		char	   *label;
+
+		if (strcmp(names[i].table, table) != 0)
+			continue;
+		if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+			return psprintf("%s " INT64_FORMAT, names[i].noun, okr_get_id(td, tup, "id"));
+		label = okr_get_text(td, tup, names[i].label);
+		return psprintf("new %s \"%s\"", names[i].noun, label ? label : "");
+	}
+	elog(ERROR, "okr_row_name: no name for rows of okr.%s", table);
+	return NULL;				/* keep compiler quiet */
+}
+
 /* Did an UPDATE change this column?  (binary comparison: conservative) */
 bool
 okr_col_changed(TriggerData *td, const char *col)

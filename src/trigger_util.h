@@ -29,6 +29,8 @@ extern int64 okr_get_id_opt(TriggerData *td, HeapTuple tup, const char *col, boo
 extern int64 okr_get_id(TriggerData *td, HeapTuple tup, const char *col);
 /* text column as a C string; NULL when NULL */
 extern char *okr_get_text(TriggerData *td, HeapTuple tup, const char *col);
+/* How messages name a row: "objective 12", or 'new objective "title"' on INSERT */
+extern char *okr_row_name(TriggerData *td, HeapTuple tup);
 /* Did an UPDATE change this column?  (binary comparison: conservative) */
 extern bool okr_col_changed(TriggerData *td, const char *col);
 extern bool okr_streq(const char *a, const char *b);

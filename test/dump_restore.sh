@@ -220,8 +220,7 @@ CREATE TEMP TABLE ids AS SELECT
     (SELECT id FROM okr.project WHERE name = 'Cancelled later: fax support') AS project,
     (SELECT id FROM okr.objective WHERE title = 'Closed early: make the brand known') AS closed,
     (SELECT id FROM okr.key_result WHERE title = 'Increase sales to $120 million') AS kr,
-    (SELECT last_value + 1 FROM okr.checkin_id_seq) AS checkin,
-    (SELECT last_value + 1 FROM okr.objective_id_seq) AS objective;
+    (SELECT last_value + 1 FROM okr.checkin_id_seq) AS checkin;
 SELECT pg_temp.error_of($$INSERT INTO okr.task (project_id, title)
     SELECT id, 'under a cancelled project' FROM okr.project WHERE name = 'Cancelled later: fax support'$$);
 SELECT pg_temp.error_of($$INSERT INTO okr.key_result (objective_id, title, target_value, kind)
@@ -232,11 +231,11 @@ SELECT pg_temp.error_of($$UPDATE okr.key_result SET current_value = 1 WHERE titl
 SELECT pg_temp.error_of($$INSERT INTO okr.objective (cycle_id, parent_id, title)
     SELECT cycle_id, id, 'aligned under a closed objective' FROM okr.objective WHERE title = 'Closed early: make the brand known'$$);
 SELECT '--';
-SELECT format('23O06: cannot add a task under project %s: it is cancelled', project) FROM ids;
-SELECT format('23O06: cannot add a key result under objective %s: it is closed', closed) FROM ids;
+SELECT format('23O06: cannot add new task "under a cancelled project" under project %s: it is cancelled', project) FROM ids;
+SELECT format('23O06: cannot add new key result "under a closed objective" under objective %s: it is closed', closed) FROM ids;
 SELECT format('23O05: a check-in of key result %s at 2026-01-01 00:30:00+01 falls outside cycle "FY 2025" (2025-01-01 to 2025-12-31)', kr) FROM ids;
 SELECT format('428C9: current_value and last_checkin_at of key result %s are maintained from its check-ins', kr) FROM ids;
-SELECT format('23O06: objective %s cannot align to objective %s: it is closed', objective, closed) FROM ids;
+SELECT format('23O06: new objective "aligned under a closed objective" cannot align to objective %s: it is closed', closed) FROM ids;
 SQL
 }
 

@@ -23,7 +23,7 @@ SELECT throws_ok(
 SELECT throws_matching(
     $$INSERT INTO okr.key_result (id, objective_id, title, kind, start_value, target_value) OVERRIDING SYSTEM VALUE
       VALUES (101, 1, 'no start', 'metric', NULL, 1000)$$,
-    '\m101\M', 'metric: the message names key result 101');
+    '^new key result "no start" ', 'metric: the message names the new key result by its title');
 SELECT throws_ok(
     $$INSERT INTO okr.key_result (id, objective_id, title, kind, start_value, target_value) OVERRIDING SYSTEM VALUE
       VALUES (102, 1, 'no target', 'metric', 0, NULL)$$,

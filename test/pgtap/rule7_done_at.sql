@@ -48,7 +48,7 @@ SELECT throws_ok(
 SELECT throws_matching(
     $$INSERT INTO okr.task (id, project_id, title, status, done_at) OVERRIDING SYSTEM VALUE
       VALUES (1010, 1, 'done tomorrow', 'done', now() + interval '1 hour')$$,
-    '\m1010\M', 'the message names task 1010');
+    '^done_at of new task "done tomorrow" ', 'the message names the new task by its title');
 SELECT throws_ok(
     $$INSERT INTO okr.task (id, project_id, title, status, done_at) OVERRIDING SYSTEM VALUE
       VALUES (1011, 1, 'done at infinity', 'done', 'infinity')$$,

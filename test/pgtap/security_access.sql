@@ -183,7 +183,7 @@ SELECT is(pg_temp.state_as('okr_acc_sales', $$UPDATE okr.access_grant SET team_i
     'attack: widening its grant row (42501)');
 SELECT is(pg_temp.try_as('okr_acc_sales',
     $$INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (3, 1, '2026-03-02')$$),
-    '42501: permission denied to write check-in 7: objective 4 belongs to team 3 (Marketing), outside the write scope of role "okr_acc_sales"',
+    '42501: permission denied to write a new check-in: objective 4 belongs to team 3 (Marketing), outside the write scope of role "okr_acc_sales"',
     'attack: a check-in under another team''s key result (42501, naming the team)');
 SELECT is(pg_temp.state_as('okr_acc_sales', $$INSERT INTO okr.key_result (objective_id, title, start_value, target_value) VALUES (4, 'x', 0, 1)$$), '42501',
     'attack: a key result under another team''s objective (42501)');
@@ -195,7 +195,7 @@ SELECT is(pg_temp.state_as('okr_acc_sales', $$UPDATE okr.project SET key_result_
     'attack: moving its project under another team''s key result (42501)');
 SELECT is(pg_temp.try_as('okr_acc_sales',
     $$INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (1, 1, '2026-03-02')$$),
-    '42501: permission denied to write check-in 8: it is outside the write scope of role "okr_acc_sales"',
+    '42501: permission denied to write a new check-in: it is outside the write scope of role "okr_acc_sales"',
     'attack: a check-in on a hidden key result: 42501, and the message names neither its objective nor its team');
 SELECT is(pg_temp.state_as('okr_acc_sales', $$INSERT INTO okr.task (project_id, title) VALUES (1, 'x')$$), '42501',
     'attack: a task under a hidden project (42501)');
