@@ -95,12 +95,13 @@ ORDER BY c.checked_at, c.id;
 
 \echo
 \echo '=== (b) Objectives: weighted progress over their own key results (as of 2026-09-30 12:00 UTC) ==='
+\echo 'own_kr_progress leaves out aligned child objectives; progress in (f) and the views counts them.'
 SELECT o.title AS objective,
        o.team,
        o.cycle,
        o.kind,
        o.key_results AS krs,
-       round(o.progress::numeric, 2) AS progress
+       round(o.progress::numeric, 2) AS own_kr_progress
 FROM demo_objective o
 ORDER BY o.id;
 
@@ -138,38 +139,40 @@ LEFT JOIN okr.team t ON t.id = tree.team_id
 ORDER BY tree.path;
 
 \echo
-\echo '=== (d) Expected progress of each cycle as of 2026-09-30 12:00 UTC ==='
+\echo '=== (d) Share of each cycle elapsed as of 2026-09-30 12:00 UTC (okr.expected_progress) ==='
 SELECT c.name AS cycle,
        c.starts_on,
        c.ends_on,
-       round(okr.expected_progress(c.starts_on, c.ends_on, '2026-09-30 12:00+00')::numeric, 2) AS expected
+       round(okr.expected_progress(c.starts_on, c.ends_on, '2026-09-30 12:00+00')::numeric, 2) AS elapsed
 FROM okr.cycle c
 ORDER BY c.parent_id NULLS FIRST, c.starts_on;
 
-\echo '--- Status of each objective (progress over its own key results against expected)'
+\echo '--- Status of each objective by its own key results: own_kr_progress against the share of its cycle elapsed'
+\echo '    (okr.status; (f) gives the status okr reports, counting aligned objectives and their pace)'
 SELECT o.title AS objective,
        o.cycle,
-       round(o.progress::numeric, 2) AS progress,
-       round(e.expected::numeric, 2) AS expected,
-       okr.status(o.progress, e.expected) AS status
+       round(o.progress::numeric, 2) AS own_kr_progress,
+       round(e.elapsed::numeric, 2) AS elapsed,
+       okr.status(o.progress, e.elapsed) AS own_kr_status
 FROM demo_objective o,
-     LATERAL (SELECT okr.expected_progress(o.starts_on, o.ends_on, '2026-09-30 12:00+00') AS expected) e
+     LATERAL (SELECT okr.expected_progress(o.starts_on, o.ends_on, '2026-09-30 12:00+00') AS elapsed) e
 ORDER BY o.id;
 
 \echo
-\echo '=== (e) Busy or effective? Activity (share of task effort done) against progress (key results) ==='
+\echo '=== (e) Busy or effective? Work done on its own key results against their progress ==='
+\echo 'own_kr_activity: share of task effort done under its own active key results; activity in (f) and the views also counts aligned objectives.'
 SELECT o.title AS objective,
        o.team,
-       round(o.progress::numeric, 2) AS progress,
-       round((sum(p.effort_done) / nullif(sum(p.effort), 0))::numeric, 2) AS activity,
-       round((sum(p.effort_done) / nullif(sum(p.effort), 0) - o.progress)::numeric, 2) AS outcome_gap,
+       round(o.progress::numeric, 2) AS own_kr_progress,
+       round((sum(p.effort_done) / nullif(sum(p.effort), 0))::numeric, 2) AS own_kr_activity,
+       round((sum(p.effort_done) / nullif(sum(p.effort), 0) - o.progress)::numeric, 2) AS own_kr_gap,
        sum(p.effort_done) || ' of ' || sum(p.effort) AS effort_done
 FROM demo_objective o
 JOIN demo_key_result k ON k.objective_id = o.id AND k.state = 'active'
 JOIN demo_project p ON p.key_result_id = k.id AND p.state <> 'cancelled'
 GROUP BY o.id, o.title, o.team, o.progress
-ORDER BY outcome_gap DESC;
-\echo 'A large positive outcome_gap means a team is busy without moving its results (Marketing);'
+ORDER BY own_kr_gap DESC;
+\echo 'A large positive gap means a team is busy without moving its results (Marketing);'
 \echo 'a negative one, results moving with little of the planned work done (Sales).'
 
 ------------------------------------------------------------------------------
@@ -222,7 +225,7 @@ SELECT team_path AS team,
        at_risk,
        off_track,
        achieved,
-       round(mean_progress::numeric, 2) AS progress,
+       round(mean_progress::numeric, 2) AS mean_progress,
        round(expected::numeric, 2) AS expected,
        round(activity::numeric, 2) AS activity,
        CASE WHEN cycle_ended

@@ -273,17 +273,65 @@ SELECT p.id                                   AS project_id,
 -- cycle_report aggregate (one call of okr.progress() now, one per distinct
 -- end of an ended cycle for the scores; task effort from the sums the task
 -- trigger maintains on okr.project, so no task is read).
+--
+-- One name, one figure: its activity and effort are those of every task
+-- below the objective, aligned objectives included, as objective_report's
+-- activity (okr.progress).  A team's or cycle's activity is then the union
+-- of its objectives' subtrees, each task once: an objective below another
+-- counted one of the same team (or cycle) is already in that one's effort,
+-- which the within_* flags say.
 ------------------------------------------------------------------------------
 CREATE VIEW okr.objective_facts WITH (security_invoker = true) AS
-WITH
+WITH RECURSIVE
 cycles AS MATERIALIZED (
     SELECT c.id, okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
 ),
 figures AS (
-    SELECT f.id, f.progress, f.status
+    SELECT f.id, f.progress, f.expected, f.status
       FROM okr.progress(pg_catalog.now()) f
      WHERE f.item = 'objective'
+),
+-- the objective each one aligns to: its parent, or its key result's objective
+links AS MATERIALIZED (
+    SELECT o.id, COALESCE(o.parent_id, k.objective_id) AS parent_id,
+           o.team_id, o.cycle_id, o.state IN ('active', 'closed') AS counted
+      FROM okr.objective o
+      LEFT JOIN okr.key_result k ON k.id = o.parent_key_result_id
+),
+-- ids from the root down to each objective (a parent the reader cannot see
+-- makes a root, as in objective_report)
+tree AS (
+    SELECT l.id, ARRAY[l.id] AS ids
+      FROM links l
+     WHERE l.parent_id IS NULL
+        OR NOT EXISTS (SELECT FROM okr.objective p WHERE p.id = l.parent_id)
+    UNION ALL
+    SELECT l.id, t.ids || l.id
+      FROM tree t
+      JOIN links l ON l.parent_id = t.id
+),
+-- one row per objective, which the planner knows even without statistics
+paths AS (
+    SELECT t.id, pg_catalog.min(t.ids) AS ids
+      FROM tree t
+     GROUP BY t.id
+),
+-- each objective with each of its ancestors (not itself)
+above AS (
+    SELECT p.id, a.id AS ancestor
+      FROM paths p
+     CROSS JOIN LATERAL pg_catalog.unnest(p.ids) a(id)
+     WHERE a.id <> p.id
+),
+within AS (
+    SELECT ab.id,
+           pg_catalog.bool_or(l.team_id IS NOT DISTINCT FROM d.team_id) AS team,
+           true AS cycle
+      FROM above ab
+      JOIN links l ON l.id = ab.ancestor AND l.counted
+      JOIN links d ON d.id = ab.id AND d.cycle_id = l.cycle_id
+     GROUP BY ab.id
 ),
 scores AS (
     SELECT s.id, s.progress AS score
@@ -305,7 +353,7 @@ late AS (
      WHERE t.status = 'done' AND t.done_at > pg_catalog.now()
      GROUP BY t.project_id
 ),
-effort AS (
+own_effort AS (
     SELECT k.objective_id,
            pg_catalog.sum(e.effort_total)::double precision AS total,
            pg_catalog.sum(e.effort_done)::double precision
@@ -315,6 +363,16 @@ effort AS (
       JOIN okr.project_effort e ON e.project_id = p.id
       LEFT JOIN late l      ON l.project_id = p.id
      GROUP BY k.objective_id
+),
+-- and below each objective: its own and that of every objective below it
+effort AS (
+    SELECT a.id AS objective_id,
+           pg_catalog.sum(e.total) AS total,
+           pg_catalog.sum(e.done) AS done
+      FROM paths p
+     CROSS JOIN LATERAL pg_catalog.unnest(p.ids) a(id)
+      JOIN own_effort e ON e.objective_id = p.id
+     GROUP BY a.id
 ),
 key_results AS (
     SELECT k.objective_id, pg_catalog.count(*) AS n
@@ -329,19 +387,24 @@ SELECT o.id                                   AS objective_id,
        o.state                                AS state,
        o.state IN ('active', 'closed')        AS counted,
        f.progress                             AS progress,
+       f.expected                             AS expected,
        f.status                               AS status,
        s.score                                AS score,
        okr.grade(s.score, o.kind)             AS grade,
+       e.done / NULLIF(e.total, 0)            AS activity,
        e.total                                AS effort_total,
        e.done                                 AS effort_done,
+       COALESCE(w.team, false)                AS within_team,
+       COALESCE(w.cycle, false)               AS within_cycle,
        COALESCE(kr.n, 0)                      AS key_results
   FROM okr.objective o
   LEFT JOIN figures f      ON f.id = o.id
   LEFT JOIN scores s       ON s.id = o.id
   LEFT JOIN effort e       ON e.objective_id = o.id
+  LEFT JOIN within w       ON w.id = o.id
   LEFT JOIN key_results kr ON kr.objective_id = o.id;
 
-COMMENT ON VIEW okr.objective_facts IS 'One row per objective with the figures that team_report and cycle_report add up: progress and status now, score and grade once its cycle has ended, task effort under its own key results';
+COMMENT ON VIEW okr.objective_facts IS 'One row per objective with the figures that team_report and cycle_report add up: progress, expected, status and activity now (the same figures as in objective_report), score and grade once its cycle has ended, the task effort below it';
 COMMENT ON COLUMN okr.objective_facts.objective_id IS 'The objective';
 COMMENT ON COLUMN okr.objective_facts.team_id IS 'Its team (NULL when it has none)';
 COMMENT ON COLUMN okr.objective_facts.cycle_id IS 'Its cycle';
@@ -349,11 +412,15 @@ COMMENT ON COLUMN okr.objective_facts.kind IS 'committed or aspirational';
 COMMENT ON COLUMN okr.objective_facts.state IS 'draft, active, closed or cancelled';
 COMMENT ON COLUMN okr.objective_facts.counted IS 'True for active and closed objectives, the ones team and cycle means count';
 COMMENT ON COLUMN okr.objective_facts.progress IS 'Progress now (0 to 1); NULL when nothing under it is scored';
+COMMENT ON COLUMN okr.objective_facts.expected IS 'Expected progress now, 0 to 1, as in objective_report: the weighted mean of the expected progress of the items counted in its progress; with none, the share of its cycle elapsed';
 COMMENT ON COLUMN okr.objective_facts.status IS 'Status now, as okr.progress reports it';
 COMMENT ON COLUMN okr.objective_facts.score IS 'Progress at the end of its cycle, once the cycle has ended';
 COMMENT ON COLUMN okr.objective_facts.grade IS 'green, yellow or red for the score';
-COMMENT ON COLUMN okr.objective_facts.effort_total IS 'Effort of the non-cancelled tasks under its own key results (NULL with no projects)';
+COMMENT ON COLUMN okr.objective_facts.activity IS 'Share of task effort done, 0 to 1, over all non-cancelled tasks below the objective, aligned objectives included (effort_done / effort_total, as objective_report.activity); NULL when there are no tasks';
+COMMENT ON COLUMN okr.objective_facts.effort_total IS 'Effort of the non-cancelled tasks below the objective, aligned objectives included (NULL with no projects below it)';
 COMMENT ON COLUMN okr.objective_facts.effort_done IS 'Of which done by now';
+COMMENT ON COLUMN okr.objective_facts.within_team IS 'True when an active or closed objective of the same team and cycle lies above it: its tasks are already in that one''s effort, so team_report counts them once';
+COMMENT ON COLUMN okr.objective_facts.within_cycle IS 'True when an active or closed objective of the same cycle lies above it: its tasks are already in that one''s effort, so cycle_report counts them once';
 COMMENT ON COLUMN okr.objective_facts.key_results IS 'Number of its active key results';
 
 ------------------------------------------------------------------------------
@@ -366,9 +433,13 @@ cycles AS MATERIALIZED (
     SELECT c.id, okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
 ),
+-- an objective below another counted one of the team and cycle adds no
+-- effort of its own: that one's effort already holds it
 objectives AS (
-    SELECT x.team_id, x.cycle_id, x.status, x.effort_total AS total, x.effort_done AS done,
-           x.counted, x.progress, x.score, x.grade
+    SELECT x.team_id, x.cycle_id, x.status,
+           CASE WHEN NOT x.within_team THEN x.effort_total END AS total,
+           CASE WHEN NOT x.within_team THEN x.effort_done END AS done,
+           x.counted, x.progress, x.expected, x.score, x.grade
       FROM okr.objective_facts x
 ),
 per_team AS (
@@ -384,6 +455,8 @@ per_team AS (
            pg_catalog.count(*) FILTER (WHERE x.status = 'closed')      AS closed,
            pg_catalog.count(*) FILTER (WHERE x.status = 'cancelled')   AS cancelled,
            pg_catalog.avg(x.progress) FILTER (WHERE x.counted)         AS mean_progress,
+           COALESCE(pg_catalog.avg(x.expected) FILTER (WHERE x.counted AND x.progress IS NOT NULL),
+                    pg_catalog.avg(x.expected) FILTER (WHERE x.counted)) AS mean_expected,
            pg_catalog.sum(x.done) FILTER (WHERE x.counted)
              / NULLIF(pg_catalog.sum(x.total) FILTER (WHERE x.counted), 0) AS activity,
            pg_catalog.avg(x.score) FILTER (WHERE x.counted)            AS mean_score,
@@ -416,7 +489,9 @@ SELECT g.team_id                              AS team_id,
        c.name                                 AS cycle_name,
        c.starts_on                            AS cycle_starts_on,
        c.ends_on                              AS cycle_ends_on,
-       okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now()) AS expected,
+       COALESCE(g.mean_expected,
+                okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now())) AS expected,
+       okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now()) AS elapsed,
        ce.ends_at < pg_catalog.now()          AS cycle_ended,
        g.objectives                           AS objectives,
        g.on_track                             AS on_track,
@@ -450,9 +525,12 @@ cycles AS MATERIALIZED (
     SELECT c.id, okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
 ),
+-- (as in team_report, each task once: see objective_facts.within_cycle)
 objectives AS (
-    SELECT x.cycle_id, x.team_id, x.status, x.effort_total AS total, x.effort_done AS done,
-           x.key_results, x.counted, x.progress, x.score, x.grade
+    SELECT x.cycle_id, x.team_id, x.status,
+           CASE WHEN NOT x.within_cycle THEN x.effort_total END AS total,
+           CASE WHEN NOT x.within_cycle THEN x.effort_done END AS done,
+           x.key_results, x.counted, x.progress, x.expected, x.score, x.grade
       FROM okr.objective_facts x
 ),
 per_cycle AS (
@@ -470,6 +548,8 @@ per_cycle AS (
            pg_catalog.count(*) FILTER (WHERE x.status = 'closed')      AS closed,
            pg_catalog.count(*) FILTER (WHERE x.status = 'cancelled')   AS cancelled,
            pg_catalog.avg(x.progress) FILTER (WHERE x.counted)         AS mean_progress,
+           COALESCE(pg_catalog.avg(x.expected) FILTER (WHERE x.counted AND x.progress IS NOT NULL),
+                    pg_catalog.avg(x.expected) FILTER (WHERE x.counted)) AS mean_expected,
            pg_catalog.sum(x.done) FILTER (WHERE x.counted)
              / NULLIF(pg_catalog.sum(x.total) FILTER (WHERE x.counted), 0) AS activity,
            pg_catalog.avg(x.score) FILTER (WHERE x.counted)            AS mean_score,
@@ -485,7 +565,9 @@ SELECT c.id                                   AS cycle_id,
        pc.name                                AS parent_cycle_name,
        c.starts_on                            AS starts_on,
        c.ends_on                              AS ends_on,
-       okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now()) AS expected,
+       COALESCE(g.mean_expected,
+                okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now())) AS expected,
+       okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now()) AS elapsed,
        ce.ends_at < pg_catalog.now()          AS cycle_ended,
        COALESCE(g.objectives, 0)              AS objectives,
        COALESCE(g.teams, 0)                   AS teams,
@@ -594,7 +676,7 @@ COMMENT ON COLUMN okr.objective_report.state IS 'draft, active, closed or cancel
 COMMENT ON COLUMN okr.objective_report.weight IS 'Importance relative to its siblings when its parent''s progress is averaged (0 counts for nothing)';
 COMMENT ON COLUMN okr.objective_report.rollup IS 'What the progress is averaged over: both (key results and aligned child objectives), key_results or children';
 COMMENT ON COLUMN okr.objective_report.progress IS 'Outcome progress now, 0 to 1: weighted mean of its active key results and active or closed child objectives; NULL when nothing under it is scored';
-COMMENT ON COLUMN okr.objective_report.expected IS 'Share of the goal period elapsed now, 0 to 1: where progress should be if it moved evenly';
+COMMENT ON COLUMN okr.objective_report.expected IS 'Expected progress now, 0 to 1: the weighted mean of the expected progress of the items counted in its progress (a key result''s is the share of its cycle elapsed), so a child objective of a later quarter counts 0 until its quarter starts; with no counted items, the share of its own cycle elapsed';
 COMMENT ON COLUMN okr.objective_report.status IS 'on_track, at_risk, off_track (progress against expected), achieved, not_scored, not_started (period not begun); draft, closed or cancelled objectives show their state';
 COMMENT ON COLUMN okr.objective_report.activity IS 'Share of task effort done, 0 to 1, over all non-cancelled tasks below the objective, aligned objectives included; NULL when there are no tasks';
 COMMENT ON COLUMN okr.objective_report.outcome_gap IS 'activity minus progress: large and positive means busy without moving the results; negative means results moving with little of the planned work done';
@@ -624,14 +706,14 @@ COMMENT ON COLUMN okr.key_result_report.current_value IS 'Value of the latest ch
 COMMENT ON COLUMN okr.key_result_report.unit IS 'Unit of the values, e.g. M$, leads, %';
 COMMENT ON COLUMN okr.key_result_report.progress IS 'Progress now, 0 to 1: for a metric (current - start) / (target - start) kept within 0..1; 1 or 0 for at_least, at_most and milestone; the weighted mean of its projects for kind projects';
 COMMENT ON COLUMN okr.key_result_report.attainment IS 'Like progress but not capped for metrics, so over- and under-shooting show (1.2 = 120 % of the way to target, negative = moved away from it); equals progress for the other kinds';
-COMMENT ON COLUMN okr.key_result_report.expected IS 'Share of the goal period elapsed now, 0 to 1';
+COMMENT ON COLUMN okr.key_result_report.expected IS 'Expected progress now, 0 to 1: the share of its objective''s goal period elapsed; for kind objectives, the weighted mean of the expected progress of the objectives aligned to it that count';
 COMMENT ON COLUMN okr.key_result_report.status IS 'on_track, at_risk, off_track (progress against expected), achieved or not_started; cancelled key results show cancelled';
 COMMENT ON COLUMN okr.key_result_report.confidence IS 'Confidence (0 to 1) given with the latest check-in up to now that the target will be reached';
 COMMENT ON COLUMN okr.key_result_report.last_checkin_at IS 'Time of the latest check-in up to now; NULL when there has been none';
 COMMENT ON COLUMN okr.key_result_report.days_since_checkin IS 'Calendar days from the latest check-in to today (session time zone); NULL when there has been none';
 COMMENT ON COLUMN okr.key_result_report.stale IS 'True when the key result is being tracked now (active, its objective active, its goal period running, not of kind projects) and has had no check-in for the okr.stale_after setting (default 14 days), counting from the start of the period when it never had one; false otherwise';
 COMMENT ON COLUMN okr.key_result_report.projects IS 'Number of projects (initiatives) under the key result that are not cancelled';
-COMMENT ON COLUMN okr.key_result_report.activity IS 'Share of task effort done, 0 to 1, over the non-cancelled tasks of its projects; NULL when there are no tasks';
+COMMENT ON COLUMN okr.key_result_report.activity IS 'Share of task effort done, 0 to 1, over the non-cancelled tasks of its projects and of the objectives aligned to it; NULL when there are no tasks';
 COMMENT ON COLUMN okr.key_result_report.outcome_gap IS 'activity minus progress: large and positive means busy without moving the result';
 
 COMMENT ON VIEW okr.project_report IS
@@ -671,7 +753,8 @@ COMMENT ON COLUMN okr.team_report.cycle_id IS 'Id of the goal period (okr.cycle.
 COMMENT ON COLUMN okr.team_report.cycle_name IS 'Name of the goal period';
 COMMENT ON COLUMN okr.team_report.cycle_starts_on IS 'First day of the goal period';
 COMMENT ON COLUMN okr.team_report.cycle_ends_on IS 'Last day of the goal period (inclusive)';
-COMMENT ON COLUMN okr.team_report.expected IS 'Share of the goal period elapsed now, 0 to 1';
+COMMENT ON COLUMN okr.team_report.expected IS 'Expected progress now, 0 to 1, to set against mean_progress: the mean of objective_report.expected over the same objectives (its active and closed objectives that are scored; with none scored, all its active and closed ones; with none, elapsed)';
+COMMENT ON COLUMN okr.team_report.elapsed IS 'Share of the goal period elapsed now, 0 to 1';
 COMMENT ON COLUMN okr.team_report.cycle_ended IS 'True once the goal period is over';
 COMMENT ON COLUMN okr.team_report.objectives IS 'Number of the team''s objectives in the period, in any state; the status columns add up to it';
 COMMENT ON COLUMN okr.team_report.on_track IS 'Number of its objectives on track';
@@ -684,7 +767,7 @@ COMMENT ON COLUMN okr.team_report.draft IS 'Number of its draft objectives';
 COMMENT ON COLUMN okr.team_report.closed IS 'Number of its closed objectives';
 COMMENT ON COLUMN okr.team_report.cancelled IS 'Number of its cancelled objectives';
 COMMENT ON COLUMN okr.team_report.mean_progress IS 'Average progress now, 0 to 1, of its active and closed objectives that are scored';
-COMMENT ON COLUMN okr.team_report.activity IS 'Share of task effort done, 0 to 1, over the non-cancelled tasks under the key results of its active and closed objectives (work of other teams'' aligned objectives not included); NULL with no tasks';
+COMMENT ON COLUMN okr.team_report.activity IS 'Share of task effort done, 0 to 1, over all non-cancelled tasks below its active and closed objectives, aligned objectives included (of any team), each task counted once: for a team with one objective, that objective''s activity in objective_report; NULL with no tasks';
 COMMENT ON COLUMN okr.team_report.outcome_gap IS 'activity minus mean_progress: large and positive means the team is busy without moving its results';
 COMMENT ON COLUMN okr.team_report.mean_score IS 'Average final score, 0 to 1, of its active and closed objectives; NULL until the period has ended';
 COMMENT ON COLUMN okr.team_report.green IS 'Number of its objectives graded green; NULL until the period has ended';
@@ -699,7 +782,8 @@ COMMENT ON COLUMN okr.cycle_report.parent_cycle_id IS 'Id of the period it lies 
 COMMENT ON COLUMN okr.cycle_report.parent_cycle_name IS 'Name of the period it lies in';
 COMMENT ON COLUMN okr.cycle_report.starts_on IS 'First day of the period';
 COMMENT ON COLUMN okr.cycle_report.ends_on IS 'Last day of the period (inclusive)';
-COMMENT ON COLUMN okr.cycle_report.expected IS 'Share of the period elapsed now, 0 to 1';
+COMMENT ON COLUMN okr.cycle_report.expected IS 'Expected progress now, 0 to 1, to set against mean_progress: the mean of objective_report.expected over the same objectives (its active and closed objectives that are scored; with none scored, all its active and closed ones; with none, elapsed)';
+COMMENT ON COLUMN okr.cycle_report.elapsed IS 'Share of the period elapsed now, 0 to 1';
 COMMENT ON COLUMN okr.cycle_report.cycle_ended IS 'True once the period is over';
 COMMENT ON COLUMN okr.cycle_report.objectives IS 'Number of objectives in the period, in any state; the status columns add up to it';
 COMMENT ON COLUMN okr.cycle_report.teams IS 'Number of teams owning objectives in the period';
@@ -714,7 +798,7 @@ COMMENT ON COLUMN okr.cycle_report.draft IS 'Number of draft objectives';
 COMMENT ON COLUMN okr.cycle_report.closed IS 'Number of closed objectives';
 COMMENT ON COLUMN okr.cycle_report.cancelled IS 'Number of cancelled objectives';
 COMMENT ON COLUMN okr.cycle_report.mean_progress IS 'Average progress now, 0 to 1, of its active and closed objectives that are scored';
-COMMENT ON COLUMN okr.cycle_report.activity IS 'Share of task effort done, 0 to 1, over the non-cancelled tasks under the key results of its active and closed objectives; NULL with no tasks';
+COMMENT ON COLUMN okr.cycle_report.activity IS 'Share of task effort done, 0 to 1, over all non-cancelled tasks below its active and closed objectives, aligned objectives included (of any cycle), each task counted once: for a cycle with one objective, that objective''s activity in objective_report; NULL with no tasks';
 COMMENT ON COLUMN okr.cycle_report.outcome_gap IS 'activity minus mean_progress: large and positive means much work done without moving the results';
 COMMENT ON COLUMN okr.cycle_report.mean_score IS 'Average final score, 0 to 1, of its active and closed objectives; NULL until the period has ended';
 COMMENT ON COLUMN okr.cycle_report.green IS 'Number of objectives graded green; NULL until the period has ended';
