@@ -99,7 +99,7 @@ static char *
 row_label(TriggerData *td, HeapTuple tup, const char *table, int64 id, bool has_id)
 {
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) || !has_id)
-		return strcmp(table, "checkin") == 0 ? "a new check-in" : okr_row_name(td, tup);
+		return okr_row_name(td, tup);
 	return psprintf("%s " INT64_FORMAT, item_name(table), id);
 }
 

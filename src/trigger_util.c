@@ -161,8 +161,9 @@ okr_get_text(TriggerData *td, HeapTuple tup, const char *col)
 /*
  * How a message names the row tup of the trigger's table: by its id once it
  * exists ("objective 12"), and while it is being inserted by what the user
- * wrote ('new objective "Grow EMEA"'): the id an INSERT draws from the
- * identity sequence is consumed, and never exists if the insert fails.
+ * wrote ('new objective "Grow EMEA"', "a new check-in of key result 4 at
+ * ..."): the id an INSERT draws from the identity sequence is consumed, and
+ * never exists if the insert fails.
  */
 char *
 okr_row_name(TriggerData *td, HeapTuple tup)
@@ -182,6 +183,17 @@ okr_row_name(TriggerData *td, HeapTuple tup)
 	};
 	const char *table = RelationGetRelationName(td->tg_relation);
 
+	if (strcmp(table, "checkin") == 0)
+	{
+		bool		isnull;
+		Datum		at = okr_get_col(td, tup, "checked_at", &isnull);
+
+		if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+			return psprintf("check-in " INT64_FORMAT, okr_get_id(td, tup, "id"));
+		return psprintf("a new check-in of key result " INT64_FORMAT "%s%s",
+						okr_get_id(td, tup, "key_result_id"), isnull ? "" : " at ",
+						isnull ? "" : timestamptz_to_str(DatumGetTimestampTz(at)));
+	}
 	for (int i = 0; i < (int) lengthof(names); i++)
 	{
 		char	   *label;

@@ -7,7 +7,7 @@
 -- "[names ... never exists]" to it when it does).
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(27);
+SELECT plan(28);
 SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
 SET TimeZone = 'UTC';
 
@@ -119,6 +119,12 @@ SELECT is(pg_temp.err($$INSERT INTO okr.key_result (objective_id, title, start_v
                          VALUES (700, 'Preset', 0, 10, 5)$$, 'key_result_id_seq'),
           '428C9: current_value and last_checkin_at of new key result "Preset" are maintained from its check-ins',
           'rule 4 on INSERT: named by its title');
+
+-- Rule 5: a check-in is named by its key result and time
+SELECT is(pg_temp.err($$INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (800, 5, '2027-01-02')$$,
+                      'checkin_id_seq'),
+          '23O05: a check-in of key result 800 at 2027-01-02 00:00:00+00 falls outside cycle "2026" (2026-01-01 to 2026-12-31)',
+          'rule 5 on INSERT: a check-in named by its key result and time');
 
 -- Rule 6: nothing new under a closed or cancelled parent
 SELECT is(pg_temp.err($$INSERT INTO okr.key_result (objective_id, title, kind, target_value) VALUES (702, 'Late', 'at_least', 1)$$,

@@ -12,7 +12,7 @@
 -- ROLLBACK; statements run as a role through pg_temp helpers.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(86);
+SELECT plan(88);
 SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
 SET TimeZone = 'UTC';
 
@@ -152,6 +152,14 @@ SELECT is(pg_temp.state_as('okr_acc_sales',
     'scoped writer: an objective in another team is 42501');
 SELECT is(pg_temp.state_as('okr_acc_sales', $$INSERT INTO okr.objective (cycle_id, title) VALUES (1, 'no team')$$), '42501',
     'scoped writer: an objective without a team is 42501');
+SELECT is(pg_temp.try_as('okr_acc_sales',
+    $$INSERT INTO okr.objective (cycle_id, team_id, title) VALUES (1, 3, 'into Marketing')$$),
+    '42501: permission denied to write new objective "into Marketing" in team 3 (Marketing), outside the write scope of role "okr_acc_sales"',
+    '... and the message names the new objective by its title, not by the id the insert used up');
+SELECT is(pg_temp.try_as('okr_acc_sales',
+    $$INSERT INTO okr.key_result (objective_id, title, start_value, target_value) VALUES (4, 'x', 0, 1)$$),
+    '42501: permission denied to write new key result "x": objective 4 belongs to team 3 (Marketing), outside the write scope of role "okr_acc_sales"',
+    '... and so does the message for a new key result under another team''s objective');
 SELECT is(pg_temp.state_as('okr_acc_sales', $$UPDATE okr.objective SET team_id = 3 WHERE id = 3$$), '42501',
     'attack: moving its objective out to another team is a write to both sides (42501)');
 SELECT is(pg_temp.state_as('okr_acc_sales', $$UPDATE okr.objective SET team_id = 2 WHERE id = 4$$), '42501',
@@ -183,7 +191,7 @@ SELECT is(pg_temp.state_as('okr_acc_sales', $$UPDATE okr.access_grant SET team_i
     'attack: widening its grant row (42501)');
 SELECT is(pg_temp.try_as('okr_acc_sales',
     $$INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (3, 1, '2026-03-02')$$),
-    '42501: permission denied to write a new check-in: objective 4 belongs to team 3 (Marketing), outside the write scope of role "okr_acc_sales"',
+    '42501: permission denied to write a new check-in of key result 3 at 2026-03-02 00:00:00+00: objective 4 belongs to team 3 (Marketing), outside the write scope of role "okr_acc_sales"',
     'attack: a check-in under another team''s key result (42501, naming the team)');
 SELECT is(pg_temp.state_as('okr_acc_sales', $$INSERT INTO okr.key_result (objective_id, title, start_value, target_value) VALUES (4, 'x', 0, 1)$$), '42501',
     'attack: a key result under another team''s objective (42501)');
@@ -195,7 +203,7 @@ SELECT is(pg_temp.state_as('okr_acc_sales', $$UPDATE okr.project SET key_result_
     'attack: moving its project under another team''s key result (42501)');
 SELECT is(pg_temp.try_as('okr_acc_sales',
     $$INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (1, 1, '2026-03-02')$$),
-    '42501: permission denied to write a new check-in: it is outside the write scope of role "okr_acc_sales"',
+    '42501: permission denied to write a new check-in of key result 1 at 2026-03-02 00:00:00+00: it is outside the write scope of role "okr_acc_sales"',
     'attack: a check-in on a hidden key result: 42501, and the message names neither its objective nor its team');
 SELECT is(pg_temp.state_as('okr_acc_sales', $$INSERT INTO okr.task (project_id, title) VALUES (1, 'x')$$), '42501',
     'attack: a task under a hidden project (42501)');
