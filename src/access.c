@@ -141,13 +141,18 @@ int8_array(Datum d, int *n, MemoryContext cxt)
 	"  (SELECT pg_catalog.string_agg(pg_catalog.format('%s (%s)', tm.id, pg_catalog.quote_ident(tm.name)), ', ' ORDER BY tm.id)" \
 	"     FROM okr.team tm WHERE tm.id IN (SELECT g.team_id FROM g))"
 
-/* The private objectives outside teams $1, their key results and projects. */
+/*
+ * The private objectives outside teams $1, their key results and projects,
+ * and the task feeds with a task in one of those projects.
+ */
 #define Q_HIDDEN \
 	"WITH h AS (SELECT o.id FROM okr.objective o" \
 	"  WHERE o.private AND (o.team_id IS NULL OR NOT o.team_id = ANY ($1)))," \
-	" k AS (SELECT k.id FROM okr.key_result k WHERE k.objective_id IN (SELECT h.id FROM h))" \
-	" SELECT 0, h.id FROM h UNION ALL SELECT 1, k.id FROM k" \
-	" UNION ALL SELECT 2, p.id FROM okr.project p WHERE p.key_result_id IN (SELECT k.id FROM k)" \
+	" k AS (SELECT k.id FROM okr.key_result k WHERE k.objective_id IN (SELECT h.id FROM h))," \
+	" p AS (SELECT p.id FROM okr.project p WHERE p.key_result_id IN (SELECT k.id FROM k))" \
+	" SELECT 0, h.id FROM h UNION ALL SELECT 1, k.id FROM k UNION ALL SELECT 2, p.id FROM p" \
+	" UNION ALL SELECT 3, f.id FROM okr.task_feed f WHERE EXISTS (SELECT FROM okr.task t" \
+	"  WHERE t.feed_id = f.id AND t.project_id IN (SELECT p.id FROM p))" \
 	" ORDER BY 1, 2"
 
 /* One row's answer: is it below a private objective outside teams $2? */
@@ -158,12 +163,15 @@ static const char *const q_hidden_one[OKR_ACCESS_LEVELS] = {
 	Q_HIDDEN_ONE_COND " FROM okr.key_result k JOIN okr.objective o ON o.id = k.objective_id"
 	" WHERE k.id = $1",
 	Q_HIDDEN_ONE_COND " FROM okr.project p JOIN okr.key_result k ON k.id = p.key_result_id"
-	" JOIN okr.objective o ON o.id = k.objective_id WHERE p.id = $1"
+	" JOIN okr.objective o ON o.id = k.objective_id WHERE p.id = $1",
+	"SELECT EXISTS (SELECT FROM okr.task t JOIN okr.project p ON p.id = t.project_id"
+	" JOIN okr.key_result k ON k.id = p.key_result_id JOIN okr.objective o ON o.id = k.objective_id"
+	" WHERE t.feed_id = $1 AND o.private AND (o.team_id IS NULL OR NOT o.team_id = ANY ($2)))"
 };
 
 /* bigint[] of the teams in scope (in the current memory context) */
-static Datum
-teams_datum(const OkrAccess *a)
+Datum
+okr_access_teams_datum(const OkrAccess *a)
 {
 	Datum	   *elems = palloc(sizeof(Datum) * Max(a->nteams, 1));
 	int			i;
@@ -187,7 +195,7 @@ load_hidden(OkrAccess *a)
 	int			rc;
 
 	okr_spi_enter(&st, okr_access_owner());
-	hidden_args[0] = teams_datum(a);
+	hidden_args[0] = okr_access_teams_datum(a);
 	rc = SPI_execute_plan(okr_spi_plan(&hidden_plan, Q_HIDDEN, 1, hidden_types),
 						  hidden_args, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
@@ -226,7 +234,7 @@ lookup_hidden(const OkrAccess *a, OkrAccessLevel level, int64 id)
 
 	okr_spi_enter(&st, okr_access_owner());
 	args[0] = Int64GetDatum(id);
-	args[1] = teams_datum(a);
+	args[1] = okr_access_teams_datum(a);
 	rc = SPI_execute_plan(okr_spi_plan(&plans[level], q_hidden_one[level], 2, types),
 						  args, NULL, true, 1);
 	if (rc != SPI_OK_SELECT)
@@ -362,6 +370,77 @@ okr_access_scope_detail(const OkrAccess *a)
 }
 
 /*
+ * Running what lies below a key result (its source): 42501 unless its
+ * objective's team is in write scope w.  As in rules_access.c, the message
+ * names the team only when the user may read the objective, and the detail
+ * names the user's own teams.  A key result that does not exist passes:
+ * the caller reports it.  Called as the user (not inside okr_spi_enter).
+ */
+void
+okr_access_require_key_result(OkrAccess *w, const char *what, int64 key_result_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			types[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(key_result_id)};
+	MemoryContext caller = CurrentMemoryContext;
+	OkrSpiState st;
+	bool		found;
+	int64		objective_id = 0;
+	bool		has_team = false;
+	int64		team_id = 0;
+	char	   *team_name = NULL;
+	OkrAccess  *r;
+	const char *role = GetUserNameFromId(w->user, false);
+
+	if (w->all)
+		return;
+	if (w->user != GetUserId())
+		elog(ERROR, "okr: a write scope checked as another role");
+	okr_spi_enter(&st, okr_access_owner());
+	if (SPI_execute_plan(okr_spi_plan(&plan, "SELECT o.team_id, tm.name, o.id FROM okr.key_result k"
+									  " JOIN okr.objective o ON o.id = k.objective_id"
+									  " LEFT JOIN okr.team tm ON tm.id = o.team_id WHERE k.id = $1",
+									  1, types), args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "okr: objective team query failed");
+	found = SPI_processed == 1;
+	if (found)
+	{
+		bool		isnull;
+		Datum		d;
+
+		objective_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		has_team = !isnull;
+		team_id = has_team ? DatumGetInt64(d) : 0;
+		if (has_team)
+			team_name = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0],
+																  SPI_tuptable->tupdesc, 2));
+	}
+	okr_spi_leave(&st);
+	if (!found || (has_team && okr_access_team(w, team_id)))
+		return;
+
+	r = okr_access_read_lazy(caller);
+	if (okr_access_hidden(r, OKR_ACCESS_OBJECTIVE, objective_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to run %s: it is outside the write scope of role \"%s\"",
+						what, role),
+				 errdetail_internal("%s", okr_access_scope_detail(w))));
+	if (!has_team)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to run %s: objective " INT64_FORMAT " has no team, outside the write scope of role \"%s\"",
+						what, objective_id, role),
+				 errdetail_internal("%s", okr_access_scope_detail(w))));
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to run %s: objective " INT64_FORMAT " belongs to team " INT64_FORMAT " (%s), outside the write scope of role \"%s\"",
+					what, objective_id, team_id, team_name, role),
+			 errdetail_internal("%s", okr_access_scope_detail(w))));
+}
+
+/*
  * The rollup reads as the owner, so check here what PostgreSQL would have
  * checked had it read as the caller: SELECT on the tables it reads.
  */
@@ -430,4 +509,12 @@ Datum
 okr_project_visible(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(visible(fcinfo, OKR_ACCESS_PROJECT));
+}
+
+PG_FUNCTION_INFO_V1(okr_task_feed_visible);
+
+Datum
+okr_task_feed_visible(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(visible(fcinfo, OKR_ACCESS_FEED));
 }

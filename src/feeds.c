@@ -4,7 +4,8 @@
  *	  the guard of okr.task_feed.
  *
  * A feed is synced as its run_as, in a subtransaction of its own, set-based:
- * one DELETE, one UPDATE ... FROM and one INSERT ... SELECT over the source.
+ * one statement reads the source once, joined to the feed's tasks, and
+ * DELETEs, UPDATEs and INSERTs from it in data-modifying WITH queries.
  * Rows that cannot go in for reasons seen before writing (a NULL or repeated
  * external_key, an unknown project key) are listed as rejected and left
  * out.  When a statement still fails on a row (a link rule, a CHECK, a bad
@@ -14,6 +15,12 @@
  * the feed's previous ones in okr.task_feed_rejection, written as okr's
  * owner.  Concurrent syncs skip the feeds another is syncing (FOR UPDATE
  * SKIP LOCKED), as okr.sample does.
+ *
+ * Team scope (SPEC 9): the tasks are written as run_as, so okr_05_access
+ * refuses (42501) those outside run_as's write scope; such a refusal, too,
+ * sends the feed to the row-by-row pass, where it rejects just that row.
+ * A caller with a scoped write grant runs only the feeds that run as it
+ * or a role it is a member of.
  */
 #include "okr.h"
 #include "trigger_util.h"
@@ -97,6 +104,7 @@ typedef struct Feed
 				has_assignee,
 				has_due_on,
 				has_done_at;
+	bool		key_unique;		/* a unique index on the source's external_key */
 	/* results */
 	int64		inserted,
 				updated,
@@ -124,10 +132,45 @@ has_column(Oid rel, const char *name)
 	return get_attnum(rel, name) != InvalidAttrNumber;
 }
 
+static int64
+run(const char *sql, int nargs, Oid *types, Datum *args, const char *nulls, int expect)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, types, args, nulls, false, 0);
+
+	if (rc != expect)
+		elog(ERROR, "okr: sync statement failed: %s", SPI_result_code_string(rc));
+	return (int64) SPI_processed;
+}
+
+/*
+ * Does a unique index, immediate, valid, on the column alone and no
+ * expression or predicate, make external_key unique in the source?  Only
+ * for types whose distinct values have distinct texts (the key is compared
+ * as text).
+ */
+static bool
+key_is_unique(Oid rel)
+{
+	AttrNumber	att = get_attnum(rel, "external_key");
+	Oid			type = get_atttype(rel, att);
+	Oid			argtypes[2] = {OIDOID, INT2OID};
+	Datum		args[2] = {ObjectIdGetDatum(rel), Int16GetDatum(att)};
+
+	if (att == InvalidAttrNumber ||
+		(type != TEXTOID && type != VARCHAROID && type != INT4OID && type != INT8OID))
+		return false;
+	run("SELECT FROM pg_catalog.pg_index i WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
+		" AND i.indisunique AND i.indimmediate AND i.indisvalid AND i.indnkeyatts OPERATOR(pg_catalog.=) 1"
+		" AND i.indkey[0] OPERATOR(pg_catalog.=) $2 AND i.indexprs IS NULL AND i.indpred IS NULL LIMIT 1",
+		2, argtypes, args, NULL, SPI_OK_SELECT);
+	return SPI_processed > 0;
+}
+
 /*
  * The columns of the source, as okr's types (typed) or as text (for the
  * row-by-row pass, which casts each row on its own).  n counts the rows of
- * each key: a repeated key is rejected.
+ * each key: a repeated key is rejected.  A source whose external_key has a
+ * unique index of its own repeats none, and is spared the sort.
  */
 static char *
 source_select(Feed *f, bool typed)
@@ -140,7 +183,7 @@ source_select(Feed *f, bool typed)
 	appendStringInfo(&q,
 					 "SELECT s.external_key::text AS external_key, %s AS project_id, %s AS project_key,"
 					 " %s AS title, %s AS status, %s AS effort, %s AS done_at, %s AS assignee, %s AS due_on,"
-					 " count(*) OVER (PARTITION BY s.external_key::text) AS n %s",
+					 " %s AS n %s",
 					 has_column(f->source, "project_external_key") ? COL(true, "p.id", "bigint") : COL(true, "s.project_id", "bigint"),
 					 has_column(f->source, "project_external_key") ? "s.project_external_key::text" : "NULL::text",
 					 COL(true, "s.title", "text"), COL(true, "s.status", "text"),
@@ -148,6 +191,7 @@ source_select(Feed *f, bool typed)
 					 COL(f->has_done_at, "s.done_at", "timestamptz"),
 					 COL(f->has_assignee, "s.assignee", "text"),
 					 COL(f->has_due_on, "s.due_on", "date"),
+					 f->key_unique ? "1::bigint" : "count(*) OVER (PARTITION BY s.external_key::text)",
 					 f->from);
 #undef COL
 	return q.data;
@@ -185,53 +229,84 @@ update_lists(Feed *f, const char *s, StringInfo set, StringInfo test_t, StringIn
 	}
 }
 
-static int64
-run(const char *sql, int nargs, Oid *types, Datum *args, const char *nulls, int expect)
-{
-	int			rc = SPI_execute_with_args(sql, nargs, types, args, nulls, false, 0);
 
-	if (rc != expect)
-		elog(ERROR, "okr: sync statement failed: %s", SPI_result_code_string(rc));
-	return (int64) SPI_processed;
-}
-
+/* The INSERT of the rows select_from gives; unless known new, those not yet tasks. */
 static const char *
-insert_sql(const char *select_from)
+insert_sql(const char *select_from, bool test_new)
 {
 	return psprintf("INSERT INTO okr.task (project_id, title, status, effort, done_at, assignee, due_on, external_key, feed_id)"
 					" SELECT s.project_id, s.title, s.status, coalesce(s.effort, 1),"
 					" CASE WHEN s.status OPERATOR(pg_catalog.=) 'done' THEN s.done_at END, s.assignee, s.due_on, s.external_key, $1"
-					" %s AND NOT EXISTS (SELECT FROM okr.task t WHERE t.feed_id OPERATOR(pg_catalog.=) $1"
-					" AND t.external_key OPERATOR(pg_catalog.=) s.external_key)", select_from);
+					" %s%s", select_from,
+					test_new ? " AND NOT EXISTS (SELECT FROM okr.task t WHERE t.feed_id OPERATOR(pg_catalog.=) $1"
+					" AND t.external_key OPERATOR(pg_catalog.=) s.external_key)" : "");
 }
 
-/* The set-based pass: one DELETE, one UPDATE, one INSERT. */
+/*
+ * Why a row is rejected before writing (columns of source_select as s):
+ * its SQLSTATE and message.
+ */
+static const char *const reject_cols =
+	"CASE WHEN s.external_key IS NULL THEN '23502'"
+	" WHEN s.n OPERATOR(pg_catalog.>) 1 THEN '23505' ELSE '23503' END,"
+	" CASE WHEN s.external_key IS NULL THEN 'external_key is NULL'"
+	" WHEN s.n OPERATOR(pg_catalog.>) 1 THEN pg_catalog.format('external_key %s appears %s times in the source', s.external_key, s.n)"
+	" WHEN s.project_key IS NOT NULL THEN pg_catalog.format('no project has external_key %s', s.project_key)"
+	" ELSE 'the project is NULL' END";
+#define REJECT_WHERE \
+	"s.external_key IS NULL OR s.n OPERATOR(pg_catalog.>) 1 OR s.project_id IS NULL"
+
+/*
+ * The set-based pass: one statement, whose data-modifying WITH queries
+ * DELETE, UPDATE and INSERT from the source read once (MATERIALIZED), and
+ * which returns the counts and then the rows rejected before writing.  The
+ * three touch disjoint tasks (gone from the source, in it and in okr, in it
+ * only), so they need not see each other's rows.
+ */
 static void
 set_based_fn(void *arg)
 {
 	Feed	   *f = (Feed *) arg;
 	Oid			types[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(f->id)};
-	char	   *src = source_select(f, true);
 	StringInfoData set,
 				test_t,
 				test_s;
+	SPITupleTable *res;
+	bool		isnull;
+	uint64		i;
 
 	initStringInfo(&set);
 	initStringInfo(&test_t);
 	initStringInfo(&test_s);
 	update_lists(f, "s", &set, &test_t, &test_s);
 
-	f->deleted = run(psprintf("DELETE FROM okr.task t WHERE t.feed_id OPERATOR(pg_catalog.=) $1"
-							  " AND NOT EXISTS (SELECT FROM (%s) s WHERE s.external_key OPERATOR(pg_catalog.=) t.external_key)", src),
-					 1, types, args, NULL, SPI_OK_DELETE);
-	f->updated = run(psprintf("UPDATE okr.task t SET %s FROM (%s) s"
-							  " WHERE t.feed_id OPERATOR(pg_catalog.=) $1 AND t.external_key OPERATOR(pg_catalog.=) s.external_key"
-							  " AND s.n OPERATOR(pg_catalog.=) 1 AND s.project_id IS NOT NULL AND s.external_key IS NOT NULL"
-							  " AND (%s) IS DISTINCT FROM (%s)", set.data, src, test_t.data, test_s.data),
-					 1, types, args, NULL, SPI_OK_UPDATE);
-	f->inserted = run(insert_sql(psprintf("FROM (%s) s WHERE s.n OPERATOR(pg_catalog.=) 1 AND s.project_id IS NOT NULL AND s.external_key IS NOT NULL", src)),
-					  1, types, args, NULL, SPI_OK_INSERT);
+	run(psprintf("WITH s AS MATERIALIZED (SELECT s.*, NOT (" REJECT_WHERE ") AS ok, t.id AS task_id,"
+				 "  (%s) IS DISTINCT FROM (%s) AS changed FROM (%s) s"
+				 "  LEFT JOIN okr.task t ON t.feed_id OPERATOR(pg_catalog.=) $1"
+				 "   AND t.external_key OPERATOR(pg_catalog.=) s.external_key),"
+				 " d AS (DELETE FROM okr.task t WHERE t.feed_id OPERATOR(pg_catalog.=) $1"
+				 "  AND NOT EXISTS (SELECT FROM s WHERE s.external_key OPERATOR(pg_catalog.=) t.external_key) RETURNING 1),"
+				 " u AS (UPDATE okr.task t SET %s FROM s"
+				 "  WHERE t.id OPERATOR(pg_catalog.=) s.task_id AND s.ok AND s.changed RETURNING 1),"
+				 " i AS (%s RETURNING 1)"
+				 " SELECT 0 AS part, NULL::text AS key, NULL::text, NULL::text,"
+				 "  (SELECT count(*) FROM d), (SELECT count(*) FROM u), (SELECT count(*) FROM i)"
+				 " UNION ALL SELECT 1, s.external_key, %s, NULL, NULL, NULL FROM s WHERE NOT s.ok"
+				 " ORDER BY 1, 2",
+				 test_t.data, test_s.data, source_select(f, true), set.data,
+				 insert_sql("FROM s WHERE s.ok AND s.task_id IS NULL", false), reject_cols),
+		1, types, args, NULL, SPI_OK_SELECT);
+	res = SPI_tuptable;
+	if (SPI_processed < 1)
+		elog(ERROR, "okr: the sync statement returned no counts");
+	f->deleted = DatumGetInt64(SPI_getbinval(res->vals[0], res->tupdesc, 5, &isnull));
+	f->updated = DatumGetInt64(SPI_getbinval(res->vals[0], res->tupdesc, 6, &isnull));
+	f->inserted = DatumGetInt64(SPI_getbinval(res->vals[0], res->tupdesc, 7, &isnull));
+	for (i = 1; i < SPI_processed; i++)
+		reject(f, SPI_getvalue(res->vals[i], res->tupdesc, 2),
+			   SPI_getvalue(res->vals[i], res->tupdesc, 3),
+			   SPI_getvalue(res->vals[i], res->tupdesc, 4));
 }
 
 /* One row of the row-by-row pass, its values as text parameters. */
@@ -277,11 +352,78 @@ prepare_kept(const char *sql)
 	return plan;
 }
 
+/* One DELETE of the tasks gone from the source (gone.key NULL), or of one. */
+typedef struct Gone
+{
+	Feed	   *f;
+	const char *key;
+	int64		deleted;
+} Gone;
+
+static void
+gone_fn(void *arg)
+{
+	Gone	   *g = (Gone *) arg;
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		args[2] = {Int64GetDatum(g->f->id), g->key ? CStringGetTextDatum(g->key) : (Datum) 0};
+
+	if (g->key)
+		g->deleted = run("DELETE FROM okr.task WHERE feed_id OPERATOR(pg_catalog.=) $1"
+						 " AND external_key OPERATOR(pg_catalog.=) $2", 2, types, args, NULL, SPI_OK_DELETE);
+	else
+		g->deleted = run(psprintf("DELETE FROM okr.task t WHERE t.feed_id OPERATOR(pg_catalog.=) $1"
+								  " AND NOT EXISTS (SELECT FROM (%s) s WHERE s.external_key OPERATOR(pg_catalog.=) t.external_key)",
+								  source_select(g->f, false)),
+						 1, types, args, NULL, SPI_OK_DELETE);
+}
+
+/*
+ * The tasks whose source row is gone: all at once, or, when that is
+ * refused (a task outside run_as's write scope), one by one, each refusal
+ * a rejection.
+ */
+static void
+delete_gone(Feed *f)
+{
+	Gone		g = {f, NULL, 0};
+	ErrorData  *edata;
+	SPITupleTable *keys;
+	Oid			types[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(f->id)};
+	uint64		i,
+				n;
+
+	if (okr_subxact_run(gone_fn, &g, &edata))
+	{
+		f->deleted = g.deleted;
+		return;
+	}
+	if (edata->sqlerrcode != ERRCODE_INSUFFICIENT_PRIVILEGE)
+		ReThrowError(edata);
+	f->deleted = 0;
+	run(psprintf("SELECT t.external_key FROM okr.task t WHERE t.feed_id OPERATOR(pg_catalog.=) $1"
+				 " AND NOT EXISTS (SELECT FROM (%s) s WHERE s.external_key OPERATOR(pg_catalog.=) t.external_key)"
+				 " ORDER BY 1", source_select(f, false)),
+		1, types, args, NULL, SPI_OK_SELECT);
+	keys = SPI_tuptable;
+	n = SPI_processed;
+	for (i = 0; i < n; i++)
+	{
+		g.key = SPI_getvalue(keys->vals[i], keys->tupdesc, 1);
+		if (okr_subxact_run(gone_fn, &g, &edata))
+			f->deleted += g.deleted;
+		else
+		{
+			if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+				ReThrowError(edata);
+			reject(f, g.key, unpack_sql_state(edata->sqlerrcode), edata->message);
+		}
+	}
+}
+
 static void
 row_by_row(Feed *f)
 {
-	Oid			types[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(f->id)};
 	const char *row = "(SELECT $2 AS external_key, $3::bigint AS project_id, $4 AS title, $5 AS status,"
 		" $6::double precision AS effort, $7::timestamptz AS done_at, $8 AS assignee, $9::date AS due_on) s";
 	StringInfoData set,
@@ -292,10 +434,7 @@ row_by_row(Feed *f)
 	OneRow		r;
 
 	f->inserted = f->updated = 0;
-	f->deleted = run(psprintf("DELETE FROM okr.task t WHERE t.feed_id OPERATOR(pg_catalog.=) $1"
-							  " AND NOT EXISTS (SELECT FROM (%s) s WHERE s.external_key OPERATOR(pg_catalog.=) t.external_key)",
-							  source_select(f, false)),
-					 1, types, args, NULL, SPI_OK_DELETE);
+	delete_gone(f);
 	run(psprintf("SELECT * FROM (%s) s WHERE s.n OPERATOR(pg_catalog.=) 1 AND s.project_id IS NOT NULL AND s.external_key IS NOT NULL ORDER BY s.external_key",
 				 source_select(f, false)), 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	rows = SPI_tuptable;
@@ -309,7 +448,7 @@ row_by_row(Feed *f)
 	r.update_plan = prepare_kept(psprintf("UPDATE okr.task t SET %s FROM %s"
 										  " WHERE t.feed_id OPERATOR(pg_catalog.=) $1 AND t.external_key OPERATOR(pg_catalog.=) s.external_key"
 										  " AND (%s) IS DISTINCT FROM (%s)", set.data, row, test_t.data, test_s.data));
-	r.insert_plan = prepare_kept(insert_sql(psprintf("FROM %s WHERE true", row)));
+	r.insert_plan = prepare_kept(insert_sql(psprintf("FROM %s WHERE true", row), true));
 	PG_TRY();
 	{
 		uint64		i;
@@ -348,6 +487,23 @@ row_by_row(Feed *f)
 	PG_END_TRY();
 }
 
+/* Rows that cannot go in, known before writing (the row-by-row pass). */
+static void
+rejected_before(Feed *f)
+{
+	SPITupleTable *bad;
+	uint64		i;
+
+	run(psprintf("SELECT s.external_key, %s FROM (%s) s WHERE " REJECT_WHERE " ORDER BY 1",
+				 reject_cols, source_select(f, false)),
+		0, NULL, NULL, NULL, SPI_OK_SELECT);
+	bad = SPI_tuptable;
+	for (i = 0; i < SPI_processed; i++)
+		reject(f, SPI_getvalue(bad->vals[i], bad->tupdesc, 1),
+			   SPI_getvalue(bad->vals[i], bad->tupdesc, 2),
+			   SPI_getvalue(bad->vals[i], bad->tupdesc, 3));
+}
+
 static void
 sync_feed_fn(void *arg)
 {
@@ -356,8 +512,6 @@ sync_feed_fn(void *arg)
 	ErrorData  *edata;
 	char	   *name;
 	bool		by_key;
-	SPITupleTable *bad;
-	uint64		i;
 
 	okr_run_as_begin(&ra, f->run_as, NULL);
 	if (pg_class_aclcheck(f->source, f->run_as, ACL_SELECT) != ACLCHECK_OK)
@@ -376,34 +530,25 @@ sync_feed_fn(void *arg)
 	f->has_done_at = has_column(f->source, "done_at");
 	f->has_assignee = has_column(f->source, "assignee");
 	f->has_due_on = has_column(f->source, "due_on");
+	f->key_unique = key_is_unique(f->source);
 	f->from = by_key
 		? psprintf("FROM %s s LEFT JOIN okr.project p ON p.external_key OPERATOR(pg_catalog.=) s.project_external_key::text", name)
 		: psprintf("FROM %s s", name);
-
-	/* Rows that cannot go in, known before writing. */
-	run(psprintf("SELECT s.external_key, CASE WHEN s.external_key IS NULL THEN '23502'"
-				 " WHEN s.n OPERATOR(pg_catalog.>) 1 THEN '23505' ELSE '23503' END,"
-				 " CASE WHEN s.external_key IS NULL THEN 'external_key is NULL'"
-				 " WHEN s.n OPERATOR(pg_catalog.>) 1 THEN pg_catalog.format('external_key %%s appears %%s times in the source', s.external_key, s.n)"
-				 " WHEN s.project_key IS NOT NULL THEN pg_catalog.format('no project has external_key %%s', s.project_key)"
-				 " ELSE 'the project is NULL' END"
-				 " FROM (%s) s WHERE s.external_key IS NULL OR s.n OPERATOR(pg_catalog.>) 1 OR s.project_id IS NULL"
-				 " ORDER BY 1", source_select(f, false)),
-		0, NULL, NULL, NULL, SPI_OK_SELECT);
-	bad = SPI_tuptable;
-	for (i = 0; i < SPI_processed; i++)
-		reject(f, SPI_getvalue(bad->vals[i], bad->tupdesc, 1),
-			   SPI_getvalue(bad->vals[i], bad->tupdesc, 2),
-			   SPI_getvalue(bad->vals[i], bad->tupdesc, 3));
 
 	if (!okr_subxact_run(set_based_fn, f, &edata))
 	{
 		int			class = ERRCODE_TO_CATEGORY(edata->sqlerrcode);
 
-		/* a row broke a rule or did not convert: again, row by row */
-		if (class != ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION && class != ERRCODE_DATA_EXCEPTION)
+		/*
+		 * a row broke a rule, did not convert, or lies outside run_as's
+		 * write scope: again, row by row
+		 */
+		if (class != ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION && class != ERRCODE_DATA_EXCEPTION &&
+			edata->sqlerrcode != ERRCODE_INSUFFICIENT_PRIVILEGE)
 			ReThrowError(edata);
 		f->row_by_row = true;
+		f->rejections = NIL;
+		rejected_before(f);
 		row_by_row(f);
 	}
 	okr_run_as_end(&ra);
@@ -415,10 +560,12 @@ okr_sync_tasks(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	bool		one = !PG_ARGISNULL(0);
+	Oid			caller = GetUserId();
+	bool		all = okr_access_all(okr_access_write(CurrentMemoryContext));
 	OkrSpiState st;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1];
-	char		nulls[1];
+	Oid			argtypes[3] = {INT8OID, BOOLOID, OIDOID};
+	Datum		args[3];
+	char		nulls[3] = {' ', ' ', ' '};
 	SPITupleTable *feeds;
 	uint64		n,
 				i;
@@ -429,12 +576,36 @@ okr_sync_tasks(PG_FUNCTION_ARGS)
 	okr_spi_enter(&st, okr_rel_owner(get_relname_relid("task_feed", get_namespace_oid("okr", false))));
 	args[0] = one ? PG_GETARG_DATUM(0) : (Datum) 0;
 	nulls[0] = one ? ' ' : 'n';
+	args[1] = BoolGetDatum(all);
+	args[2] = ObjectIdGetDatum(caller);
+	/* a scoped caller runs its own feeds: run as it or a role it is in */
+	if (one && !all)
+	{
+		rc = SPI_execute_with_args("SELECT f.run_as FROM okr.task_feed f WHERE f.id = $1",
+								   1, argtypes, args, NULL, true, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "okr: reading the feed failed: %s", SPI_result_code_string(rc));
+		if (SPI_processed == 1)
+		{
+			char	   *run_as = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+			Oid			role = get_role_oid(run_as, true);
+
+			if (!OidIsValid(role) || !is_member_of_role(caller, role))
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("permission denied to run task feed " INT64_FORMAT ": it runs as \"%s\", and role \"%s\" has a write grant scoped to teams and is not a member of it",
+								DatumGetInt64(args[0]), run_as, GetUserNameFromId(caller, false)),
+						 errhint("A member of the feed's run_as, the owner of okr's tables or a role granted okr.grant_write(role) without a team may run it.")));
+		}
+	}
 	rc = SPI_execute_with_args("SELECT f.id, f.source::oid, f.run_as FROM okr.task_feed f"
 							   " WHERE CASE WHEN $1 IS NULL THEN f.enabled"
 							   "   AND (f.last_synced_at IS NULL OR f.last_synced_at + f.every <= now())"
+							   "   AND ($2 OR EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname = f.run_as"
+							   "     AND pg_catalog.pg_has_role($3, r.oid, 'MEMBER')))"
 							   "   ELSE f.id = $1 END"
 							   " ORDER BY f.id FOR UPDATE OF f SKIP LOCKED",
-							   1, argtypes, args, nulls, false, 0);
+							   3, argtypes, args, nulls, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "okr: reading the feeds failed: %s", SPI_result_code_string(rc));
 	feeds = SPI_tuptable;

@@ -51,7 +51,8 @@
  *	  files call those and, one way, each other (the other three call
  *	  rules_parents.c, rules_key_result.c calls rules_hierarchy.c); rollup.c
  *	  asks maintain.c only okr_maint_pending(); sources.c and feeds.c call
- *	  run_as.c, spi_util.c and (for their guards) trigger_util.c only.
+ *	  run_as.c, spi_util.c, access.c (the caller's scope) and (for their
+ *	  guards) trigger_util.c only.
  */
 #ifndef OKR_H
 #define OKR_H
@@ -169,9 +170,10 @@ typedef enum OkrAccessLevel
 {
 	OKR_ACCESS_OBJECTIVE,
 	OKR_ACCESS_KEY_RESULT,
-	OKR_ACCESS_PROJECT
+	OKR_ACCESS_PROJECT,
+	OKR_ACCESS_FEED				/* a task feed: hidden with any of its tasks */
 } OkrAccessLevel;
-#define OKR_ACCESS_LEVELS 3
+#define OKR_ACCESS_LEVELS 4
 
 typedef struct OkrAccess OkrAccess;
 /* single lookups a lazy read scope answers before it loads its sets */
@@ -192,6 +194,13 @@ extern bool okr_access_hidden(OkrAccess *a, OkrAccessLevel level, int64 id);
 extern bool okr_access_team(const OkrAccess *a, int64 team_id);
 /* An errdetail naming the teams of a write scope. */
 extern char *okr_access_scope_detail(const OkrAccess *a);
+/* bigint[] of the teams in scope (current memory context); not for "all". */
+extern Datum okr_access_teams_datum(const OkrAccess *a);
+/*
+ * 42501 unless write scope w covers the key result's objective, for
+ * running what (e.g. "the source of key result 7"); as the user.
+ */
+extern void okr_access_require_key_result(OkrAccess *w, const char *what, int64 key_result_id);
 /* 42501 unless the caller may SELECT from every table the rollup reads. */
 extern void okr_access_require_select(void);
 

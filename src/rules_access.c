@@ -7,7 +7,11 @@
  * grant pass at once.  Anyone else writes only the objectives whose team is
  * in its write scope (access.c: the teams of its write grants and their
  * sub-teams) and the key results, check-ins, projects and tasks below them;
- * never a cycle or a team.  An UPDATE is checked on both sides: the row as
+ * never a cycle or a team.  Key-result sources are scoped like check-ins
+ * (by their key result); a task feed, which belongs to no project, is
+ * the writer's when it runs as the writer or a role the writer is a member
+ * of (the guard checks the new run_as, this trigger the old one) and all
+ * its tasks are in scope.  An UPDATE is checked on both sides: the row as
  * it was and as it will be, so moving an objective (or a key result, a
  * project, a task) from one team to another needs both.  The trigger fires
  * per row, so COPY is checked like INSERT.
@@ -68,7 +72,7 @@ look_up(Above *ab, const char *table, int64 parent_id)
 							" JOIN okr.key_result k ON k.objective_id = o.id"
 							" JOIN okr.project p ON p.key_result_id = k.id WHERE p.id = $1",
 							1, argtypes);
-	else						/* checkin, project */
+	else						/* checkin, project, key_result_source */
 		plan = okr_spi_plan(&by_key_result, Q_ABOVE_COLS
 							" JOIN okr.key_result k ON k.objective_id = o.id WHERE k.id = $1",
 							1, argtypes);
@@ -90,6 +94,10 @@ item_name(const char *table)
 		return "key result";
 	if (strcmp(table, "checkin") == 0)
 		return "check-in";
+	if (strcmp(table, "key_result_source") == 0)
+		return "key-result source";
+	if (strcmp(table, "task_feed") == 0)
+		return "task feed";
 	return table;
 }
 
@@ -208,6 +216,61 @@ check_side(Scope *sc, TriggerData *td, HeapTuple tup, const char *table, bool is
 	}
 }
 
+/*
+ * A feed as it was (UPDATE, DELETE): the writer's only if it runs as the
+ * writer or a role the writer is a member of, and every objective its
+ * tasks lie under is in the write scope.
+ */
+static void
+check_feed(Scope *sc, TriggerData *td, HeapTuple tup)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int64		id = okr_get_id(td, tup, "id");
+	int			fno = SPI_fnumber(td->tg_relation->rd_att, "run_as");
+	char	   *run_as = fno > 0 ? SPI_getvalue(tup, td->tg_relation->rd_att, fno) : NULL;
+	Oid			role = run_as ? get_role_oid(run_as, true) : InvalidOid;
+	MemoryContext caller = CurrentMemoryContext;
+	OkrSpiState st;
+	uint64		i;
+
+	if (!OidIsValid(role) || !is_member_of_role(sc->user, role))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to write task feed " INT64_FORMAT ": it runs as \"%s\", and role \"%s\" has a write grant scoped to teams and is not a member of it",
+						id, run_as ? run_as : "", GetUserNameFromId(sc->user, false)),
+				 errdetail_internal("%s", okr_access_scope_detail(sc->write)),
+				 errhint("A member of the feed's run_as, the owner of okr's tables or a role granted okr.grant_write(role) without a team may change it.")));
+
+	values[0] = Int64GetDatum(id);
+	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
+	okr_run_plan(okr_spi_plan(&plan, Q_ABOVE_COLS
+							  " WHERE o.id IN (SELECT k.objective_id FROM okr.task t"
+							  "  JOIN okr.project p ON p.id = t.project_id"
+							  "  JOIN okr.key_result k ON k.id = p.key_result_id WHERE t.feed_id = $1)"
+							  " ORDER BY o.id", 1, argtypes),
+				 values, NULL, 0);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Above		ab;
+		bool		isnull;
+
+		memset(&ab, 0, sizeof(ab));
+		ab.found = true;
+		ab.objective_id = okr_result_int64(i, 1, &isnull);
+		ab.team_id = okr_result_int64(i, 2, &isnull);
+		ab.has_team = !isnull;
+		if (ab.has_team && okr_access_team(sc->write, ab.team_id))
+			continue;
+		ab.private = DatumGetBool(okr_result_datum(i, 3, BOOLOID, &isnull));
+		ab.team_name = ab.has_team ? MemoryContextStrdup(caller, okr_result_text(i, 4)) : NULL;
+		okr_spi_leave(&st);
+		refuse(sc, psprintf("task feed " INT64_FORMAT, id), &ab);
+	}
+	okr_spi_leave(&st);
+}
+
 Datum
 okr_access_check(PG_FUNCTION_ARGS)
 {
@@ -246,9 +309,16 @@ okr_access_check(PG_FUNCTION_ARGS)
 				 errdetail_internal("%s", okr_access_scope_detail(sc->write)),
 				 errhint("The owner of okr's tables, or a role granted okr.grant_write(role) without a team, keeps cycles and the org chart.")));
 
+	if (strcmp(table, "task_feed") == 0)
+	{
+		if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+			check_feed(sc, td, td->tg_trigtuple);
+		return PointerGetDatum(result);
+	}
+
 	if (strcmp(table, "objective") != 0 && strcmp(table, "key_result") != 0 &&
 		strcmp(table, "checkin") != 0 && strcmp(table, "project") != 0 &&
-		strcmp(table, "task") != 0)
+		strcmp(table, "task") != 0 && strcmp(table, "key_result_source") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("okr_access_check fires only on okr's tables of goals and work, not on okr.%s", table)));

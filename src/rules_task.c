@@ -15,6 +15,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
@@ -130,8 +131,13 @@ task_contribution(TriggerData *td, HeapTuple tup, double *total, double *done)
 	*done = okr_streq(status, "done") ? e : 0.0;
 }
 
-/* Rule 6 for task tup arriving in a project: the project and its parents. */
-static void
+/*
+ * Rule 6 for task tup arriving in a project: the project and its parents.
+ * True when they are open (false: a restored row under a closed parent,
+ * let through).  Whether the row is restored is asked only before
+ * refusing it: the question costs a catalog lookup.
+ */
+static bool
 check_task_parents(OkrRow *row, TriggerData *td, HeapTuple tup, int64 project_id)
 {
 	char	   *name;
@@ -144,9 +150,14 @@ check_task_parents(OkrRow *row, TriggerData *td, HeapTuple tup, int64 project_id
 					  " JOIN okr.key_result k ON k.id = p.key_result_id"
 					  " JOIN okr.objective o ON o.id = k.objective_id WHERE p.id = $1"
 					  " FOR KEY SHARE OF p, k, o",
-					  &exists_plan, "project", project_id) ||
-		okr_row_is_restored(row))
-		return;
+					  &exists_plan, "project", project_id))
+		return false;			/* its foreign key reports it */
+	if (!okr_streq(okr_result_text(0, 1), "cancelled") &&
+		!okr_streq(okr_result_text(0, 3), "cancelled") &&
+		!okr_state_is_closed(okr_result_text(0, 5)))
+		return true;
+	if (okr_row_is_restored(row))
+		return false;
 	name = okr_row_name(td, tup);
 	if (okr_streq(okr_result_text(0, 1), "cancelled"))
 		ereport(ERROR,
@@ -158,11 +169,42 @@ check_task_parents(OkrRow *row, TriggerData *td, HeapTuple tup, int64 project_id
 				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
 				 errmsg("cannot add %s under key result %s: it is cancelled",
 						name, okr_result_text(0, 2))));
-	if (okr_state_is_closed(okr_result_text(0, 5)))
-		ereport(ERROR,
-				(errcode(ERRCODE_OKR_PARENT_INACTIVE),
-				 errmsg("cannot add %s under objective %s: it is %s",
-						name, okr_result_text(0, 4), okr_result_text(0, 5))));
+	ereport(ERROR,
+			(errcode(ERRCODE_OKR_PARENT_INACTIVE),
+			 errmsg("cannot add %s under objective %s: it is %s",
+					name, okr_result_text(0, 4), okr_result_text(0, 5))));
+	return false;				/* not reached */
+}
+
+/*
+ * The projects whose parents this statement has locked FOR KEY SHARE and
+ * found open, kept in the trigger's FmgrInfo (one per statement): the lock
+ * makes a close or cancel by anyone else wait for our commit (a key
+ * update, doc/concurrency.md) and no trigger of this statement changes a
+ * state, so the answer holds for the statement's other rows.  A set-based
+ * insert of many tasks into few projects (okr.sync_tasks) then runs one
+ * query per project, not per task.
+ */
+static bool
+parents_known_open(FunctionCallInfo fcinfo, int64 project_id, bool add)
+{
+	HTAB	   *open = (HTAB *) fcinfo->flinfo->fn_extra;
+	bool		found;
+
+	if (open == NULL)
+	{
+		HASHCTL		ctl;
+
+		if (!add)
+			return false;
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(int64);
+		ctl.hcxt = fcinfo->flinfo->fn_mcxt;
+		open = hash_create("okr open projects", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		fcinfo->flinfo->fn_extra = open;
+	}
+	(void) hash_search(open, &project_id, add ? HASH_ENTER : HASH_FIND, &found);
+	return found;
 }
 
 PG_FUNCTION_INFO_V1(okr_task_sync);
@@ -190,13 +232,16 @@ okr_task_sync(PG_FUNCTION_ARGS)
 	if (newtup)
 		task_contribution(td, newtup, &new_total, &new_done);
 
-	if (moved)
+	if (moved && !parents_known_open(fcinfo, new_project, false))
 	{
 		OkrSpiState st;
+		bool		open;
 
 		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
-		check_task_parents(&row, td, newtup, new_project);
+		open = check_task_parents(&row, td, newtup, new_project);
 		okr_spi_leave(&st);
+		if (open)
+			(void) parents_known_open(fcinfo, new_project, true);
 	}
 
 	if (oldtup && newtup && !moved)

@@ -11,6 +11,10 @@
  * setting it changes undone; under okr.source_timeout; in a subtransaction
  * of its own, so that a failure is recorded and the next source runs.
  *
+ * Team scope (SPEC 9): a caller with a scoped write grant samples and
+ * backfills only the sources of key results in its scope (42501 for one
+ * asked by id); the source table's policy hides the others' from readers.
+ *
  * Concurrent samplers: okr.sample locks the sources it measures FOR UPDATE
  * SKIP LOCKED, so a second okr.sample() skips those the first is measuring
  * and, once the first has committed, finds them no longer due.
@@ -371,10 +375,11 @@ okr_sample(PG_FUNCTION_ARGS)
 	bool		one = !PG_ARGISNULL(0);
 	Oid			caller = GetUserId();
 	bool		caller_reads;
+	OkrAccess  *scope = okr_access_write(CurrentMemoryContext);
 	OkrSpiState st;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1];
-	char		nulls[1];
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2];
+	char		nulls[2];
 	Source	   *srcs;
 	uint64		n,
 				i;
@@ -383,6 +388,12 @@ okr_sample(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	caller_reads = pg_class_aclcheck(okr_relid("key_result"), caller, ACL_SELECT) == ACLCHECK_OK;
+	if (one)
+		okr_access_require_key_result(scope, psprintf("the source of key result " INT64_FORMAT,
+													  PG_GETARG_INT64(0)), PG_GETARG_INT64(0));
+	/* $2: the teams of a scoped caller, NULL for one who writes everything */
+	args[1] = okr_access_all(scope) ? (Datum) 0 : okr_access_teams_datum(scope);
+	nulls[1] = okr_access_all(scope) ? 'n' : ' ';
 
 	okr_spi_enter(&st, okr_rel_owner(okr_relid("key_result_source")));
 	args[0] = one ? PG_GETARG_DATUM(0) : (Datum) 0;
@@ -394,9 +405,10 @@ okr_sample(PG_FUNCTION_ARGS)
 							   "   AND k.state = 'active' AND o.state = 'active'"
 							   "   AND now() >= c.starts_on::timestamp AT TIME ZONE s.timezone"
 							   "   AND now() < (c.ends_on + 1)::timestamp AT TIME ZONE s.timezone"
+							   "   AND ($2 IS NULL OR o.team_id = ANY ($2))"
 							   "   ELSE s.key_result_id = $1 END"
 							   " ORDER BY s.key_result_id FOR UPDATE OF s SKIP LOCKED",
-							   1, argtypes, args, nulls, false, 0);
+							   2, argtypes, args, nulls, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "okr: reading the sources failed: %s", SPI_result_code_string(rc));
 	srcs = load_sources(&n);
@@ -488,6 +500,9 @@ okr_backfill(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("okr.backfill: step must be positive")));
+	okr_access_require_key_result(okr_access_write(CurrentMemoryContext),
+								  psprintf("okr.backfill of key result " INT64_FORMAT, key_result_id),
+								  key_result_id);
 
 	okr_spi_enter(&st, okr_rel_owner(okr_relid("key_result_source")));
 	args[0] = Int64GetDatum(key_result_id);

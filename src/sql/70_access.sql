@@ -56,6 +56,12 @@ CREATE TRIGGER okr_05_access BEFORE INSERT OR UPDATE OR DELETE
     ON okr.project FOR EACH ROW EXECUTE FUNCTION okr.access_check();
 CREATE TRIGGER okr_05_access BEFORE INSERT OR UPDATE OR DELETE
     ON okr.task FOR EACH ROW EXECUTE FUNCTION okr.access_check();
+-- the feeds of SPEC 6 (60_feeds.sql): a source by its key result; a feed,
+-- which belongs to no project, by its run_as and its tasks (doc/access.md)
+CREATE TRIGGER okr_05_access BEFORE INSERT OR UPDATE OR DELETE
+    ON okr.key_result_source FOR EACH ROW EXECUTE FUNCTION okr.access_check();
+CREATE TRIGGER okr_05_access BEFORE INSERT OR UPDATE OR DELETE
+    ON okr.task_feed FOR EACH ROW EXECUTE FUNCTION okr.access_check();
 
 ------------------------------------------------------------------------------
 -- Reads
@@ -78,6 +84,11 @@ AS 'MODULE_PATHNAME', 'okr_project_visible'
 LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION okr.project_visible(bigint) IS
 'May the current user read this project (its objective) and its tasks?';
+CREATE FUNCTION okr.task_feed_visible(feed_id bigint) RETURNS boolean
+AS 'MODULE_PATHNAME', 'okr_task_feed_visible'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.task_feed_visible(bigint) IS
+'May the current user read this task feed and its rejections? False when one of its tasks lies under a private objective the user may not read';
 
 -- One permissive policy per table, for every command: a row is read,
 -- updated or deleted only where it is visible; what a row may become is
@@ -102,12 +113,23 @@ CREATE POLICY okr_access ON okr.project_effort
 ALTER TABLE okr.task ENABLE ROW LEVEL SECURITY;
 CREATE POLICY okr_access ON okr.task
     USING (okr.project_visible(project_id)) WITH CHECK (true);
+-- a source is a part of its key result's objective (its query too); a
+-- feed, and the rows it rejected, of every objective it syncs tasks into
+ALTER TABLE okr.key_result_source ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.key_result_source
+    USING (okr.key_result_visible(key_result_id)) WITH CHECK (true);
+ALTER TABLE okr.task_feed ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.task_feed
+    USING (okr.task_feed_visible(id)) WITH CHECK (true);
+ALTER TABLE okr.task_feed_rejection ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.task_feed_rejection
+    USING (okr.task_feed_visible(feed_id)) WITH CHECK (true);
 
 REVOKE ALL ON TABLE okr.access_grant FROM PUBLIC;
 REVOKE ALL ON SEQUENCE okr.access_grant_id_seq FROM PUBLIC;
 REVOKE ALL ON FUNCTION okr.access_check() FROM PUBLIC;
 REVOKE ALL ON FUNCTION okr.objective_visible(bigint), okr.key_result_visible(bigint),
-    okr.project_visible(bigint) FROM PUBLIC;
+    okr.project_visible(bigint), okr.task_feed_visible(bigint) FROM PUBLIC;
 
 -- 1.0 had no scopes: every role granted on okr then keeps what it had, as
 -- an unscoped grant (a fresh install finds no such role), and may call the
@@ -128,7 +150,8 @@ DECLARE
 BEGIN
     FOR g IN SELECT a.role FROM okr.access_grant a ORDER BY a.role LOOP
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION okr.objective_visible(bigint), '
-                                  'okr.key_result_visible(bigint), okr.project_visible(bigint) TO %I', g.role);
+                                  'okr.key_result_visible(bigint), okr.project_visible(bigint), '
+                                  'okr.task_feed_visible(bigint) TO %I', g.role);
     END LOOP;
 END;
 $do$;

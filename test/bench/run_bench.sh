@@ -119,3 +119,7 @@ SQL
     printf '   %-58s %10s %10s %8s  %s\n' "(f) okr.objective_report, scoped reader vs owner, ms" "$v_reader" "$v_owner" "$(ratio "$v_reader" "$v_owner")x" "<= 1.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(f) task status updates by a scoped writer, tps" "$w_scoped" "$t_plain" "$(ratio "$w_scoped" "$t_plain")x" ">= 0.4x"
 done
+
+# The task feeds (SPEC 6): okr.sync_tasks against plain SQL (feeds_bench.sh)
+echo
+bash ./feeds_bench.sh
