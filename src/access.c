@@ -3,13 +3,19 @@
  *	  Access by team (SPEC 9): what the current user may read and write,
  *	  answered from okr's own grant table, okr.access_grant.
  *
- * A scope is computed once (per statement for a policy or a trigger, per
+ * A scope is made once (per statement for a policy or a trigger, per
  * call for the rollup) and kept in memory: whether the user sees or writes
  * everything, the teams in scope (the granted teams and every team below
  * them) and, for reading, the ids of the objectives, key results and
  * projects the user may not read, sorted for bsearch.  The hidden sets are
  * the private objectives outside the user's teams and their parts: usually
  * few, so a row costs one binary search.
+ *
+ * The first part (the grants: all, teams) depends only on okr.access_grant,
+ * okr.team and the roles, which change rarely, so it is also kept across
+ * statements and transactions, per user and kind (see "The grants cache").
+ * The hidden sets depend on the goal tables and are never kept beyond the
+ * statement.
  *
  * Every query runs as the owner of okr's tables (spi_util.c), so it reads
  * okr.access_grant (which readers cannot) and is never filtered by the
@@ -28,10 +34,15 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
+#include "access/xact.h"
+#include "commands/trigger.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "storage/proc.h"
 
 struct OkrAccess
 {
@@ -249,17 +260,201 @@ lookup_hidden(const OkrAccess *a, OkrAccessLevel level, int64 id)
 	return hidden;
 }
 
-static OkrAccess *
-compute(MemoryContext cxt, bool write, bool eager)
+/* ---------------------------------------------------------------------
+ * The grants cache
+ *
+ * What Q_SCOPE answers for a user is kept in this backend until one of its
+ * inputs may have changed:
+ *  - okr.access_grant or okr.team: their statement trigger okr_access_changed
+ *    (below) sends a relcache invalidation of okr.access_grant, which
+ *    PostgreSQL delivers to this session when the command ends and to the
+ *    others when the transaction commits (nothing if it rolls back);
+ *    ALTER TABLE on either table (DISABLE TRIGGER, say) invalidates too;
+ *  - the roles (pg_authid: created, renamed, dropped, superuser, inherit)
+ *    and their memberships (pg_auth_members): syscache invalidations.
+ * Every lookup first accepts pending invalidations, so a revoke committed
+ * elsewhere applies from the next statement even inside a transaction that
+ * takes no new lock.  A missed answer is computed from the latest snapshot,
+ * taken after those invalidations were accepted, and kept only if none
+ * arrived while it was computed: a kept answer is never older than the
+ * last invalidation received (the statement's own snapshot may be older,
+ * in REPEATABLE READ or when this very lookup accepted the invalidation).
+ * --------------------------------------------------------------------- */
+typedef struct Grants
+{
+	Oid			user;
+	bool		write;
+	bool		all;
+	int			nteams;
+	int64	   *teams;
+	char	   *granted;
+} Grants;
+
+#define GRANTS_KEPT 8			/* users (times kinds) kept; then start over */
+
+static MemoryContext grants_cxt = NULL;
+static Grants grants_kept[GRANTS_KEPT];
+static int	ngrants_kept = 0;
+static uint64 grants_generation = 0;	/* moves on every invalidation */
+static Oid	grants_rels[2];		/* okr.access_grant, okr.team when kept */
+
+static void
+grants_forget(void)
+{
+	ngrants_kept = 0;
+	grants_generation++;
+	if (grants_cxt != NULL)
+		MemoryContextReset(grants_cxt);
+}
+
+static void
+grants_relcache_cb(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == grants_rels[0] || relid == grants_rels[1])
+		grants_forget();
+}
+
+static void
+grants_syscache_cb(Datum arg, int cacheid, uint32 hashvalue)
+{
+	grants_forget();
+}
+
+/* Run Q_SCOPE for the user into g, allocated in cxt. */
+static void
+grants_query(Grants *g, Oid owner, Snapshot snap, MemoryContext cxt)
 {
 	static SPIPlanPtr scope_plan = NULL;
-	Oid			owner = okr_access_owner();
-	OkrAccess  *a = MemoryContextAllocZero(cxt, sizeof(OkrAccess));
 	OkrSpiState st;
 	Oid			scope_types[2] = {OIDOID, BOOLOID};
 	Datum		scope_args[2];
 	bool		isnull;
 	int			rc;
+
+	okr_spi_enter(&st, owner);
+	scope_args[0] = ObjectIdGetDatum(g->user);
+	scope_args[1] = BoolGetDatum(g->write);
+	rc = SPI_execute_snapshot(okr_spi_plan(&scope_plan, Q_SCOPE, 2, scope_types),
+							  scope_args, NULL, snap, InvalidSnapshot, true, false, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "okr: access scope query failed");
+	g->all = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	g->nteams = 0;
+	g->teams = NULL;
+	g->granted = NULL;
+	if (!g->all)
+	{
+		Datum		teams = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+		char	   *granted = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+
+		g->teams = int8_array(teams, &g->nteams, cxt);
+		g->granted = granted ? MemoryContextStrdup(cxt, granted) : NULL;
+	}
+	okr_spi_leave(&st);
+}
+
+/* Keep a copy of g: memory only, so no invalidation can come in between. */
+static void
+grants_keep(const Grants *g, Oid grant_rel, Oid team_rel)
+{
+	Grants	   *k;
+
+	if (ngrants_kept == GRANTS_KEPT)
+		grants_forget();
+	grants_rels[0] = grant_rel;
+	grants_rels[1] = team_rel;
+	k = &grants_kept[ngrants_kept++];
+	*k = *g;
+	k->teams = MemoryContextAlloc(grants_cxt, sizeof(int64) * Max(g->nteams, 1));
+	if (g->nteams > 0)
+		memcpy(k->teams, g->teams, sizeof(int64) * g->nteams);
+	k->granted = g->granted ? MemoryContextStrdup(grants_cxt, g->granted) : NULL;
+}
+
+/* The grants of a's user, into a (allocated in a->cxt). */
+static void
+grants_get(OkrAccess *a, Oid owner)
+{
+	static bool registered = false;
+	Grants		g;
+	uint64		generation;
+	bool		keep;
+	Oid			nsp,
+				grant_rel,
+				team_rel;
+	int			i;
+
+	if (!registered)
+	{
+		grants_cxt = AllocSetContextCreate(CacheMemoryContext, "okr access grants",
+										   ALLOCSET_SMALL_SIZES);
+		CacheRegisterRelcacheCallback(grants_relcache_cb, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHOID, grants_syscache_cb, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, grants_syscache_cb, (Datum) 0);
+		registered = true;
+	}
+	AcceptInvalidationMessages();
+	for (i = 0; i < ngrants_kept; i++)
+	{
+		const Grants *k = &grants_kept[i];
+
+		if (k->user != a->user || k->write != a->write)
+			continue;
+		a->all = k->all;
+		a->nteams = k->nteams;
+		a->teams = MemoryContextAlloc(a->cxt, sizeof(int64) * Max(k->nteams, 1));
+		if (k->nteams > 0)
+			memcpy(a->teams, k->teams, sizeof(int64) * k->nteams);
+		a->granted = k->granted ? MemoryContextStrdup(a->cxt, k->granted) : NULL;
+		return;
+	}
+
+	/* a parallel query may not take a new snapshot: answer, do not keep */
+	keep = !IsInParallelMode();
+	generation = grants_generation;
+	g.user = a->user;
+	g.write = a->write;
+	grants_query(&g, owner, keep ? GetLatestSnapshot() : InvalidSnapshot, a->cxt);
+	nsp = get_namespace_oid("okr", false);
+	grant_rel = get_relname_relid("access_grant", nsp);
+	team_rel = get_relname_relid("team", nsp);
+	if (keep && generation == grants_generation)
+		grants_keep(&g, grant_rel, team_rel);
+	a->all = g.all;
+	a->nteams = g.nteams;
+	a->teams = g.teams;
+	a->granted = g.granted;
+}
+
+/*
+ * okr_access_changed: the statement trigger on okr.access_grant and
+ * okr.team (src/sql/70_access.sql) that tells every session's grants cache.
+ */
+PG_FUNCTION_INFO_V1(okr_access_changed);
+
+Datum
+okr_access_changed(PG_FUNCTION_ARGS)
+{
+	Oid			grants;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("okr_access_changed fires only as okr installs it: a statement trigger on okr.access_grant and okr.team")));
+	grants = get_relname_relid("access_grant", get_namespace_oid("okr", false));
+	if (!OidIsValid(grants))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("okr needs table okr.access_grant, which no longer exists")));
+	CacheInvalidateRelcacheByRelid(grants);
+	return PointerGetDatum(NULL);
+}
+
+static OkrAccess *
+compute(MemoryContext cxt, bool write, bool eager)
+{
+	Oid			owner = okr_access_owner();
+	OkrAccess  *a = MemoryContextAllocZero(cxt, sizeof(OkrAccess));
 
 	a->user = GetUserId();
 	a->write = write;
@@ -269,25 +464,7 @@ compute(MemoryContext cxt, bool write, bool eager)
 		a->all = true;
 		return a;
 	}
-
-	okr_spi_enter(&st, owner);
-	scope_args[0] = ObjectIdGetDatum(a->user);
-	scope_args[1] = BoolGetDatum(write);
-	rc = SPI_execute_plan(okr_spi_plan(&scope_plan, Q_SCOPE, 2, scope_types),
-						  scope_args, NULL, true, 0);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "okr: access scope query failed");
-	a->all = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	if (!a->all)
-	{
-		Datum		teams = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-		char	   *granted = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
-
-		a->teams = int8_array(teams, &a->nteams, cxt);
-		a->granted = granted ? MemoryContextStrdup(cxt, granted) : NULL;
-
-	}
-	okr_spi_leave(&st);
+	grants_get(a, owner);
 	if (!a->all && !write && eager)
 		load_hidden(a);
 	return a;
@@ -473,18 +650,147 @@ okr_access_require_select(void)
  * The functions of the row-level security policies (src/sql/70_access.sql)
  * --------------------------------------------------------------------- */
 
-/* The read scope, cached for the statement in the policy's FmgrInfo. */
+/*
+ * The policies share one read scope, with its memo and hidden sets, while
+ * what it answers cannot change: the same user, transaction, subtransaction
+ * and grants, and a snapshot that sees the same rows (the same command id,
+ * xmin, xmax and transactions in progress).  So the two call sites of an
+ * UPDATE (its row filter and its check of the new row) and a SQL function
+ * the views call per row, each a call site of its own, ask the same scope,
+ * and a row looked up once is not looked up again.  Each call site checks
+ * the key on its first call (after accepting pending invalidations, so a
+ * revoke applies from the next statement) and again only if another call
+ * site has made a new scope since.  A write of this transaction moves the
+ * command id; a subtransaction rolled back leaves a later command id or
+ * another subtransaction.
+ */
+typedef struct ScopeKey
+{
+	Oid			user;
+	LocalTransactionId lxid;
+	SubTransactionId subxid;
+	uint64		grants_generation;
+	CommandId	cid;
+	TransactionId xmin;
+	TransactionId xmax;
+	bool		suboverflowed;
+	bool		recovery;
+	uint32		xcnt;
+	int32		subxcnt;
+	TransactionId *xip;			/* points into the snapshot, or shared_cxt */
+	TransactionId *subxip;
+} ScopeKey;
+
+typedef struct CallSite
+{
+	Oid			user;
+	uint64		shared_epoch;	/* of the shared scope it checked, if any */
+	OkrAccess  *own;			/* its own scope when there was no key */
+} CallSite;
+
+static MemoryContext shared_cxt = NULL;
+static OkrAccess *shared_scope = NULL;
+static ScopeKey shared_key;
+static uint64 shared_epoch = 0;
+
+/* The key of the current moment; false when there is none to share on. */
+static bool
+scope_key(ScopeKey *k, Oid user)
+{
+	Snapshot	snap;
+
+	if (!ActiveSnapshotSet())
+		return false;
+	snap = GetActiveSnapshot();
+	if (snap->snapshot_type != SNAPSHOT_MVCC)
+		return false;
+	k->user = user;
+	k->lxid = MyProc->lxid;
+	k->subxid = GetCurrentSubTransactionId();
+	k->grants_generation = grants_generation;
+	k->cid = snap->curcid;
+	k->xmin = snap->xmin;
+	k->xmax = snap->xmax;
+	k->suboverflowed = snap->suboverflowed;
+	k->recovery = snap->takenDuringRecovery;
+	k->xcnt = snap->xcnt;
+	k->subxcnt = snap->subxcnt;
+	k->xip = snap->xip;
+	k->subxip = snap->subxip;
+	return true;
+}
+
+static bool
+same_key(const ScopeKey *x, const ScopeKey *y)
+{
+	return x->user == y->user && x->lxid == y->lxid && x->subxid == y->subxid &&
+		x->grants_generation == y->grants_generation && x->cid == y->cid &&
+		x->xmin == y->xmin && x->xmax == y->xmax &&
+		x->suboverflowed == y->suboverflowed && x->recovery == y->recovery &&
+		x->xcnt == y->xcnt && x->subxcnt == y->subxcnt &&
+		(x->xcnt == 0 || memcmp(x->xip, y->xip, sizeof(TransactionId) * x->xcnt) == 0) &&
+		(x->subxcnt <= 0 || memcmp(x->subxip, y->subxip, sizeof(TransactionId) * x->subxcnt) == 0);
+}
+
+/* Copy the key's arrays into shared_cxt. */
+static void
+keep_key(const ScopeKey *k)
+{
+	shared_key = *k;
+	shared_key.xip = MemoryContextAlloc(shared_cxt, sizeof(TransactionId) * Max(k->xcnt, 1));
+	if (k->xcnt > 0)
+		memcpy(shared_key.xip, k->xip, sizeof(TransactionId) * k->xcnt);
+	shared_key.subxip = MemoryContextAlloc(shared_cxt, sizeof(TransactionId) * Max(k->subxcnt, 1));
+	if (k->subxcnt > 0)
+		memcpy(shared_key.subxip, k->subxip, sizeof(TransactionId) * k->subxcnt);
+}
+
+static OkrAccess *
+policy_scope(FunctionCallInfo fcinfo)
+{
+	CallSite   *site = (CallSite *) fcinfo->flinfo->fn_extra;
+	Oid			user = GetUserId();
+	ScopeKey	key;
+
+	if (site == NULL)
+	{
+		site = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallSite));
+		fcinfo->flinfo->fn_extra = site;
+	}
+	else if (site->user == user)
+	{
+		if (site->own != NULL)
+			return site->own;
+		if (shared_scope != NULL && site->shared_epoch == shared_epoch)
+			return shared_scope;
+	}
+	site->user = user;
+	site->own = NULL;
+	AcceptInvalidationMessages();
+	if (!scope_key(&key, user))
+	{
+		site->own = okr_access_read_lazy(fcinfo->flinfo->fn_mcxt);
+		return site->own;
+	}
+	if (shared_scope == NULL || !same_key(&key, &shared_key))
+	{
+		if (shared_cxt == NULL)
+			shared_cxt = AllocSetContextCreate(TopMemoryContext, "okr shared read scope",
+											   ALLOCSET_SMALL_SIZES);
+		shared_scope = NULL;
+		MemoryContextReset(shared_cxt);
+		keep_key(&key);
+		shared_scope = okr_access_read_lazy(shared_cxt);
+		shared_epoch++;
+	}
+	site->shared_epoch = shared_epoch;
+	return shared_scope;
+}
+
 static bool
 visible(FunctionCallInfo fcinfo, OkrAccessLevel level)
 {
-	OkrAccess  *a = (OkrAccess *) fcinfo->flinfo->fn_extra;
-
-	if (a == NULL || a->user != GetUserId())
-	{
-		a = okr_access_read_lazy(fcinfo->flinfo->fn_mcxt);
-		fcinfo->flinfo->fn_extra = a;
-	}
-	return !okr_access_hidden(a, level, PG_GETARG_INT64(0));
+	return !okr_access_hidden(policy_scope(fcinfo), level, PG_GETARG_INT64(0));
 }
 
 PG_FUNCTION_INFO_V1(okr_objective_visible);

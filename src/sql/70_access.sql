@@ -34,6 +34,19 @@ SELECT pg_catalog.pg_extension_config_dump('okr.access_grant_id_seq', '');
 -- Readers never see it: no policy, so only its owner reads it.
 ALTER TABLE okr.access_grant ENABLE ROW LEVEL SECURITY;
 
+-- Each session keeps what the grants give a user across statements
+-- (src/access.c); a change of the grants or of the team tree tells every
+-- session at commit.  ALWAYS: also under session_replication_role =
+-- replica, as a bulk load would run.
+CREATE FUNCTION okr.access_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_access_changed' LANGUAGE C;
+CREATE TRIGGER okr_access_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON okr.access_grant FOR EACH STATEMENT EXECUTE FUNCTION okr.access_changed();
+ALTER TABLE okr.access_grant ENABLE ALWAYS TRIGGER okr_access_changed;
+CREATE TRIGGER okr_access_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON okr.team FOR EACH STATEMENT EXECUTE FUNCTION okr.access_changed();
+ALTER TABLE okr.team ENABLE ALWAYS TRIGGER okr_access_changed;
+
 ------------------------------------------------------------------------------
 -- Writes
 ------------------------------------------------------------------------------
@@ -128,6 +141,7 @@ CREATE POLICY okr_access ON okr.task_feed_rejection
 REVOKE ALL ON TABLE okr.access_grant FROM PUBLIC;
 REVOKE ALL ON SEQUENCE okr.access_grant_id_seq FROM PUBLIC;
 REVOKE ALL ON FUNCTION okr.access_check() FROM PUBLIC;
+REVOKE ALL ON FUNCTION okr.access_changed() FROM PUBLIC;
 REVOKE ALL ON FUNCTION okr.objective_visible(bigint), okr.key_result_visible(bigint),
     okr.project_visible(bigint), okr.task_feed_visible(bigint) FROM PUBLIC;
 
