@@ -36,6 +36,8 @@
  */
 #include "okr.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -371,7 +373,12 @@ load_lines(Forecast *f, TimestampTz as_of)
 	MemoryContextSwitchTo(old);
 }
 
-/* A weighted mean, weights scaled by the largest so sums cannot overflow. */
+/*
+ * A weighted mean.  Weights are divided by the power of two at or below the
+ * largest counted one (known before the sum), so sums of huge weights
+ * cannot overflow and the division is exact: weights 1 and 3 over 0.5 and 1
+ * give exactly 0.875.
+ */
 typedef struct Mean
 {
 	double		wmax;
@@ -382,26 +389,34 @@ typedef struct Mean
 static void
 mean_add(Mean *m, double weight, double value)
 {
-	if (weight > m->wmax)
-	{
-		double		scale = m->wmax / weight;
+	double		scale = ldexp(1.0, ilogb(m->wmax));
 
-		m->sum_wp *= scale;
-		m->sum_w *= scale;
-		m->wmax = weight;
-	}
-	m->sum_wp += (weight / m->wmax) * value;
-	m->sum_w += weight / m->wmax;
+	m->sum_wp += (weight / scale) * value;
+	m->sum_w += weight / scale;
 }
 
 static void forecast_objective(Forecast *f, int i);
+
+/* A project's forecast: false before its cycle has started (no pace yet). */
+static bool
+project_forecast(const FProject *p, double *fc)
+{
+	if (p->expected_null || !(p->expected > 0))
+		return false;
+	*fc = Min(p->progress / p->expected, 1.0);
+	return true;
+}
+
+/* The items a mean counts: weight above 0 and a forecast. */
+#define COUNTS(counted, weight, fc_null) ((counted) && (weight) > 0 && !(fc_null))
 
 static void
 forecast_key_result(Forecast *f, int i)
 {
 	FKeyResult *k = &f->krs[i];
 	Mean		m = {0, 0, 0};
-	double		attainment;
+	double		attainment,
+				fc;
 
 	if (k->state == FS_DONE)
 		return;
@@ -426,17 +441,22 @@ forecast_key_result(Forecast *f, int i)
 		case OKR_KR_PROJECTS:
 			{
 				bool		any = false;
+				int			p;
 
-				for (int p = k->first_project; p >= 0; p = f->projects[p].next_project)
+				for (p = k->first_project; p >= 0; p = f->projects[p].next_project)
 				{
 					FProject   *pr = &f->projects[p];
 
-					if (!pr->counted || !(pr->weight > 0))
-						continue;
-					any = true;
-					if (pr->expected_null || !(pr->expected > 0))
-						continue;	/* not started: no pace yet */
-					mean_add(&m, pr->weight, Min(pr->progress / pr->expected, 1.0));
+					any |= pr->counted && pr->weight > 0;
+					if (COUNTS(pr->counted, pr->weight, !project_forecast(pr, &fc)))
+						m.wmax = Max(m.wmax, pr->weight);
+				}
+				for (p = k->first_project; p >= 0; p = f->projects[p].next_project)
+				{
+					FProject   *pr = &f->projects[p];
+
+					if (COUNTS(pr->counted, pr->weight, !project_forecast(pr, &fc)))
+						mean_add(&m, pr->weight, fc);
 				}
 				if (!any)
 				{
@@ -446,17 +466,26 @@ forecast_key_result(Forecast *f, int i)
 				break;
 			}
 		case OKR_KR_OBJECTIVES:
-			for (int c = k->first_aligned; c >= 0; c = f->objectives[c].next_aligned)
 			{
-				FObjective *ch = &f->objectives[c];
+				int			c;
 
-				if (!ch->counted || !(ch->weight > 0))
-					continue;
-				forecast_objective(f, c);
-				if (!ch->fc_null)
-					mean_add(&m, ch->weight, ch->fc);
+				for (c = k->first_aligned; c >= 0; c = f->objectives[c].next_aligned)
+				{
+					FObjective *ch = &f->objectives[c];
+
+					forecast_objective(f, c);
+					if (COUNTS(ch->counted, ch->weight, ch->fc_null))
+						m.wmax = Max(m.wmax, ch->weight);
+				}
+				for (c = k->first_aligned; c >= 0; c = f->objectives[c].next_aligned)
+				{
+					FObjective *ch = &f->objectives[c];
+
+					if (COUNTS(ch->counted, ch->weight, ch->fc_null))
+						mean_add(&m, ch->weight, ch->fc);
+				}
+				break;
 			}
-			break;
 	}
 	if (m.sum_w > 0)
 	{
@@ -471,6 +500,8 @@ forecast_objective(Forecast *f, int i)
 {
 	FObjective *o = &f->objectives[i];
 	Mean		m = {0, 0, 0};
+	int			k,
+				c;
 
 	if (o->state == FS_DONE)
 		return;
@@ -478,20 +509,29 @@ forecast_objective(Forecast *f, int i)
 		elog(ERROR, "okr: objective " INT64_FORMAT " is below itself", o->id);
 	check_stack_depth();
 	o->state = FS_BUSY;
-	for (int k = o->first_kr; k >= 0; k = f->krs[k].next_kr)
+	/* its items first, then the mean, as the rollup takes it */
+	for (k = o->first_kr; k >= 0; k = f->krs[k].next_kr)
 	{
-		FKeyResult *kr = &f->krs[k];
-
 		forecast_key_result(f, k);
-		if (o->use_krs && kr->active && kr->weight > 0 && !kr->fc_null)
-			mean_add(&m, kr->weight, kr->fc);
+		if (COUNTS(o->use_krs && f->krs[k].active, f->krs[k].weight, f->krs[k].fc_null))
+			m.wmax = Max(m.wmax, f->krs[k].weight);
 	}
-	for (int c = o->first_child; c >= 0; c = f->objectives[c].next_sibling)
+	for (c = o->first_child; c >= 0; c = f->objectives[c].next_sibling)
 	{
 		FObjective *ch = &f->objectives[c];
 
 		forecast_objective(f, c);
-		if (o->use_children && ch->counted && ch->weight > 0 && !ch->fc_null)
+		if (COUNTS(o->use_children && ch->counted, ch->weight, ch->fc_null))
+			m.wmax = Max(m.wmax, ch->weight);
+	}
+	for (k = o->first_kr; k >= 0; k = f->krs[k].next_kr)
+		if (COUNTS(o->use_krs && f->krs[k].active, f->krs[k].weight, f->krs[k].fc_null))
+			mean_add(&m, f->krs[k].weight, f->krs[k].fc);
+	for (c = o->first_child; c >= 0; c = f->objectives[c].next_sibling)
+	{
+		FObjective *ch = &f->objectives[c];
+
+		if (COUNTS(o->use_children && ch->counted, ch->weight, ch->fc_null))
 			mean_add(&m, ch->weight, ch->fc);
 	}
 	o->fc_null = !(m.sum_w > 0);
@@ -565,12 +605,12 @@ okr_forecast(PG_FUNCTION_ARGS)
 	for (i = 0; i < f.nprojects; i++)
 	{
 		FProject   *p = &f.projects[i];
-		bool		fc_null = p->expected_null || !(p->expected > 0);
+		double		fc = 0.0;
+		bool		fc_null = !project_forecast(p, &fc);
 
 		if (okr_access_hidden(acc, OKR_ACCESS_PROJECT, p->id))
 			continue;
-		put(rsinfo, "project", p->id, true, (Datum) 0, fc_null,
-			fc_null ? 0.0 : Min(p->progress / p->expected, 1.0), NULL);
+		put(rsinfo, "project", p->id, true, (Datum) 0, fc_null, fc, NULL);
 	}
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(f.cxt);

@@ -117,7 +117,15 @@ parse_moment(const char *s, TimestampTz *result, const char **why)
 	dterr = strlen(s) >= MAXDATELEN ? DTERR_BAD_FORMAT :
 		ParseDateTime(s, workbuf, sizeof(workbuf), field, ftype, MAXDATEFIELDS, &nf);
 	if (dterr == 0)
+	{
+#if PG_VERSION_NUM >= 160000
+		DateTimeErrorExtra dtextra;
+
+		dterr = DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tz, &dtextra);
+#else
 		dterr = DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tz);
+#endif
+	}
 	if (dterr != 0)
 	{
 		*why = "It is not a timestamp with time zone.";
