@@ -415,8 +415,7 @@ forecast_key_result(Forecast *f, int i)
 {
 	FKeyResult *k = &f->krs[i];
 	Mean		m = {0, 0, 0};
-	double		attainment,
-				fc;
+	double		fc;
 
 	if (k->state == FS_DONE)
 		return;
@@ -429,10 +428,11 @@ forecast_key_result(Forecast *f, int i)
 		case OKR_KR_AT_LEAST:
 		case OKR_KR_AT_MOST:
 			if (!k->value_null)
+				/* no attainment: a far projection may not fit a double */
 				k->fc_null = !okr_kr_progress_numeric(k->kind, k->start, k->start_null,
 													  k->target, k->target_null,
 													  k->value, false,
-													  &k->fc, &attainment);
+													  &k->fc, NULL);
 			break;
 		case OKR_KR_MILESTONE:
 			k->fc = k->progress;
