@@ -22,11 +22,13 @@
  *	  A NULL forecast is left out of a mean, as a NULL progress is; a mean
  *	  with nothing counted is NULL.
  *
- * The line is computed in exact numeric arithmetic by one aggregate query
- * over the check-ins (one pass, hashed by key result), so a series that is
- * exactly linear projects exactly:
- *   value = (Sy D + (n Sxy - Sx Sy)(n X - Sx)) / (n D),  D = n Sxx - Sx^2,
- * x the check-in times in epoch seconds, X the end of the cycle.  Progress,
+ * The line is fitted by one aggregate query over the check-ins (one pass,
+ * hashed by key result) with PostgreSQL's regr_slope and regr_intercept,
+ * in double precision, x in days from the cycle start; the value is cast to
+ * numeric, which keeps 15 significant digits, so a series that is exactly
+ * linear projects exactly (doc/performance.md has what an exact numeric fit
+ * would cost).  A key result with a value beyond 1e300 in
+ * magnitude, or a projection beyond it, has no forecast.  Progress,
  * expected progress and the projects' progress come from okr.progress(as_of)
  * (called through SPI, so the rollup's rules are not written twice).
  *
@@ -332,32 +334,33 @@ load_lines(Forecast *f, TimestampTz as_of)
 	uint64		i;
 
 	run(&plan,
-		"WITH points AS ("
-		" SELECT ch.key_result_id AS kr, extract(epoch FROM ch.checked_at) AS x, ch.value AS y,"
-		"        extract(epoch FROM (c.ends_on + 1)::timestamptz) AS x_end"
-		"   FROM okr.checkin ch"
-		"   JOIN okr.key_result k ON k.id = ch.key_result_id"
-		"   JOIN okr.objective o ON o.id = k.objective_id"
-		"   JOIN okr.cycle c ON c.id = o.cycle_id"
-		"  WHERE k.kind IN ('metric', 'at_least', 'at_most')"
-		"    AND ch.checked_at <= $1"
-		"    AND ch.checked_at >= c.starts_on::timestamptz"
-		"    AND ch.checked_at < (c.ends_on + 1)::timestamptz"
-		" UNION ALL"
-		" SELECT k.id, extract(epoch FROM c.starts_on::timestamptz), k.start_value,"
-		"        extract(epoch FROM (c.ends_on + 1)::timestamptz)"
-		"   FROM okr.key_result k"
-		"   JOIN okr.objective o ON o.id = k.objective_id"
-		"   JOIN okr.cycle c ON c.id = o.cycle_id"
-		"  WHERE k.kind = 'metric' AND k.start_value IS NOT NULL"
-		"), sums AS ("
-		" SELECT kr, count(*)::numeric AS n, sum(x) AS sx, sum(x * x) AS sxx,"
-		"        sum(y) AS sy, sum(x * y) AS sxy, max(x_end) AS x_end"
-		"   FROM points GROUP BY kr"
-		")"
-		" SELECT kr, trim_scale((sy * d + (n * sxy - sx * sy) * (n * x_end - sx)) / (n * d))"
-		"   FROM sums, LATERAL (SELECT n * sxx - sx * sx AS d) dd"
-		"  WHERE d > 0", as_of);
+		"SELECT kr, (regr_intercept(y, x) + regr_slope(y, x) * max(x_end))::numeric"
+		"  FROM ("
+		"   SELECT ch.key_result_id AS kr,"
+		"          CASE WHEN abs(ch.value) < 1e300 THEN ch.value::float8 END AS y,"
+		"          (date_part('epoch', ch.checked_at) - date_part('epoch', c.starts_on::timestamptz)) / 86400 AS x,"
+		"          (date_part('epoch', (c.ends_on + 1)::timestamptz)"
+		"           - date_part('epoch', c.starts_on::timestamptz)) / 86400 AS x_end"
+		"     FROM okr.checkin ch"
+		"     JOIN okr.key_result k ON k.id = ch.key_result_id"
+		"     JOIN okr.objective o ON o.id = k.objective_id"
+		"     JOIN okr.cycle c ON c.id = o.cycle_id"
+		"    WHERE k.kind IN ('metric', 'at_least', 'at_most')"
+		"      AND ch.checked_at <= $1"
+		"      AND ch.checked_at >= c.starts_on::timestamptz"
+		"      AND ch.checked_at < (c.ends_on + 1)::timestamptz"
+		"   UNION ALL"
+		"   SELECT k.id, CASE WHEN abs(k.start_value) < 1e300 THEN k.start_value::float8 END, 0,"
+		"          (date_part('epoch', (c.ends_on + 1)::timestamptz)"
+		"           - date_part('epoch', c.starts_on::timestamptz)) / 86400"
+		"     FROM okr.key_result k"
+		"     JOIN okr.objective o ON o.id = k.objective_id"
+		"     JOIN okr.cycle c ON c.id = o.cycle_id"
+		"    WHERE k.kind = 'metric' AND k.start_value IS NOT NULL"
+		"  ) p"
+		" GROUP BY kr"
+		" HAVING regr_sxx(y, x) > 0 AND bool_and(y IS NOT NULL)"
+		"    AND abs(regr_intercept(y, x) + regr_slope(y, x) * max(x_end)) < 1e300", as_of);
 	old = MemoryContextSwitchTo(f->cxt);
 	for (i = 0; i < SPI_processed; i++)
 	{

@@ -7,7 +7,7 @@
 -- (half the cycle elapsed) unless said otherwise.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(40);
+SELECT plan(41);
 SET TimeZone = 'UTC';
 
 INSERT INTO okr.team (id, name) OVERRIDING SYSTEM VALUE VALUES (1, 'Company'), (2, 'Sales'), (3, 'Marketing');
@@ -31,6 +31,7 @@ INSERT INTO okr.key_result (id, objective_id, title, kind, start_value, target_v
     (9, 1, 'x: cancelled',                    'metric',   0,   10,  1),
     (10, 1, 'w: weight 0',                    'metric',   0,   10,  0),
     (11, 1, 'h: at_least, one check-in',      'at_least', NULL, 10,  1),
+    (12, 1, 'z: metric, a value beyond 1e300', 'metric',  0,   10,  1),
     (20, 2, 'p2: projects, not started',      'projects', NULL, NULL, 1),
     (21, 2, 'q: metric, not started',         'metric',   0,   10,  1),
     (40, 4, 'ok: objectives',                 'objectives', NULL, NULL, 1);
@@ -44,7 +45,8 @@ INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES
     (7, 1, '2026-01-03'),
     (9, 9, '2026-01-02'), (9, 10, '2026-01-03'),
     (10, 1, '2026-01-02'), (10, 2, '2026-01-03'),
-    (11, 20, '2026-01-02');
+    (11, 20, '2026-01-02'),
+    (12, 1, '2026-01-02'), (12, 1e301, '2026-01-03');
 -- check-ins outside cycle 1 (rule 5 refuses them today; 1.0 data and loads
 -- with triggers off can hold them): before its start and after its end
 SET session_replication_role = replica;
@@ -113,6 +115,8 @@ SELECT is((SELECT forecast_progress FROM fc WHERE item = 'key_result' AND id = 6
     'fewer than two distinct times: forecast_progress NULL too');
 SELECT is((SELECT forecast_value FROM fc WHERE item = 'key_result' AND id = 11), NULL,
     'at_least with one check-in: one point, NULL');
+SELECT results_eq($$SELECT forecast_value, forecast_progress FROM fc WHERE item = 'key_result' AND id = 12$$,
+    $$VALUES (NULL::numeric, NULL::float8)$$, 'a check-in beyond 1e300 (no double holds the fit): no forecast, and no error');
 SELECT is((SELECT forecast_value FROM fc WHERE item = 'key_result' AND id = 21), NULL,
     'metric of a cycle not started: only (start, start_value), NULL');
 
@@ -140,7 +144,7 @@ SELECT is((SELECT forecast_progress FROM fc WHERE item = 'key_result' AND id = 4
 -- Objectives and grades
 -- ---------------------------------------------------------------------------
 SELECT is((SELECT forecast_progress FROM fc WHERE item = 'objective' AND id = 1), 0.71875::float8,
-    'objective: (0.5 + 0.5 + 1 + 0 + 1 + 1 + 2 * 0.875) / 8 = 0.71875; NULL (g, h), cancelled and weight-0 key results left out');
+    'objective: (0.5 + 0.5 + 1 + 0 + 1 + 1 + 2 * 0.875) / 8 = 0.71875; NULL (g, h, z), cancelled and weight-0 key results left out');
 SELECT is((SELECT forecast_grade FROM fc WHERE item = 'objective' AND id = 1), 'yellow',
     'committed at 0.71875: yellow (okr.grade)');
 SELECT is((SELECT forecast_grade FROM fc WHERE item = 'objective' AND id = 1), okr.grade(0.71875, 'committed'),
