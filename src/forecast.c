@@ -27,8 +27,9 @@
  * in double precision, x in days from the cycle start; the value is cast to
  * numeric, which keeps 15 significant digits, so a series that is exactly
  * linear projects exactly (doc/performance.md has what an exact numeric fit
- * would cost).  A key result with a value beyond 1e300 in
- * magnitude, or a projection beyond it, has no forecast.  Progress,
+ * would cost).  A key result with a value of 1e100 or more in magnitude has
+ * no forecast (double precision sums of squares would overflow: an error),
+ * and values below 1e-100 count as 0 (they would underflow).  Progress,
  * expected progress and the projects' progress come from okr.progress(as_of)
  * (called through SPI, so the rollup's rules are not written twice).
  *
@@ -337,7 +338,8 @@ load_lines(Forecast *f, TimestampTz as_of)
 		"SELECT kr, (regr_intercept(y, x) + regr_slope(y, x) * max(x_end))::numeric"
 		"  FROM ("
 		"   SELECT ch.key_result_id AS kr,"
-		"          CASE WHEN abs(ch.value) < 1e300 THEN ch.value::float8 END AS y,"
+		"          CASE WHEN abs(ch.value) < 1e-100 THEN 0"
+		"               WHEN abs(ch.value) < 1e100 THEN ch.value::float8 END AS y,"
 		"          (date_part('epoch', ch.checked_at) - date_part('epoch', c.starts_on::timestamptz)) / 86400 AS x,"
 		"          (date_part('epoch', (c.ends_on + 1)::timestamptz)"
 		"           - date_part('epoch', c.starts_on::timestamptz)) / 86400 AS x_end"
@@ -350,7 +352,8 @@ load_lines(Forecast *f, TimestampTz as_of)
 		"      AND ch.checked_at >= c.starts_on::timestamptz"
 		"      AND ch.checked_at < (c.ends_on + 1)::timestamptz"
 		"   UNION ALL"
-		"   SELECT k.id, CASE WHEN abs(k.start_value) < 1e300 THEN k.start_value::float8 END, 0,"
+		"   SELECT k.id, CASE WHEN abs(k.start_value) < 1e-100 THEN 0"
+		"                     WHEN abs(k.start_value) < 1e100 THEN k.start_value::float8 END, 0,"
 		"          (date_part('epoch', (c.ends_on + 1)::timestamptz)"
 		"           - date_part('epoch', c.starts_on::timestamptz)) / 86400"
 		"     FROM okr.key_result k"
@@ -359,8 +362,7 @@ load_lines(Forecast *f, TimestampTz as_of)
 		"    WHERE k.kind = 'metric' AND k.start_value IS NOT NULL"
 		"  ) p"
 		" GROUP BY kr"
-		" HAVING regr_sxx(y, x) > 0 AND bool_and(y IS NOT NULL)"
-		"    AND abs(regr_intercept(y, x) + regr_slope(y, x) * max(x_end)) < 1e300", as_of);
+		" HAVING regr_sxx(y, x) > 0 AND bool_and(y IS NOT NULL)", as_of);
 	old = MemoryContextSwitchTo(f->cxt);
 	for (i = 0; i < SPI_processed; i++)
 	{
