@@ -22,14 +22,11 @@
  *	  A NULL forecast is left out of a mean, as a NULL progress is; a mean
  *	  with nothing counted is NULL.
  *
- * The line is fitted by one aggregate query over the check-ins (one pass,
- * hashed by key result) with PostgreSQL's regr_slope and regr_intercept,
- * in double precision, x in days from the cycle start; the value is cast to
- * numeric, which keeps 15 significant digits, so a series that is exactly
- * linear projects exactly (doc/performance.md has what an exact numeric fit
- * would cost).  A key result with a value of 1e100 or more in magnitude has
- * no forecast (double precision sums of squares would overflow: an error),
- * and values below 1e-100 count as 0 (they would underflow).  Progress,
+ * The line is fitted in one pass over the check-ins (read through an SPI
+ * cursor, summed per key result in double precision, x in days from the
+ * cycle start) and its value cast to numeric, which keeps 15 significant
+ * digits, so a series that is exactly linear projects exactly.  A key
+ * result with a value no double holds (1e309) has no forecast.  Progress,
  * expected progress and the projects' progress come from okr.progress(as_of)
  * (called through SPI, so the rollup's rules are not written twice).
  *
@@ -62,6 +59,7 @@ typedef struct FObjective
 	int64		id;
 	bool		has_parent;
 	bool		has_parent_kr;
+	int64		cycle_id;
 	int64		parent_id;
 	int64		parent_kr_id;
 	double		weight;
@@ -88,10 +86,23 @@ typedef struct FKeyResult
 	Datum		target;
 	bool		start_null;
 	bool		target_null;
+	int			objective;		/* index, -1 when unknown */
 	int			next_kr;
 	int			first_project;
 	int			first_aligned;
 	double		progress;		/* at as_of, from okr.progress */
+	/* the least-squares line: x in days from the cycle start */
+	bool		has_line;		/* metric, at_least, at_most with a cycle */
+	bool		line_bad;		/* a value no double holds */
+	TimestampTz cycle_start;
+	TimestampTz cycle_end;		/* ends_on + 1 day 00:00 */
+	double		n,
+				sx,
+				sy,
+				sxx,
+				sxy,
+				xmin,
+				xmax;
 	bool		value_null;		/* forecast_value */
 	Datum		value;
 	FState		state;
@@ -175,7 +186,7 @@ load_structure(Forecast *f, TimestampTz as_of)
 	bool		isnull;
 	uint64		i;
 
-	run(&plans[0], "SELECT id, parent_id, parent_key_result_id, weight, rollup, state, kind"
+	run(&plans[0], "SELECT id, parent_id, parent_key_result_id, weight, rollup, state, kind, cycle_id"
 		" FROM okr.objective WHERE $1 IS NOT NULL ORDER BY id", as_of);
 	old = MemoryContextSwitchTo(f->cxt);
 	f->nobjectives = (int) SPI_processed;
@@ -196,6 +207,7 @@ load_structure(Forecast *f, TimestampTz as_of)
 		o->use_children = !text_eq(COL(5, &isnull), "key_results");
 		o->counted = text_eq(COL(6, &isnull), "active") || text_eq(COL(6, &isnull), "closed");
 		o->aspirational = text_eq(COL(7, &isnull), "aspirational");
+		o->cycle_id = DatumGetInt64(COL(8, &isnull));
 		o->first_kr = o->first_child = o->next_sibling = o->next_aligned = -1;
 	}
 	MemoryContextSwitchTo(old);
@@ -225,6 +237,7 @@ load_structure(Forecast *f, TimestampTz as_of)
 		k->first_project = k->first_aligned = -1;
 		k->value_null = true;
 		k->next_kr = -1;
+		k->objective = o;
 		if (o >= 0)
 		{
 			k->next_kr = f->objectives[o].first_kr;
@@ -325,55 +338,165 @@ load_progress(Forecast *f, TimestampTz as_of)
 	}
 }
 
-/* The projected value of every metric, at_least and at_most key result. */
+/* The start of a day as a timestamptz; false for one beyond its range. */
+static bool
+day_start(DateADT d, TimestampTz *t)
+{
+	int			overflow = 0;
+
+	if (DATE_NOT_FINITE(d))
+		return false;
+	*t = date2timestamptz_opt_overflow(d, &overflow);
+	return overflow == 0;
+}
+
+/* A numeric as a double; false when no double holds it. */
+static bool
+to_double(Datum num, double *d)
+{
+	*d = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num));
+	return !isinf(*d) && !isnan(*d);
+}
+
+static void
+line_add(FKeyResult *k, double x, double y)
+{
+	k->n += 1;
+	k->sx += x;
+	k->sy += y;
+	k->sxx += x * x;
+	k->sxy += x * y;
+	k->xmin = k->n == 1 ? x : Min(k->xmin, x);
+	k->xmax = k->n == 1 ? x : Max(k->xmax, x);
+}
+
+/*
+ * The projected value of every metric, at_least and at_most key result:
+ * the check-ins are read once, in batches, and summed per key result.
+ */
 static void
 load_lines(Forecast *f, TimestampTz as_of)
 {
-	static SPIPlanPtr plan;
-	MemoryContext old;
+	static SPIPlanPtr cycle_plan,
+				checkin_plan;
+	Oid			argtypes[1] = {TIMESTAMPTZOID};
+	Datum		args[1] = {TimestampTzGetDatum(as_of)};
+	MemoryContext batch,
+				old;
+	Portal		portal;
 	bool		isnull;
+	int64	   *cycle_ids;
+	TimestampTz *starts,
+			   *ends;
+	bool	   *bounded;
+	int			ncycles;
 	uint64		i;
 
-	run(&plan,
-		"SELECT kr, (regr_intercept(y, x) + regr_slope(y, x) * max(x_end))::numeric"
-		"  FROM ("
-		"   SELECT ch.key_result_id AS kr,"
-		"          CASE WHEN abs(ch.value) < 1e-100 THEN 0"
-		"               WHEN abs(ch.value) < 1e100 THEN ch.value::float8 END AS y,"
-		"          (date_part('epoch', ch.checked_at) - date_part('epoch', c.starts_on::timestamptz)) / 86400 AS x,"
-		"          (date_part('epoch', (c.ends_on + 1)::timestamptz)"
-		"           - date_part('epoch', c.starts_on::timestamptz)) / 86400 AS x_end"
-		"     FROM okr.checkin ch"
-		"     JOIN okr.key_result k ON k.id = ch.key_result_id"
-		"     JOIN okr.objective o ON o.id = k.objective_id"
-		"     JOIN okr.cycle c ON c.id = o.cycle_id"
-		"    WHERE k.kind IN ('metric', 'at_least', 'at_most')"
-		"      AND ch.checked_at <= $1"
-		"      AND ch.checked_at >= c.starts_on::timestamptz"
-		"      AND ch.checked_at < (c.ends_on + 1)::timestamptz"
-		"   UNION ALL"
-		"   SELECT k.id, CASE WHEN abs(k.start_value) < 1e-100 THEN 0"
-		"                     WHEN abs(k.start_value) < 1e100 THEN k.start_value::float8 END, 0,"
-		"          (date_part('epoch', (c.ends_on + 1)::timestamptz)"
-		"           - date_part('epoch', c.starts_on::timestamptz)) / 86400"
-		"     FROM okr.key_result k"
-		"     JOIN okr.objective o ON o.id = k.objective_id"
-		"     JOIN okr.cycle c ON c.id = o.cycle_id"
-		"    WHERE k.kind = 'metric' AND k.start_value IS NOT NULL"
-		"  ) p"
-		" GROUP BY kr"
-		" HAVING regr_sxx(y, x) > 0 AND bool_and(y IS NOT NULL)", as_of);
-	old = MemoryContextSwitchTo(f->cxt);
+	/* the cycles' bounds, in the session time zone (rule 5's) */
+	run(&cycle_plan, "SELECT id, starts_on, ends_on FROM okr.cycle WHERE $1 IS NOT NULL ORDER BY id", as_of);
+	ncycles = (int) SPI_processed;
+	cycle_ids = MemoryContextAlloc(f->cxt, sizeof(int64) * Max(ncycles, 1));
+	starts = MemoryContextAlloc(f->cxt, sizeof(TimestampTz) * Max(ncycles, 1));
+	ends = MemoryContextAlloc(f->cxt, sizeof(TimestampTz) * Max(ncycles, 1));
+	bounded = MemoryContextAlloc(f->cxt, sizeof(bool) * Max(ncycles, 1));
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
-		int			k = find_id(f->kr_ids, f->nkrs, DatumGetInt64(COL(1, &isnull)));
-		Datum		v = COL(2, &isnull);
+		DateADT		ends_on = DatumGetDateADT(COL(3, &isnull));
 
-		if (k < 0 || isnull)
+		cycle_ids[i] = DatumGetInt64(COL(1, &isnull));
+		/* a cycle beyond the range of timestamps gets no line */
+		bounded[i] = day_start(DatumGetDateADT(COL(2, &isnull)), &starts[i]) &&
+			!DATE_NOT_FINITE(ends_on) && day_start(ends_on + 1, &ends[i]);
+	}
+	for (int k = 0; k < f->nkrs; k++)
+	{
+		FKeyResult *kr = &f->krs[k];
+		int			c;
+
+		if (kr->kind != OKR_KR_METRIC && kr->kind != OKR_KR_AT_LEAST && kr->kind != OKR_KR_AT_MOST)
 			continue;
-		f->krs[k].value = datumCopy(v, false, -1);
-		f->krs[k].value_null = false;
+		if (kr->objective < 0 ||
+			(c = find_id(cycle_ids, ncycles, f->objectives[kr->objective].cycle_id)) < 0 ||
+			!bounded[c])
+			continue;
+		kr->has_line = true;
+		kr->cycle_start = starts[c];
+		kr->cycle_end = ends[c];
+		if (kr->kind == OKR_KR_METRIC && !kr->start_null)
+		{
+			double		y;
+
+			if (to_double(kr->start, &y))
+				line_add(kr, 0.0, y);
+			else
+				kr->line_bad = true;
+		}
+	}
+
+	/* the check-ins up to as_of, 10,000 rows at a time */
+	batch = AllocSetContextCreate(CurrentMemoryContext, "okr forecast batch",
+								  ALLOCSET_DEFAULT_SIZES);
+	portal = SPI_cursor_open(NULL,
+							 okr_spi_plan(&checkin_plan,
+										  "SELECT key_result_id, checked_at, value FROM okr.checkin"
+										  " WHERE checked_at <= $1",
+										  1, argtypes),
+							 args, NULL, true);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		old = MemoryContextSwitchTo(batch);
+		for (i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			int			k = find_id(f->kr_ids, f->nkrs, DatumGetInt64(COL(1, &isnull)));
+			TimestampTz at = DatumGetTimestampTz(COL(2, &isnull));
+			FKeyResult *kr;
+			double		y;
+
+			if (k < 0 || !f->krs[k].has_line)
+				continue;
+			kr = &f->krs[k];
+			if (at < kr->cycle_start || at >= kr->cycle_end)
+				continue;		/* outside its cycle */
+			if (!to_double(COL(3, &isnull), &y))
+				kr->line_bad = true;
+			else
+				line_add(kr, (double) (at - kr->cycle_start) / USECS_PER_DAY, y);
+		}
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(batch);
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	MemoryContextDelete(batch);
+
+	/*
+	 * value = intercept + slope * X, X the end of the cycle in days:
+	 * slope = (n Sxy - Sx Sy) / (n Sxx - Sx^2), intercept = (Sy - slope Sx) / n
+	 */
+	old = MemoryContextSwitchTo(f->cxt);
+	for (int k = 0; k < f->nkrs; k++)
+	{
+		FKeyResult *kr = &f->krs[k];
+		double		d,
+					slope,
+					value;
+
+		if (!kr->has_line || kr->line_bad || kr->n < 2 || !(kr->xmax > kr->xmin))
+			continue;
+		d = kr->n * kr->sxx - kr->sx * kr->sx;
+		slope = (kr->n * kr->sxy - kr->sx * kr->sy) / d;
+		value = (kr->sy - slope * kr->sx) / kr->n +
+			slope * ((double) (kr->cycle_end - kr->cycle_start) / USECS_PER_DAY);
+		if (!(d > 0) || isinf(value) || isnan(value))
+			continue;
+		/* float8 to numeric keeps 15 significant digits */
+		kr->value = DirectFunctionCall1(float8_numeric, Float8GetDatum(value));
+		kr->value_null = false;
 	}
 	MemoryContextSwitchTo(old);
 }
