@@ -8,14 +8,17 @@ OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
        src/spi_util.o src/trigger_util.o src/maintain.o \
        src/rules_hierarchy.o src/rules_parents.o src/rules_key_result.o \
        src/rules_task.o src/rules_values.o src/rules_delete.o src/schema.o \
-       src/run_as.o src/sources.o src/feeds.o src/access.o src/rules_access.o
+       src/run_as.o src/sources.o src/feeds.o src/access.o src/rules_access.o \
+       src/forecast.o src/bar.o
 PGFILEDESC = "okr - OKR engine for PostgreSQL"
 
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
 # Update scripts are built too: the statements written for the update
 # (src/update/A--B.sql), then the files of src/sql/ that version B added
-# whole, so that a new function is written once.
-UPDATE_1_1_PARTS = src/update/1.0--1.1.sql src/sql/40_views.sql src/sql/50_integrity.sql \
+# whole, so that a new function is written once.  1.0--1.1-moment.sql follows
+# 05_moment.sql because it gives 1.0's functions defaults that call it.
+UPDATE_1_1_PARTS = src/update/1.0--1.1.sql src/sql/05_moment.sql src/update/1.0--1.1-moment.sql \
+                   src/sql/35_analysis.sql src/sql/40_views.sql src/sql/50_integrity.sql \
                    src/sql/60_feeds.sql src/sql/70_access.sql src/sql/80_grants_api.sql \
                    src/sql/90_grants.sql
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--1.0--1.1.sql

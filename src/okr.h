@@ -2,7 +2,9 @@
  * okr.h
  *	  How the pieces of the okr extension fit together.
  *
- *	  guc.c        settings: okr.on_track_ratio, okr.at_risk_ratio, okr.stale_after
+ *	  guc.c        settings: okr.on_track_ratio, okr.at_risk_ratio, okr.stale_after,
+ *	               ..., and the pinned moments okr.as_of and okr.known_at with
+ *	               their functions okr.as_of() and okr.known_at()
  *	  progress.c   pure maths of SPEC 3: key-result progress, expected progress,
  *	               status and grade (no table access)
  *	  aggregate.c  okr.weighted_progress aggregate with a combine function
@@ -34,6 +36,11 @@
  *	               from okr.access_grant, and the functions of the row-level
  *	               security policies
  *	  rules_access.c  the write-scope trigger of every okr table
+ *	  forecast.c   okr.forecast(): where every item will land at the end of its
+ *	               cycle, from okr.progress() (through SPI) and one least-squares
+ *	               query over the check-ins; reads as the owner, shows what
+ *	               access.c lets the caller read
+ *	  bar.c        okr.bar(): progress drawn as text
  *
  *	  schema.c     which version of okr's tables this database has (one
  *	               okr.so serves a database until ALTER EXTENSION UPDATE)
@@ -52,7 +59,8 @@
  *	  rules_parents.c, rules_key_result.c calls rules_hierarchy.c); rollup.c
  *	  asks maintain.c only okr_maint_pending(); sources.c and feeds.c call
  *	  run_as.c, spi_util.c, access.c (the caller's scope) and (for their
- *	  guards) trigger_util.c only.
+ *	  guards) trigger_util.c only; forecast.c calls spi_util.c, access.c and
+ *	  progress.c; bar.c nothing.
  */
 #ifndef OKR_H
 #define OKR_H

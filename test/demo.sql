@@ -271,4 +271,42 @@ FROM okr.key_result_report
 WHERE outcome_gap > 0
 ORDER BY outcome_gap DESC, key_result_id
 LIMIT 5;
+------------------------------------------------------------------------------
+-- (h) Pinned to a moment, drawn as bars (SPEC 8): SET okr.as_of makes every
+-- view compute then; okr.bar draws progress; okr.forecast projects the pace.
+------------------------------------------------------------------------------
+\echo
+\echo '=== (h) At the close of Q3 (SET okr.as_of): the objective tree with bars, and where each objective will land (forecast) ==='
+SET okr.as_of = '2026-09-30 23:59:59';
+SELECT repeat('  ', a.depth) || a.title AS objective,
+       okr.bar(r.progress) AS progress,
+       round(100 * r.progress) AS "%",
+       r.status,
+       okr.bar(r.forecast_progress, 10) AS forecast,
+       r.forecast_grade AS grade
+FROM okr.alignment a
+JOIN okr.objective_report r USING (objective_id)
+ORDER BY a.id_path;
+
+\echo '--- Will the key results hit their targets at this pace? (least squares through the check-ins of the cycle)'
+SELECT title AS key_result,
+       start_value AS start,
+       target_value AS target,
+       current_value AS now,
+       round(forecast_value, 1) AS forecast,
+       unit,
+       okr.bar(forecast_progress, 10) AS forecast_progress
+FROM okr.key_result_report
+WHERE kind IN ('metric', 'at_least', 'at_most')
+ORDER BY key_result_id;
+
+\echo '--- A burn-up of the company objective, as text (okr.progress_history, okr.bar)'
+SELECT h.as_of::date AS day,
+       okr.bar(h.progress, 30) AS progress,
+       round(h.progress::numeric, 2) AS p
+FROM okr.progress_history('2026-01-01', '2026-10-01', '1 month') h
+JOIN okr.objective o ON o.id = h.id
+WHERE h.item = 'objective' AND o.title = 'Become the market leader in mid-market CRM'
+ORDER BY h.as_of;
+RESET okr.as_of;
 \ir demo_feeds.sql

@@ -55,8 +55,11 @@ done
 # 4. Data safety (README "Data safety"; each prints TAP): dump and restore,
 #    upgrades, and a streaming-replication hot standby (test/replica.sh
 #    starts its own primary and standby; about 3 seconds); then scheduling
-#    with pg_cron (test/cron.sh waits up to 150 s for pg_cron's job).
-for t in dump_restore upgrade replica cron; do
+#    with pg_cron (test/cron.sh waits up to 150 s for pg_cron's job); then
+#    what needs connections or databases of its own (test/moments.sh: a
+#    role pinned with ALTER ROLE ... SET okr.as_of, okr.bar in SQL_ASCII
+#    and LATIN1 databases).
+for t in dump_restore upgrade replica cron moments; do
     out="$(bash "test/$t.sh" 2>&1)"; rc=$?
     echo "$out"
     tally_tap "$out" "$rc"

@@ -14,7 +14,7 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION okr.kr_attainment(text, numeric, numeric, numeric) IS
 'Like kr_progress but unclamped for metric key results, so over-achievement shows (1.2 = 120%); an error when the ratio exceeds double precision';
 
-CREATE FUNCTION okr.expected_progress(starts_on date, ends_on date, as_of timestamptz DEFAULT pg_catalog.now())
+CREATE FUNCTION okr.expected_progress(starts_on date, ends_on date, as_of timestamptz DEFAULT okr.as_of())
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'okr_expected_progress_sql'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;

@@ -4,7 +4,7 @@
 -- only the writing backend knows (its changes not yet applied to the
 -- maintained columns, maintain.c), so they must not run in a worker.
 
-CREATE FUNCTION okr.progress(as_of timestamptz DEFAULT pg_catalog.now())
+CREATE FUNCTION okr.progress(as_of timestamptz DEFAULT okr.as_of())
 RETURNS TABLE (
     item        text,
     id          bigint,
@@ -20,7 +20,7 @@ LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
 COMMENT ON FUNCTION okr.progress(timestamptz) IS
 'Progress, activity, expected progress and status of every objective, key result and project as of a moment';
 
-CREATE FUNCTION okr.objective_progress(objective_id bigint, as_of timestamptz DEFAULT pg_catalog.now())
+CREATE FUNCTION okr.objective_progress(objective_id bigint, as_of timestamptz DEFAULT okr.as_of())
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'okr_objective_progress'
 LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;

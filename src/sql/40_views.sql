@@ -7,8 +7,11 @@
 -- one bigint[]), and every view and column has a COMMENT, which BI tools
 -- show as descriptions when they sync the schema.
 --
--- Figures are as of now(): each view calls okr.progress(now()) once, which
--- computes the whole organisation in one pass; the views never call
+-- Figures are as of okr.as_of() (1.1: now(), unless the setting okr.as_of
+-- pins the session to a moment, SPEC 8): each view calls
+-- okr.progress(okr.as_of()) once, which computes the whole organisation in
+-- one pass; stale, days since a check-in, ended cycles, scores and overdue
+-- tasks are measured from that moment too.  The views never call
 -- okr.objective_progress per row.  Scores (progress at the end of a cycle)
 -- take one more okr.progress call per distinct end moment of the ended
 -- cycles that have objectives, not one per objective.
@@ -78,14 +81,14 @@ team_paths AS (
 ),
 figures AS (
     SELECT f.id, f.progress, f.activity, f.expected, f.status
-      FROM okr.progress(pg_catalog.now()) f
+      FROM okr.progress(okr.as_of()) f
      WHERE f.item = 'objective'
 ),
 scores AS (
     SELECT s.id, s.progress AS score
       FROM (SELECT DISTINCT c.ends_at
               FROM cycles c
-             WHERE c.ends_at < pg_catalog.now()
+             WHERE c.ends_at < okr.as_of()
                AND EXISTS (SELECT FROM okr.objective o WHERE o.cycle_id = c.id)) e
      CROSS JOIN LATERAL okr.progress(e.ends_at) s
       JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
@@ -102,6 +105,15 @@ children AS (
       FROM okr.objective o
      WHERE o.parent_id IS NOT NULL AND o.state IN ('active', 'closed')
      GROUP BY o.parent_id
+),
+-- GROUP BY id proves one row per objective, so when a query selects no
+-- forecast column the planner removes the join and okr.forecast is not run
+forecasts AS (
+    SELECT fc.id, pg_catalog.min(fc.forecast_progress) AS forecast_progress,
+           pg_catalog.min(fc.forecast_grade) AS forecast_grade
+      FROM okr.forecast(okr.as_of()) fc
+     WHERE fc.item = 'objective'
+     GROUP BY fc.id
 )
 SELECT o.id                                   AS objective_id,
        o.title                                AS title,
@@ -128,9 +140,11 @@ SELECT o.id                                   AS objective_id,
        f.activity - f.progress                AS outcome_gap,
        COALESCE(kr.n, 0)           AS key_results,
        COALESCE(ch.n, 0)           AS child_objectives,
-       c.ends_at < pg_catalog.now()           AS cycle_ended,
+       c.ends_at < okr.as_of()                AS cycle_ended,
        CASE WHEN o.state IN ('active', 'closed') THEN s.score END AS score,
-       CASE WHEN o.state IN ('active', 'closed') THEN okr.grade(s.score, o.kind) END AS grade
+       CASE WHEN o.state IN ('active', 'closed') THEN okr.grade(s.score, o.kind) END AS grade,
+       fc.forecast_progress                   AS forecast_progress,
+       fc.forecast_grade                      AS forecast_grade
   FROM okr.objective o
   LEFT JOIN cycles c        ON c.id = o.cycle_id
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
@@ -141,7 +155,8 @@ SELECT o.id                                   AS objective_id,
   LEFT JOIN figures f       ON f.id = o.id
   LEFT JOIN scores s        ON s.id = o.id
   LEFT JOIN key_results kr  ON kr.objective_id = o.id
-  LEFT JOIN children ch     ON ch.parent_id = o.id;
+  LEFT JOIN children ch     ON ch.parent_id = o.id
+  LEFT JOIN forecasts fc    ON fc.id = o.id;
 
 ------------------------------------------------------------------------------
 -- okr.key_result_report
@@ -155,7 +170,7 @@ cycles AS MATERIALIZED (
 ),
 figures AS (
     SELECT f.id, f.progress, f.activity, f.expected, f.status
-      FROM okr.progress(pg_catalog.now()) f
+      FROM okr.progress(okr.as_of()) f
      WHERE f.item = 'key_result'
 ),
 projects AS (
@@ -163,6 +178,14 @@ projects AS (
       FROM okr.project p
      WHERE p.state <> 'cancelled'
      GROUP BY p.key_result_id
+),
+-- one row per key result, proven by GROUP BY: see objective_report
+forecasts AS (
+    SELECT fc.id, pg_catalog.min(fc.forecast_value) AS forecast_value,
+           pg_catalog.min(fc.forecast_progress) AS forecast_progress
+      FROM okr.forecast(okr.as_of()) fc
+     WHERE fc.item = 'key_result'
+     GROUP BY fc.id
 )
 SELECT k.id                                   AS key_result_id,
        k.title                                AS title,
@@ -188,25 +211,28 @@ SELECT k.id                                   AS key_result_id,
        f.status                               AS status,
        l.confidence::numeric::double precision AS confidence,
        l.checked_at                           AS last_checkin_at,
-       pg_catalog.now()::date - l.checked_at::date AS days_since_checkin,
+       okr.as_of()::date - l.checked_at::date AS days_since_checkin,
        COALESCE(k.state = 'active' AND o.state = 'active' AND k.kind <> 'projects'
-                AND c.starts_at <= pg_catalog.now() AND pg_catalog.now() <= c.ends_at
-                AND COALESCE(l.checked_at, c.starts_at) <= pg_catalog.now() - okr.stale_after(),
+                AND c.starts_at <= okr.as_of() AND okr.as_of() <= c.ends_at
+                AND COALESCE(l.checked_at, c.starts_at) <= okr.as_of() - okr.stale_after(),
                 false)                        AS stale,
        COALESCE(pr.n, 0)                      AS projects,
        f.activity                             AS activity,
-       f.activity - f.progress                AS outcome_gap
+       f.activity - f.progress                AS outcome_gap,
+       fc.forecast_value                      AS forecast_value,
+       fc.forecast_progress                   AS forecast_progress
   FROM okr.key_result k
   LEFT JOIN okr.objective o ON o.id = k.objective_id
   LEFT JOIN cycles c        ON c.id = o.cycle_id
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
   LEFT JOIN figures f       ON f.id = k.id
   LEFT JOIN projects pr     ON pr.key_result_id = k.id
-  -- the latest check-in up to now: one probe of checkin_latest_idx
+  LEFT JOIN forecasts fc    ON fc.id = k.id
+  -- the latest check-in up to the moment: one probe of checkin_latest_idx
   LEFT JOIN LATERAL (
         SELECT ch.value, ch.confidence, ch.checked_at
           FROM okr.checkin ch
-         WHERE ch.key_result_id = k.id AND ch.checked_at <= pg_catalog.now()
+         WHERE ch.key_result_id = k.id AND ch.checked_at <= okr.as_of()
          ORDER BY ch.checked_at DESC, ch.id DESC
          LIMIT 1) l ON true;
 
@@ -217,7 +243,7 @@ CREATE VIEW okr.project_report WITH (security_invoker = true) AS
 WITH
 figures AS (
     SELECT f.id, f.progress, f.activity, f.expected, f.status
-      FROM okr.progress(pg_catalog.now()) f
+      FROM okr.progress(okr.as_of()) f
      WHERE f.item = 'project'
 ),
 tasks AS (
@@ -225,12 +251,15 @@ tasks AS (
            pg_catalog.count(*) FILTER (WHERE t.status <> 'cancelled') AS tasks,
            pg_catalog.count(*) FILTER (WHERE t.status = 'todo')       AS todo,
            pg_catalog.count(*) FILTER (WHERE t.status = 'doing')      AS doing,
-           pg_catalog.count(*) FILTER (WHERE t.status = 'done')       AS done,
+           pg_catalog.count(*) FILTER (WHERE t.status = 'done'
+                                         AND t.done_at <= okr.as_of())     AS done,
            pg_catalog.count(*) FILTER (WHERE t.status = 'cancelled')  AS cancelled,
-           pg_catalog.count(*) FILTER (WHERE t.status IN ('todo', 'doing')
-                                         AND t.due_on < pg_catalog.now()::date) AS overdue,
+           -- open at the moment: todo or doing, or done only after it
+           pg_catalog.count(*) FILTER (WHERE (t.status IN ('todo', 'doing')
+                                              OR (t.status = 'done' AND t.done_at > okr.as_of()))
+                                         AND t.due_on < okr.as_of()::date) AS overdue,
            pg_catalog.sum(t.effort) FILTER (WHERE t.status = 'done'
-                                              AND t.done_at <= pg_catalog.now()) AS effort_done,
+                                              AND t.done_at <= okr.as_of()) AS effort_done,
            pg_catalog.sum(t.effort) FILTER (WHERE t.status <> 'cancelled') AS effort_total
       FROM okr.task t
      GROUP BY t.project_id
@@ -289,7 +318,7 @@ cycles AS MATERIALIZED (
 ),
 figures AS (
     SELECT f.id, f.progress, f.expected, f.status
-      FROM okr.progress(pg_catalog.now()) f
+      FROM okr.progress(okr.as_of()) f
      WHERE f.item = 'objective'
 ),
 -- the objective each one aligns to: its parent, or its key result's objective
@@ -337,7 +366,7 @@ scores AS (
     SELECT s.id, s.progress AS score
       FROM (SELECT DISTINCT c.ends_at
               FROM cycles c
-             WHERE c.ends_at < pg_catalog.now()
+             WHERE c.ends_at < okr.as_of()
                AND EXISTS (SELECT FROM okr.objective o WHERE o.cycle_id = c.id)) e
      CROSS JOIN LATERAL okr.progress(e.ends_at) s
       JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
@@ -350,7 +379,7 @@ scores AS (
 late AS (
     SELECT t.project_id, pg_catalog.sum(t.effort) AS effort
       FROM okr.task t
-     WHERE t.status = 'done' AND t.done_at > pg_catalog.now()
+     WHERE t.status = 'done' AND t.done_at > okr.as_of()
      GROUP BY t.project_id
 ),
 own_effort AS (
@@ -490,9 +519,9 @@ SELECT g.team_id                              AS team_id,
        c.starts_on                            AS cycle_starts_on,
        c.ends_on                              AS cycle_ends_on,
        COALESCE(g.mean_expected,
-                okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now())) AS expected,
-       okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now()) AS elapsed,
-       ce.ends_at < pg_catalog.now()          AS cycle_ended,
+                okr.expected_progress(c.starts_on, c.ends_on, okr.as_of())) AS expected,
+       okr.expected_progress(c.starts_on, c.ends_on, okr.as_of()) AS elapsed,
+       ce.ends_at < okr.as_of()               AS cycle_ended,
        g.objectives                           AS objectives,
        g.on_track                             AS on_track,
        g.at_risk                              AS at_risk,
@@ -506,10 +535,10 @@ SELECT g.team_id                              AS team_id,
        g.mean_progress                        AS mean_progress,
        g.activity                             AS activity,
        g.activity - g.mean_progress           AS outcome_gap,
-       CASE WHEN ce.ends_at < pg_catalog.now() THEN g.mean_score END AS mean_score,
-       CASE WHEN ce.ends_at < pg_catalog.now() THEN g.green END      AS green,
-       CASE WHEN ce.ends_at < pg_catalog.now() THEN g.yellow END     AS yellow,
-       CASE WHEN ce.ends_at < pg_catalog.now() THEN g.red END        AS red
+       CASE WHEN ce.ends_at < okr.as_of() THEN g.mean_score END AS mean_score,
+       CASE WHEN ce.ends_at < okr.as_of() THEN g.green END      AS green,
+       CASE WHEN ce.ends_at < okr.as_of() THEN g.yellow END     AS yellow,
+       CASE WHEN ce.ends_at < okr.as_of() THEN g.red END        AS red
   FROM per_team g
   LEFT JOIN okr.team tm   ON tm.id = g.team_id
   LEFT JOIN team_paths tp ON tp.id = g.team_id
@@ -566,9 +595,9 @@ SELECT c.id                                   AS cycle_id,
        c.starts_on                            AS starts_on,
        c.ends_on                              AS ends_on,
        COALESCE(g.mean_expected,
-                okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now())) AS expected,
-       okr.expected_progress(c.starts_on, c.ends_on, pg_catalog.now()) AS elapsed,
-       ce.ends_at < pg_catalog.now()          AS cycle_ended,
+                okr.expected_progress(c.starts_on, c.ends_on, okr.as_of())) AS expected,
+       okr.expected_progress(c.starts_on, c.ends_on, okr.as_of()) AS elapsed,
+       ce.ends_at < okr.as_of()               AS cycle_ended,
        COALESCE(g.objectives, 0)              AS objectives,
        COALESCE(g.teams, 0)                   AS teams,
        COALESCE(g.key_results, 0)             AS key_results,
@@ -584,10 +613,10 @@ SELECT c.id                                   AS cycle_id,
        g.mean_progress                        AS mean_progress,
        g.activity                             AS activity,
        g.activity - g.mean_progress           AS outcome_gap,
-       CASE WHEN ce.ends_at < pg_catalog.now() THEN g.mean_score END AS mean_score,
-       CASE WHEN ce.ends_at < pg_catalog.now() THEN COALESCE(g.green, 0) END  AS green,
-       CASE WHEN ce.ends_at < pg_catalog.now() THEN COALESCE(g.yellow, 0) END AS yellow,
-       CASE WHEN ce.ends_at < pg_catalog.now() THEN COALESCE(g.red, 0) END    AS red
+       CASE WHEN ce.ends_at < okr.as_of() THEN g.mean_score END AS mean_score,
+       CASE WHEN ce.ends_at < okr.as_of() THEN COALESCE(g.green, 0) END  AS green,
+       CASE WHEN ce.ends_at < okr.as_of() THEN COALESCE(g.yellow, 0) END AS yellow,
+       CASE WHEN ce.ends_at < okr.as_of() THEN COALESCE(g.red, 0) END    AS red
   FROM okr.cycle c
   LEFT JOIN okr.cycle pc  ON pc.id = c.parent_id
   LEFT JOIN cycles ce     ON ce.id = c.id
@@ -656,7 +685,7 @@ SELECT o.id                                   AS objective_id,
 ------------------------------------------------------------------------------
 
 COMMENT ON VIEW okr.objective_report IS
-'One row per objective, with its progress as of now, where it sits in the alignment tree and, once its cycle has ended, its score and grade. Progress, expected and activity are shares from 0 to 1.';
+'One row per objective, with its progress as of okr.as_of() (now, unless the okr.as_of setting pins a moment), where it sits in the alignment tree and, once its cycle has ended, its score and grade. Progress, expected and activity are shares from 0 to 1.';
 COMMENT ON COLUMN okr.objective_report.objective_id IS 'Id of the objective (okr.objective.id)';
 COMMENT ON COLUMN okr.objective_report.title IS 'What the objective wants to achieve';
 COMMENT ON COLUMN okr.objective_report.cycle_id IS 'Id of the goal period (okr.cycle.id) the objective belongs to';
@@ -682,12 +711,14 @@ COMMENT ON COLUMN okr.objective_report.activity IS 'Share of task effort done, 0
 COMMENT ON COLUMN okr.objective_report.outcome_gap IS 'activity minus progress: large and positive means busy without moving the results; negative means results moving with little of the planned work done';
 COMMENT ON COLUMN okr.objective_report.key_results IS 'Number of active key results (cancelled ones are not counted)';
 COMMENT ON COLUMN okr.objective_report.child_objectives IS 'Number of aligned child objectives that are active or closed (drafts and cancelled ones are not counted)';
-COMMENT ON COLUMN okr.objective_report.cycle_ended IS 'True once the goal period is over (now is past the end of its last day)';
+COMMENT ON COLUMN okr.objective_report.cycle_ended IS 'True once the goal period is over (okr.as_of(), now unless pinned, is past the end of its last day)';
 COMMENT ON COLUMN okr.objective_report.score IS 'Final score, 0 to 1: progress as of the last moment of the goal period; NULL until the period has ended, for drafts and cancelled objectives, and when nothing is scored';
 COMMENT ON COLUMN okr.objective_report.grade IS 'green, yellow or red for the score: aspirational green from 0.7, yellow from 0.4; committed green only at 1, yellow from 0.7; NULL when there is no score';
+COMMENT ON COLUMN okr.objective_report.forecast_progress IS 'Where progress will be at the end of the goal period at the pace seen so far, 0 to 1: the weighted mean of its items'' forecasts (okr.forecast); NULL when none can be forecast yet';
+COMMENT ON COLUMN okr.objective_report.forecast_grade IS 'green, yellow or red for forecast_progress, as the score would be graded';
 
 COMMENT ON VIEW okr.key_result_report IS
-'One row per key result: its measured value, progress and attainment as of now, the latest check-in and whether it has gone stale, and the work (projects, activity) behind it.';
+'One row per key result: its measured value, progress and attainment as of okr.as_of() (now, unless the okr.as_of setting pins a moment), the latest check-in and whether it has gone stale, and the work (projects, activity) behind it.';
 COMMENT ON COLUMN okr.key_result_report.key_result_id IS 'Id of the key result (okr.key_result.id)';
 COMMENT ON COLUMN okr.key_result_report.title IS 'The outcome being measured';
 COMMENT ON COLUMN okr.key_result_report.objective_id IS 'Id of the objective the key result measures';
@@ -710,14 +741,16 @@ COMMENT ON COLUMN okr.key_result_report.expected IS 'Expected progress now, 0 to
 COMMENT ON COLUMN okr.key_result_report.status IS 'on_track, at_risk, off_track (progress against expected), achieved or not_started; cancelled key results show cancelled';
 COMMENT ON COLUMN okr.key_result_report.confidence IS 'Confidence (0 to 1) given with the latest check-in up to now that the target will be reached';
 COMMENT ON COLUMN okr.key_result_report.last_checkin_at IS 'Time of the latest check-in up to now; NULL when there has been none';
-COMMENT ON COLUMN okr.key_result_report.days_since_checkin IS 'Calendar days from the latest check-in to today (session time zone); NULL when there has been none';
+COMMENT ON COLUMN okr.key_result_report.days_since_checkin IS 'Calendar days from the latest check-in to the day of okr.as_of() (today unless pinned; session time zone); NULL when there has been none';
 COMMENT ON COLUMN okr.key_result_report.stale IS 'True when the key result is being tracked now (active, its objective active, its goal period running, not of kind projects) and has had no check-in for the okr.stale_after setting (default 14 days), counting from the start of the period when it never had one; false otherwise';
 COMMENT ON COLUMN okr.key_result_report.projects IS 'Number of projects (initiatives) under the key result that are not cancelled';
 COMMENT ON COLUMN okr.key_result_report.activity IS 'Share of task effort done, 0 to 1, over the non-cancelled tasks of its projects and of the objectives aligned to it; NULL when there are no tasks';
 COMMENT ON COLUMN okr.key_result_report.outcome_gap IS 'activity minus progress: large and positive means busy without moving the result';
+COMMENT ON COLUMN okr.key_result_report.forecast_value IS 'Value at the end of the goal period on the least-squares line through the check-ins of the period so far (a metric from its start_value at the start); NULL for other kinds and with fewer than two points at distinct times';
+COMMENT ON COLUMN okr.key_result_report.forecast_progress IS 'Progress at the end of the goal period at the pace seen so far, 0 to 1 (okr.forecast): the progress of forecast_value; a milestone''s progress; the weighted mean of its projects'' or objectives'' forecasts';
 
 COMMENT ON VIEW okr.project_report IS
-'One row per project (an initiative meant to move a key result): its progress as of now and its tasks by status and effort.';
+'One row per project (an initiative meant to move a key result): its progress as of okr.as_of() (now, unless the okr.as_of setting pins a moment) and its tasks by status and effort.';
 COMMENT ON COLUMN okr.project_report.project_id IS 'Id of the project (okr.project.id)';
 COMMENT ON COLUMN okr.project_report.name IS 'Name of the project';
 COMMENT ON COLUMN okr.project_report.owner IS 'Person responsible for the project';
@@ -738,10 +771,10 @@ COMMENT ON COLUMN okr.project_report.status IS 'on_track, at_risk, off_track, ac
 COMMENT ON COLUMN okr.project_report.tasks IS 'Number of tasks that are not cancelled';
 COMMENT ON COLUMN okr.project_report.tasks_todo IS 'Number of tasks not started (status todo)';
 COMMENT ON COLUMN okr.project_report.tasks_doing IS 'Number of tasks in progress (status doing)';
-COMMENT ON COLUMN okr.project_report.tasks_done IS 'Number of tasks done';
+COMMENT ON COLUMN okr.project_report.tasks_done IS 'Number of tasks done by okr.as_of() (now unless pinned)';
 COMMENT ON COLUMN okr.project_report.tasks_cancelled IS 'Number of cancelled tasks (they count for nothing)';
-COMMENT ON COLUMN okr.project_report.tasks_overdue IS 'Number of open tasks (todo or doing) whose due date is before today';
-COMMENT ON COLUMN okr.project_report.effort_done IS 'Effort of the tasks done so far';
+COMMENT ON COLUMN okr.project_report.tasks_overdue IS 'Number of tasks open at okr.as_of() (todo or doing, or done only later) whose due date is before that day (today unless pinned)';
+COMMENT ON COLUMN okr.project_report.effort_done IS 'Effort of the tasks done by okr.as_of() (now unless pinned)';
 COMMENT ON COLUMN okr.project_report.effort_total IS 'Effort of all tasks that are not cancelled';
 
 COMMENT ON VIEW okr.team_report IS

@@ -8,6 +8,8 @@ PGB_SECONDS="${OKR_BENCH_PGBENCH_SECONDS:-10}"
 CLIENTS="${OKR_BENCH_CLIENTS:-4}"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d okr_bench "$@"; }
 ms() { q -c "SELECT round(bench.median_ms(\$q\$$1\$q\$, $RUNS)::numeric, 3)"; }
+# pinned MOMENT QUERY: ms() in a session with okr.as_of set to MOMENT
+pinned() { q -c "SET okr.as_of = '$1'" -c "SELECT round(bench.median_ms(\$q\$$2\$q\$, $RUNS)::numeric, 3)"; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 tps() {  # script, table, extra -D options...; median tps of 3 runs
     local s="$1" table="$2"; shift 2; local out=() f
@@ -54,6 +56,14 @@ for scale in $SCALES; do
     leaf_ms=$(ms "SELECT okr.objective_progress($leaf)")
     mid_ms=$(ms "SELECT okr.objective_progress($mid)")
     root_ms=$(ms "SELECT okr.objective_progress($root)")
+    # (g) analysis (SPEC 8): okr.forecast against one rollup; views pinned to
+    # a past moment (okr.as_of) against the rollup at that moment
+    forecast_ms=$(ms "SELECT count(*) FROM okr.forecast()")
+    report_fc_ms=$(ms "SELECT pg_catalog.sum(forecast_progress) FROM okr.objective_report")
+    report_ms=$(ms "SELECT count(*) FROM okr.objective_report")
+    pinned_o=$(pinned "$past" "SELECT count(*) FROM okr.objective_report")
+    pinned_k=$(pinned "$past" "SELECT count(*) FROM okr.key_result_report")
+    pinned_p=$(pinned "$past" "SELECT count(*) FROM okr.project_report")
 
     # (e) writes: the same statements on copies of the tables without okr's triggers
     q <<'SQL'
@@ -111,6 +121,11 @@ SQL
     printf '   %-58s %10s\n' "(d) objective_progress leaf ($leaf), ms" "$leaf_ms"
     printf '   %-58s %10s\n' "(d) objective_progress middle ($mid), ms" "$mid_ms"
     printf '   %-58s %10s\n' "(d) objective_progress root ($root), ms" "$root_ms"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.forecast() vs okr.progress(), ms" "$forecast_ms" "$engine" "$(ratio "$forecast_ms" "$engine")x" "<= 2x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) objective_report with vs without forecast columns, ms" "$report_fc_ms" "$report_ms" "$(ratio "$report_fc_ms" "$report_ms")x" ""
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) objective_report pinned to $past vs rollup then, ms" "$pinned_o" "$engine_past" "$(ratio "$pinned_o" "$engine_past")x" "<= 1.5x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) key_result_report pinned to $past vs rollup then, ms" "$pinned_k" "$engine_past" "$(ratio "$pinned_k" "$engine_past")x" "<= 1.5x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) project_report pinned to $past vs rollup then, ms" "$pinned_p" "$engine_past" "$(ratio "$pinned_p" "$engine_past")x" "<= 1.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(e) task status updates, tps ($CLIENTS clients)" "$t_okr" "$t_plain" "$(ratio "$t_okr" "$t_plain")x" ">= 0.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(e) check-in inserts, tps ($CLIENTS clients)" "$c_okr" "$c_plain" "$(ratio "$c_okr" "$c_plain")x" ">= 0.5x"
     echo "   after pgbench (incl. $CLIENTS clients on one project): maintained rows differing from a full recomputation: $drift"

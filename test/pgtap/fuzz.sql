@@ -48,6 +48,9 @@ SELECT 'double precision'::regtype, unnest(ARRAY[
     $$'NaN'::float8$$, $$'Infinity'::float8$$, $$'-Infinity'::float8$$, '1e308::float8', '-1e308::float8',
     '5e-324::float8', '1.0000000000000002::float8', '0.9999999999999999::float8', '2::float8', 'random()'])
 UNION ALL
+SELECT 'integer'::regtype, unnest(ARRAY[
+    'NULL', '0', '1', '-1', '20', '1000', '1001', '2147483647', '-2147483648', '(random() * 40)::int'])
+UNION ALL
 SELECT 'date'::regtype, unnest(ARRAY[
     'NULL', $$'infinity'::date$$, $$'-infinity'::date$$, $$'2026-01-01'::date$$, $$'2026-12-31'::date$$,
     $$'2000-02-29'::date$$, $$'4714-11-24 BC'::date$$, $$'5874897-12-31'::date$$, $$'294276-12-31'::date$$,
@@ -237,16 +240,21 @@ SET TimeZone = 'America/St_Johns';        -- UTC-3:30 with DST
 RESET okr.at_risk_ratio;
 RESET okr.on_track_ratio;
 RESET okr.stale_after;
+SET okr.known_at = '2026-06-01 12:00';    -- so okr.known_at() answers too
 SELECT pg_temp.fuzz_functions('functions, St Johns', 40);
+RESET okr.known_at;
 SET TimeZone = 'UTC';
 
 -- settings themselves
 SELECT pg_temp.try('settings', 'okr.' || g, format('SET okr.%s = %s', g, v))
-  FROM unnest(ARRAY['on_track_ratio', 'at_risk_ratio', 'stale_after']) g,
-       unnest(ARRAY['-1', '0', '1', '2', $$'NaN'$$, $$'Infinity'$$, '1e308', $$''$$, $$'x'$$, '2147483648', $$'1 year'$$]) v;
+  FROM unnest(ARRAY['on_track_ratio', 'at_risk_ratio', 'stale_after', 'as_of', 'known_at']) g,
+       unnest(ARRAY['-1', '0', '1', '2', $$'NaN'$$, $$'Infinity'$$, '1e308', $$''$$, $$'x'$$, '2147483648', $$'1 year'$$,
+                    $$'now'$$, $$'2026-02-30'$$, $$'294277-01-01'$$, $$'2026-06-01 12:00 Europe/Paris'$$]) v;
 RESET okr.on_track_ratio;
 RESET okr.at_risk_ratio;
 RESET okr.stale_after;
+RESET okr.as_of;
+RESET okr.known_at;
 SELECT pg_temp.try('misuse', 'trigger function called directly', format('SELECT %s()', p.oid::regproc))
   FROM pg_proc p WHERE p.pronamespace = 'okr'::regnamespace AND p.prorettype = 'trigger'::regtype;
 
@@ -261,10 +269,11 @@ SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functi
            (SELECT count(*) FROM fuzz_log WHERE part LIKE 'functions%' AND sqlstate = 'ok'),
            (SELECT count(*) FROM fuzz_log WHERE part LIKE 'functions%' AND sqlstate <> 'ok')));
 -- Each function that validates its arguments rejected some of the pool:
--- okr.progress takes any moment (+-infinity included) and the two without
--- arguments have nothing to reject.
+-- okr.progress and okr.forecast take any moment (+-infinity included) and
+-- those without arguments have nothing to reject.
 SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functions f
             WHERE EXISTS (SELECT FROM fuzz_log l WHERE l.part LIKE 'functions%' AND l.fn = f.fn::text AND l.sqlstate <> 'ok')),
+          'okr.bar(double precision,integer), '
           'okr.expected_progress(date,date,timestamp with time zone), okr.grade(double precision,text), '
           'okr.kr_attainment(text,numeric,numeric,numeric), okr.kr_progress(text,numeric,numeric,numeric), '
           'okr.objective_progress(bigint,timestamp with time zone), '
