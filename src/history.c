@@ -1,0 +1,203 @@
+/*
+ * history.c
+ *	  Recording history (SPEC 7): the deferred trigger okr_95_history that
+ *	  writes every committed version of the rows of okr's goals and work
+ *	  into okr.<table>_history, and okr.forget_history().
+ *
+ * The trigger is deferred, so it runs at commit, after okr_90_maintain, and
+ * every version of one transaction gets one moment: the clock when the
+ * first of them is written.  (SET CONSTRAINTS ... IMMEDIATE makes that
+ * earlier; the moment stays the transaction's.)  A version is the whole
+ * row, passed to the INSERT as one composite value: the history table has
+ * the table's columns by name, but the maintained ones, which are derived
+ * from the check-ins and tasks.  It writes as the owner of okr's tables:
+ * writers may not write history themselves.
+ *
+ * Rows that a pg_dump restore brings back (trigger_util.c's test of the
+ * session) bring their history with them, restored from the history tables'
+ * own dump, so their INSERTs are not recorded again.
+ */
+#include "okr.h"
+
+#include "access/htup_details.h"
+#include "access/transam.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+
+#include "trigger_util.h"
+
+static const char *const history_tables[] = {
+	"cycle", "team", "objective", "key_result", "checkin", "project", "task"
+};
+#define N_HISTORY_TABLES lengthof(history_tables)
+
+typedef struct HistoryPlan
+{
+	Oid			rowtype;		/* the table's row type the plan was made for */
+	SPIPlanPtr	plan;
+} HistoryPlan;
+
+static HistoryPlan plans[N_HISTORY_TABLES];
+
+/* this transaction's moment */
+static FullTransactionId moment_xid;
+static TimestampTz moment;
+
+static int
+history_table(Relation rel)
+{
+	const char *name = RelationGetRelationName(rel);
+	int			i;
+
+	for (i = 0; i < (int) N_HISTORY_TABLES; i++)
+		if (strcmp(name, history_tables[i]) == 0)
+			return i;
+	ereport(ERROR,
+			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+			 errmsg("okr_record_history fires only on okr's tables of goals and work, not on okr.%s",
+					name)));
+	return -1;					/* keep the compiler quiet */
+}
+
+/*
+ * INSERT INTO okr.<t>_history (hid, recorded_at, actor, action, <cols>)
+ * VALUES (nextval(...), $1, $2, $3, ($4).<col>, ...), where <cols> are the
+ * history table's columns after its four of its own.
+ */
+static SPIPlanPtr
+history_plan(int t, Oid rowtype)
+{
+	HistoryPlan *hp = &plans[t];
+	StringInfoData cols,
+				vals,
+				sql;
+	Oid			argtypes[4] = {TIMESTAMPTZOID, TEXTOID, TEXTOID, rowtype};
+	SPIPlanPtr	plan;
+	uint64		i;
+	int			rc;
+
+	if (hp->plan && hp->rowtype == rowtype)
+		return hp->plan;
+	if (hp->plan)
+	{
+		SPI_freeplan(hp->plan);	/* the extension was created again */
+		hp->plan = NULL;
+	}
+	rc = SPI_execute(psprintf("SELECT a.attname FROM pg_catalog.pg_attribute a"
+							  " WHERE a.attrelid = 'okr.%s_history'::pg_catalog.regclass"
+							  " AND a.attnum > 4 AND NOT a.attisdropped ORDER BY a.attnum",
+							  history_tables[t]), true, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed == 0)
+		elog(ERROR, "okr: cannot read the columns of okr.%s_history", history_tables[t]);
+	initStringInfo(&cols);
+	initStringInfo(&vals);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		const char *col = quote_identifier(okr_result_text((int) i, 1));
+
+		appendStringInfo(&cols, ", %s", col);
+		appendStringInfo(&vals, ", ($4).%s", col);
+	}
+	initStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "INSERT INTO okr.%s_history (hid, recorded_at, actor, action%s)"
+					 " VALUES (pg_catalog.nextval('okr.history_hid_seq'), $1, $2, $3%s)",
+					 history_tables[t], cols.data, vals.data);
+	plan = SPI_prepare(sql.data, 4, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "okr: cannot prepare the history of okr.%s: %s",
+			 history_tables[t], SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "okr: SPI_keepplan failed");
+	hp->plan = plan;
+	hp->rowtype = rowtype;
+	return plan;
+}
+
+/* One moment per transaction, taken when its first version is written. */
+static TimestampTz
+transaction_moment(void)
+{
+	FullTransactionId xid = GetTopFullTransactionId();
+
+	if (!FullTransactionIdEquals(xid, moment_xid))
+	{
+		moment_xid = xid;
+		moment = GetCurrentTimestamp();
+	}
+	return moment;
+}
+
+/* session_user, and " as " current_user when that differs (SPEC 7) */
+static char *
+history_actor(void)
+{
+	Oid			session = GetSessionUserId();
+	Oid			current = GetUserId();
+	const char *s = GetUserNameFromId(session, false);
+
+	if (session == current)
+		return pstrdup(s);
+	return psprintf("%s as %s", s, GetUserNameFromId(current, false));
+}
+
+/* A pg_dump restore, by the table's owner (trigger_util.c, "Restored rows"). */
+static bool
+restoring(Relation rel)
+{
+	return !row_security && !check_function_bodies &&
+		has_privs_of_role(GetUserId(), rel->rd_rel->relowner);
+}
+
+PG_FUNCTION_INFO_V1(okr_record_history);
+
+Datum
+okr_record_history(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_record_history", NULL, true);
+	Relation	rel = td->tg_relation;
+	int			t = history_table(rel);
+	HeapTuple	tuple;
+	const char *action;
+	Datum		values[4];
+	OkrSpiState st;
+	int			rc;
+
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		if (restoring(rel))
+			return PointerGetDatum(NULL);
+		tuple = td->tg_trigtuple;
+		action = "insert";
+	}
+	else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		tuple = td->tg_newtuple;
+		action = "update";
+	}
+	else
+	{
+		tuple = td->tg_trigtuple;
+		action = "delete";
+	}
+
+	values[0] = TimestampTzGetDatum(transaction_moment());
+	values[1] = CStringGetTextDatum(history_actor());
+	values[2] = CStringGetTextDatum(action);
+	values[3] = heap_copy_tuple_as_datum(tuple, RelationGetDescr(rel));
+
+	okr_spi_enter(&st, okr_access_owner());
+	rc = SPI_execute_plan(history_plan(t, rel->rd_rel->reltype), values, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "okr: writing the history of okr.%s failed: %s",
+			 history_tables[t], SPI_result_code_string(rc));
+	okr_spi_leave(&st);
+	return PointerGetDatum(NULL);
+}

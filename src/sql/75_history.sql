@@ -1,0 +1,266 @@
+-- okr 1.1: history, the past as it was (SPEC 7, doc/history.md).
+--
+-- Every committed insert, update and delete of the seven tables of goals and
+-- work is kept as a version in okr.<table>_history: the row as it was made
+-- (for a delete, as it was), the moment its transaction was recorded and
+-- the role that made it.  A version is in force from its recorded_at until
+-- the next version of the same id.  The versions are written by one
+-- deferred trigger per table (src/history.c) when the transaction commits,
+-- so a transaction's changes share one moment, taken as late as okr can.
+-- The maintained columns (key_result.current_value, last_checkin_at,
+-- current_progress; project.is_open) are derived, not kept.
+--
+-- The history tables are okr's (members of the extension, dumped by
+-- pg_dump with their rows): a restore brings the history back rather than
+-- starting a new one.  They are read under the same visibility as the rows
+-- themselves (SPEC 9); only okr writes them.  This file is appended whole to
+-- the 1.0 -> 1.1 update script (Makefile).
+
+-- One sequence orders the versions of every table (hid): versions of one
+-- row are made in the order their transactions took its row lock.
+CREATE SEQUENCE okr.history_hid_seq;
+
+CREATE TABLE okr.cycle_history (
+    hid         bigint NOT NULL PRIMARY KEY,
+    recorded_at timestamptz NOT NULL,
+    actor       text NOT NULL,
+    action      text NOT NULL,
+    id          bigint NOT NULL,
+    name        text,
+    starts_on   date,
+    ends_on     date,
+    parent_id   bigint
+);
+CREATE TABLE okr.team_history (
+    hid         bigint NOT NULL PRIMARY KEY,
+    recorded_at timestamptz NOT NULL,
+    actor       text NOT NULL,
+    action      text NOT NULL,
+    id          bigint NOT NULL,
+    name        text,
+    parent_id   bigint
+);
+CREATE TABLE okr.objective_history (
+    hid         bigint NOT NULL PRIMARY KEY,
+    recorded_at timestamptz NOT NULL,
+    actor       text NOT NULL,
+    action      text NOT NULL,
+    id          bigint NOT NULL,
+    cycle_id    bigint,
+    parent_id   bigint,
+    team_id     bigint,
+    title       text,
+    owner       text,
+    kind        text,
+    weight      double precision,
+    rollup      text,
+    state       text,
+    parent_key_result_id bigint,
+    external_key text,
+    private     boolean
+);
+CREATE TABLE okr.key_result_history (
+    hid         bigint NOT NULL PRIMARY KEY,
+    recorded_at timestamptz NOT NULL,
+    actor       text NOT NULL,
+    action      text NOT NULL,
+    id          bigint NOT NULL,
+    objective_id bigint,
+    title       text,
+    owner       text,
+    kind        text,
+    start_value numeric,
+    target_value numeric,
+    unit        text,
+    weight      double precision,
+    state       text,
+    external_key text
+);
+CREATE TABLE okr.checkin_history (
+    hid         bigint NOT NULL PRIMARY KEY,
+    recorded_at timestamptz NOT NULL,
+    actor       text NOT NULL,
+    action      text NOT NULL,
+    id          bigint NOT NULL,
+    key_result_id bigint,
+    value       numeric,
+    confidence  real,
+    note        text,
+    checked_at  timestamptz,
+    author      text
+);
+CREATE TABLE okr.project_history (
+    hid         bigint NOT NULL PRIMARY KEY,
+    recorded_at timestamptz NOT NULL,
+    actor       text NOT NULL,
+    action      text NOT NULL,
+    id          bigint NOT NULL,
+    key_result_id bigint,
+    name        text,
+    owner       text,
+    weight      double precision,
+    state       text,
+    external_key text
+);
+CREATE TABLE okr.task_history (
+    hid         bigint NOT NULL PRIMARY KEY,
+    recorded_at timestamptz NOT NULL,
+    actor       text NOT NULL,
+    action      text NOT NULL,
+    id          bigint NOT NULL,
+    project_id  bigint,
+    title       text,
+    assignee    text,
+    status      text,
+    effort      double precision,
+    due_on      date,
+    done_at     timestamptz,
+    external_key text,
+    feed_id     bigint
+);
+
+-- The moment history starts (the upgrade from 1.0, or okr.forget_history):
+-- a known_at before it is an error.  No row on a fresh install.
+CREATE TABLE okr.history_horizon (
+    horizon     timestamptz NOT NULL,
+    reason      text NOT NULL,
+    one_row     boolean NOT NULL DEFAULT true PRIMARY KEY CHECK (one_row)
+);
+COMMENT ON TABLE okr.history_horizon IS 'Where okr''s history starts (the upgrade from 1.0, or the last okr.forget_history): okr.progress with a known_at before it is an error';
+
+DO $do$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['cycle', 'team', 'objective', 'key_result', 'checkin', 'project', 'task'] LOOP
+        EXECUTE pg_catalog.format(
+            'ALTER TABLE okr.%1$I ADD CONSTRAINT %1$s_action_valid CHECK (action OPERATOR(pg_catalog.=) ANY (ARRAY[''insert'', ''update'', ''delete'']))',
+            t || '_history');
+        -- the versions of one row, in order
+        EXECUTE pg_catalog.format('CREATE INDEX %1$s_id_idx ON okr.%1$I (id, hid)', t || '_history');
+        -- what was recorded after a moment
+        EXECUTE pg_catalog.format('CREATE INDEX %1$s_recorded_idx ON okr.%1$I (recorded_at) INCLUDE (id, action)', t || '_history');
+        EXECUTE pg_catalog.format('COMMENT ON TABLE okr.%I IS %L', t || '_history',
+            'Every version of okr.' || t || ' (SPEC 7): the row as made by an insert or update, or as it was at a delete, recorded_at the moment its transaction was recorded, by actor; written only by okr');
+        PERFORM pg_catalog.pg_extension_config_dump(pg_catalog.format('okr.%I', t || '_history'), '');
+    END LOOP;
+END;
+$do$;
+SELECT pg_catalog.pg_extension_config_dump('okr.history_hid_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.history_horizon', '');
+
+CREATE FUNCTION okr.record_history() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_record_history' LANGUAGE C;
+
+-- 95: after okr_90_maintain, whose writes of the maintained columns the
+-- WHEN clauses leave out.  Deferred, so the versions are written at commit
+-- with the transaction's moment; an UPDATE that changes nothing kept is no
+-- version.
+DO $do$
+DECLARE
+    t text;
+    cols text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['cycle', 'team', 'objective', 'key_result', 'checkin', 'project', 'task'] LOOP
+        SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname::text), ', ' ORDER BY a.attnum)
+          INTO cols
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid OPERATOR(pg_catalog.=) pg_catalog.format('okr.%I', t || '_history')::pg_catalog.regclass
+           AND a.attnum OPERATOR(pg_catalog.>) 4 AND NOT a.attisdropped;
+        EXECUTE pg_catalog.format(
+            'CREATE CONSTRAINT TRIGGER okr_95_history AFTER INSERT OR DELETE ON okr.%I'
+            ' DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION okr.record_history()', t);
+        EXECUTE pg_catalog.format(
+            'CREATE CONSTRAINT TRIGGER okr_95_history_update AFTER UPDATE ON okr.%I'
+            ' DEFERRABLE INITIALLY DEFERRED FOR EACH ROW'
+            ' WHEN (ROW(%s) IS DISTINCT FROM ROW(%s))'
+            ' EXECUTE FUNCTION okr.record_history()', t,
+            (SELECT pg_catalog.string_agg('OLD.' || c, ', ') FROM pg_catalog.regexp_split_to_table(cols, ', ') c),
+            (SELECT pg_catalog.string_agg('NEW.' || c, ', ') FROM pg_catalog.regexp_split_to_table(cols, ', ') c));
+    END LOOP;
+END;
+$do$;
+
+-- Reads: the versions of a row are read where the row is (SPEC 9); the
+-- versions of a row that no longer exists only by unscoped readers.
+CREATE FUNCTION okr.access_unscoped() RETURNS boolean
+AS 'MODULE_PATHNAME', 'okr_access_unscoped'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.access_unscoped() IS
+'Does the current user read every row of okr (an unscoped grant, the owner, a superuser)?';
+
+ALTER TABLE okr.cycle_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.cycle_history USING (true);
+ALTER TABLE okr.team_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.team_history USING (true);
+ALTER TABLE okr.objective_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.objective_history
+    USING (okr.access_unscoped() OR (okr.objective_visible(id)
+           AND EXISTS (SELECT FROM okr.objective o WHERE o.id OPERATOR(pg_catalog.=) objective_history.id)));
+ALTER TABLE okr.key_result_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.key_result_history
+    USING (okr.access_unscoped() OR EXISTS (SELECT FROM okr.key_result k WHERE k.id OPERATOR(pg_catalog.=) key_result_history.id));
+ALTER TABLE okr.checkin_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.checkin_history
+    USING (okr.access_unscoped() OR EXISTS (SELECT FROM okr.checkin c WHERE c.id OPERATOR(pg_catalog.=) checkin_history.id));
+ALTER TABLE okr.project_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.project_history
+    USING (okr.access_unscoped() OR EXISTS (SELECT FROM okr.project p WHERE p.id OPERATOR(pg_catalog.=) project_history.id));
+ALTER TABLE okr.task_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.task_history
+    USING (okr.access_unscoped() OR EXISTS (SELECT FROM okr.task t WHERE t.id OPERATOR(pg_catalog.=) task_history.id));
+
+-- okr.audit (SPEC 7): who changed what and when.  security_invoker, so a
+-- reader sees the versions its policies let it read.
+CREATE VIEW okr.audit WITH (security_invoker = true) AS
+SELECT v.recorded_at AS at,
+       v.actor,
+       v.item,
+       v.id,
+       v.action,
+       CASE WHEN v.action OPERATOR(pg_catalog.=) 'update' AND v.prev IS NOT NULL THEN
+            (SELECT COALESCE(pg_catalog.jsonb_object_agg(n.key,
+                        pg_catalog.jsonb_build_object('old', o.value, 'new', n.value) ORDER BY n.key),
+                        '{}'::jsonb)
+               FROM pg_catalog.jsonb_each(v.row) n
+               JOIN pg_catalog.jsonb_each(v.prev) o ON o.key OPERATOR(pg_catalog.=) n.key
+              WHERE n.value IS DISTINCT FROM o.value)
+       ELSE v.row END AS changed,
+       v.hid
+  FROM (SELECT h.hid, h.recorded_at, h.actor, h.item, h.id, h.action, h.row,
+               pg_catalog.lag(h.row) OVER (PARTITION BY h.item, h.id ORDER BY h.hid) AS prev
+          FROM (SELECT hid, recorded_at, actor, 'cycle'::text AS item, id, action,
+                       pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-) '{hid,recorded_at,actor,action}'::text[] AS row
+                  FROM okr.cycle_history x
+                UNION ALL
+                SELECT hid, recorded_at, actor, 'team', id, action,
+                       pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-) '{hid,recorded_at,actor,action}'::text[]
+                  FROM okr.team_history x
+                UNION ALL
+                SELECT hid, recorded_at, actor, 'objective', id, action,
+                       pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-) '{hid,recorded_at,actor,action}'::text[]
+                  FROM okr.objective_history x
+                UNION ALL
+                SELECT hid, recorded_at, actor, 'key_result', id, action,
+                       pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-) '{hid,recorded_at,actor,action}'::text[]
+                  FROM okr.key_result_history x
+                UNION ALL
+                SELECT hid, recorded_at, actor, 'checkin', id, action,
+                       pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-) '{hid,recorded_at,actor,action}'::text[]
+                  FROM okr.checkin_history x
+                UNION ALL
+                SELECT hid, recorded_at, actor, 'project', id, action,
+                       pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-) '{hid,recorded_at,actor,action}'::text[]
+                  FROM okr.project_history x
+                UNION ALL
+                SELECT hid, recorded_at, actor, 'task', id, action,
+                       pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-) '{hid,recorded_at,actor,action}'::text[]
+                  FROM okr.task_history x) h) v;
+COMMENT ON VIEW okr.audit IS 'Who changed what and when (SPEC 7): one row per committed insert, update or delete of okr''s goals and work; changed is the new row (insert), the old row (delete), or each changed column''s old and new value (update)';
+COMMENT ON COLUMN okr.audit.at IS 'The moment the change was recorded (its transaction''s commit)';
+COMMENT ON COLUMN okr.audit.actor IS 'session_user, and " as " current_user when that differs';
+
+REVOKE ALL ON TABLE okr.cycle_history, okr.team_history, okr.objective_history, okr.key_result_history,
+    okr.checkin_history, okr.project_history, okr.task_history, okr.history_horizon, okr.audit FROM PUBLIC;
+REVOKE ALL ON SEQUENCE okr.history_hid_seq FROM PUBLIC;
+REVOKE ALL ON FUNCTION okr.record_history(), okr.access_unscoped() FROM PUBLIC;
