@@ -193,7 +193,7 @@ drift_changes=(
     "COMMENT ON FUNCTION okr.grade(double precision, text) IS 'changed'"
     "COMMENT ON COLUMN okr.task.effort IS 'changed'"
     "CREATE OR REPLACE FUNCTION okr.cycle_end(cycle_id bigint) RETURNS timestamptz LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp BEGIN ATOMIC SELECT now(); END"
-    "ALTER FUNCTION okr.progress(timestamptz) ROWS 10"
+    "ALTER FUNCTION okr.progress(timestamptz, timestamptz) ROWS 10"
     "DROP TRIGGER okr_10_guard ON okr.task"
     "ALTER TABLE okr.task DISABLE TRIGGER okr_10_guard"
     "DROP INDEX okr.checkin_latest_idx"
