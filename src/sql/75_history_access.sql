@@ -45,8 +45,7 @@ SELECT v.recorded_at AS at,
                FROM pg_catalog.jsonb_each(v.row) n
                JOIN pg_catalog.jsonb_each(v.prev) o ON o.key OPERATOR(pg_catalog.=) n.key
               WHERE n.value IS DISTINCT FROM o.value)
-       ELSE v.row END AS changed,
-       v.hid
+       ELSE v.row END AS changed
   FROM (SELECT h.hid, h.recorded_at, h.actor, h.item, h.id, h.action, h.row,
                pg_catalog.lag(h.row) OVER (PARTITION BY h.item, h.id ORDER BY h.hid) AS prev
           FROM (SELECT hid, recorded_at, actor, 'cycle'::text AS item, id, action,
@@ -78,7 +77,11 @@ SELECT v.recorded_at AS at,
                   FROM okr.task_history x) h) v;
 COMMENT ON VIEW okr.audit IS 'Who changed what and when (SPEC 7): one row per committed insert, update or delete of okr''s goals and work; changed is the new row (insert), the old row (delete), or each changed column''s old and new value (update)';
 COMMENT ON COLUMN okr.audit.at IS 'The moment the change was recorded (its transaction''s commit)';
-COMMENT ON COLUMN okr.audit.actor IS 'session_user, and " as " current_user when that differs';
+COMMENT ON COLUMN okr.audit.actor IS 'Who made it: session_user, and " as " current_user when that differs (at commit)';
+COMMENT ON COLUMN okr.audit.item IS 'The table: cycle, team, objective, key_result, checkin, project or task';
+COMMENT ON COLUMN okr.audit.id IS 'The row''s id in that table';
+COMMENT ON COLUMN okr.audit.action IS 'insert, update or delete';
+COMMENT ON COLUMN okr.audit.changed IS 'For an insert the new row, for a delete the old row, for an update {"column": {"old": ..., "new": ...}} for each column it changed';
 
 REVOKE ALL ON TABLE okr.cycle_history, okr.team_history, okr.objective_history, okr.key_result_history,
     okr.checkin_history, okr.project_history, okr.task_history, okr.history_horizon, okr.audit FROM PUBLIC;
