@@ -27,6 +27,8 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/memutils.h"
 #include "utils/guc.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
@@ -42,6 +44,8 @@ typedef struct HistoryPlan
 {
 	Oid			rowtype;		/* the table's row type the plan was made for */
 	SPIPlanPtr	plan;
+	int			ncols;
+	AttrNumber *attnums;		/* the kept columns in the table */
 } HistoryPlan;
 
 static HistoryPlan plans[N_HISTORY_TABLES];
@@ -71,9 +75,10 @@ history_table(Relation rel)
  * VALUES (nextval(...), $1, $2, $3, ($4).<col>, ...), where <cols> are the
  * history table's columns after its four of its own.
  */
-static SPIPlanPtr
-history_plan(int t, Oid rowtype)
+static HistoryPlan *
+history_plan(int t, Relation rel)
 {
+	Oid			rowtype = rel->rd_rel->reltype;
 	HistoryPlan *hp = &plans[t];
 	StringInfoData cols,
 				vals,
@@ -84,11 +89,12 @@ history_plan(int t, Oid rowtype)
 	int			rc;
 
 	if (hp->plan && hp->rowtype == rowtype)
-		return hp->plan;
+		return hp;
 	if (hp->plan)
 	{
 		SPI_freeplan(hp->plan);	/* the extension was created again */
 		hp->plan = NULL;
+		pfree(hp->attnums);
 	}
 	rc = SPI_execute(psprintf("SELECT a.attname FROM pg_catalog.pg_attribute a"
 							  " WHERE a.attrelid = 'okr.%s_history'::pg_catalog.regclass"
@@ -98,9 +104,20 @@ history_plan(int t, Oid rowtype)
 		elog(ERROR, "okr: cannot read the columns of okr.%s_history", history_tables[t]);
 	initStringInfo(&cols);
 	initStringInfo(&vals);
+	hp->ncols = (int) SPI_processed;
+	hp->attnums = MemoryContextAlloc(TopMemoryContext, sizeof(AttrNumber) * SPI_processed);
 	for (i = 0; i < SPI_processed; i++)
 	{
-		const char *col = quote_identifier(okr_result_text((int) i, 1));
+		char	   *name = okr_result_text((int) i, 1);
+		const char *col = quote_identifier(name);
+
+		hp->attnums[i] = SPI_fnumber(RelationGetDescr(rel), name);
+		if (hp->attnums[i] <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("okr cannot keep the history of okr.%s: it has no column %s",
+							history_tables[t], col),
+					 errhint("okr's tables must keep the columns that CREATE EXTENSION gave them.")));
 
 		appendStringInfo(&cols, ", %s", col);
 		appendStringInfo(&vals, ", ($4).%s", col);
@@ -118,7 +135,29 @@ history_plan(int t, Oid rowtype)
 		elog(ERROR, "okr: SPI_keepplan failed");
 	hp->plan = plan;
 	hp->rowtype = rowtype;
-	return plan;
+	return hp;
+}
+
+/* Did an UPDATE change a kept column (not only the maintained ones)? */
+static bool
+kept_columns_changed(const HistoryPlan *hp, TriggerData *td)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			i;
+
+	for (i = 0; i < hp->ncols; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, hp->attnums[i] - 1);
+		bool		old_null,
+					new_null;
+		Datum		old_value = heap_getattr(td->tg_trigtuple, hp->attnums[i], desc, &old_null);
+		Datum		new_value = heap_getattr(td->tg_newtuple, hp->attnums[i], desc, &new_null);
+
+		if (old_null != new_null ||
+			(!old_null && !datumIsEqual(old_value, new_value, att->attbyval, att->attlen)))
+			return true;
+	}
+	return false;
 }
 
 /* One moment per transaction, taken when its first version is written. */
@@ -168,6 +207,7 @@ okr_record_history(PG_FUNCTION_ARGS)
 	const char *action;
 	Datum		values[4];
 	OkrSpiState st;
+	HistoryPlan *hp;
 	int			rc;
 
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
@@ -188,13 +228,20 @@ okr_record_history(PG_FUNCTION_ARGS)
 		action = "delete";
 	}
 
-	values[0] = TimestampTzGetDatum(transaction_moment());
 	values[1] = CStringGetTextDatum(history_actor());
 	values[2] = CStringGetTextDatum(action);
 	values[3] = heap_copy_tuple_as_datum(tuple, RelationGetDescr(rel));
 
 	okr_spi_enter(&st, okr_access_owner());
-	rc = SPI_execute_plan(history_plan(t, rel->rd_rel->reltype), values, NULL, false, 0);
+	hp = history_plan(t, rel);
+	/* an UPDATE of nothing kept (the maintained columns, a no-op) is no version */
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) && !kept_columns_changed(hp, td))
+	{
+		okr_spi_leave(&st);
+		return PointerGetDatum(NULL);
+	}
+	values[0] = TimestampTzGetDatum(transaction_moment());
+	rc = SPI_execute_plan(hp->plan, values, NULL, false, 0);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "okr: writing the history of okr.%s failed: %s",
 			 history_tables[t], SPI_result_code_string(rc));

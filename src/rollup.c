@@ -429,8 +429,10 @@ grow(void *arr, int n, int *cap, Size elem)
  * The organisation as it was (SPEC 7): $1 = as_of (T), $2 = known_at (K,
  * 'infinity' for as known now), $3 = "this transaction has changes noted
  * for its commit".  A row's version at T as known at K is the one in force
- * at M = least(T, K): the latest recorded by M, or its first version when
- * it was first recorded after M (first versions reach back); a row first
+ * at M = least(T, K): the latest recorded by M, or, when it was first
+ * recorded after M, the last version of the transaction that first
+ * recorded it (first versions reach back; the versions of one transaction
+ * share its moment, so only its last one is ever in force); a row first
  * recorded after K, or deleted by K, does not exist.  Only the rows with a
  * version recorded after M (an insert counts only after K) are read from
  * the history; every other row is as it is now, read from its table.
@@ -446,12 +448,20 @@ grow(void *arr, int n, int *cap, Size elem)
 	" pg_catalog.bool_or(h.action = 'delete') OVER (PARTITION BY h.id) AS gone" \
 	" FROM " chg " c JOIN okr." t "_history h ON h.id = c.id AND h.recorded_at <= $2" \
 	" ORDER BY h.id, (h.recorded_at <= " m ") DESC," \
-	"  CASE WHEN h.recorded_at <= " m " THEN h.hid END DESC, h.hid"
+	"  CASE WHEN h.recorded_at <= " m " THEN h.hid END DESC, h.recorded_at, h.hid DESC"
+/*
+ * A version's row exists now, or was deleted after K: rows TRUNCATE took
+ * (no history of their delete) are gone at every moment.
+ */
+#define H_EXISTS(t, v) \
+	"(EXISTS (SELECT FROM okr." t " e WHERE e.id = " v ".id)" \
+	" OR EXISTS (SELECT FROM okr." t "_history d WHERE d.id = " v ".id" \
+	"  AND d.action = 'delete' AND d.recorded_at > $2))"
 /* the rows of table t at (M, K), columns cols */
 #define H_ROWS(t, cols) \
 	"WITH ch AS (" H_CHANGED(t, H_M) "), v AS (" H_VERSIONS(t, "ch", H_M) ")" \
 	" SELECT " cols " FROM okr." t " x WHERE NOT EXISTS (SELECT FROM ch WHERE ch.id = x.id)" \
-	" UNION ALL SELECT " cols " FROM v WHERE NOT v.gone"
+	" UNION ALL SELECT " cols " FROM v WHERE NOT v.gone AND " H_EXISTS(t, "v")
 #define Q_CYCLES_PAST		H_ROWS("cycle", "id, starts_on, ends_on")
 #define Q_OBJECTIVES_PAST	H_ROWS("objective", "id, parent_id, cycle_id, weight, rollup, state, parent_key_result_id")
 #define Q_PROJECTS_PAST		H_ROWS("project", "id, key_result_id, weight, state")
@@ -465,11 +475,12 @@ grow(void *arr, int n, int *cap, Size elem)
 	"WITH ch AS (" H_CHANGED("key_result", H_M) "), v AS (" H_VERSIONS("key_result", "ch", H_M) ")," \
 	" cch AS (" H_CHANGED("checkin", "$2") "), cv AS (" H_VERSIONS("checkin", "cch", "$2") ")," \
 	" cvl AS (SELECT DISTINCT ON (cv.key_result_id) cv.key_result_id, cv.value, cv.checked_at, cv.id" \
-	"  FROM cv WHERE NOT cv.gone AND cv.checked_at <= $1" \
+	"  FROM cv WHERE NOT cv.gone AND cv.checked_at <= $1 AND " H_EXISTS("checkin", "cv") \
 	"  ORDER BY cv.key_result_id, cv.checked_at DESC, cv.id DESC)," \
 	" k AS (SELECT id, objective_id, kind, weight, state, start_value, target_value FROM okr.key_result x" \
 	"  WHERE NOT EXISTS (SELECT FROM ch WHERE ch.id = x.id)" \
-	"  UNION ALL SELECT id, objective_id, kind, weight, state, start_value, target_value FROM v WHERE NOT v.gone)" \
+	"  UNION ALL SELECT id, objective_id, kind, weight, state, start_value, target_value FROM v" \
+	"  WHERE NOT v.gone AND " H_EXISTS("key_result", "v") ")" \
 	" SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
 	"  CASE WHEN l.checked_at IS NULL THEN a.value WHEN a.checked_at IS NULL THEN l.value" \
 	"   WHEN (l.checked_at, l.id) > (a.checked_at, a.id) THEN l.value ELSE a.value END," \
@@ -495,7 +506,7 @@ grow(void *arr, int n, int *cap, Size elem)
 	" tvd AS (SELECT tv.project_id, tv.status, tv.effort," \
 	"  EXISTS (SELECT FROM okr.task_history d WHERE d.id = tv.id AND d.hid >= tv.hid" \
 	"   AND d.recorded_at <= $2 AND d.status = 'done' AND d.done_at <= $1) AS done_t" \
-	"  FROM tv WHERE NOT tv.gone)," \
+	"  FROM tv WHERE NOT tv.gone AND " H_EXISTS("task", "tv") ")," \
 	" ap AS (SELECT t.project_id AS id FROM tch JOIN okr.task t ON t.id = tch.id" \
 	"  UNION SELECT tvd.project_id FROM tvd UNION SELECT p.id FROM okr.project p WHERE $3)," \
 	" cur AS (SELECT t.project_id," \

@@ -153,32 +153,22 @@ SELECT pg_catalog.pg_extension_config_dump('okr.history_horizon', '');
 CREATE FUNCTION okr.record_history() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_record_history' LANGUAGE C;
 
--- 95: after okr_90_maintain, whose writes of the maintained columns the
--- WHEN clauses leave out.  Deferred, so the versions are written at commit
--- with the transaction's moment; an UPDATE that changes nothing kept is no
--- version.
-DO $do$
-DECLARE
-    t text;
-    cols text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['cycle', 'team', 'objective', 'key_result', 'checkin', 'project', 'task'] LOOP
-        SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname::text), ', ' ORDER BY a.attnum)
-          INTO cols
-          FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid OPERATOR(pg_catalog.=) pg_catalog.format('okr.%I', t || '_history')::pg_catalog.regclass
-           AND a.attnum OPERATOR(pg_catalog.>) 4 AND NOT a.attisdropped;
-        EXECUTE pg_catalog.format(
-            'CREATE CONSTRAINT TRIGGER okr_95_history AFTER INSERT OR DELETE ON okr.%I'
-            ' DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION okr.record_history()', t);
-        EXECUTE pg_catalog.format(
-            'CREATE CONSTRAINT TRIGGER okr_95_history_update AFTER UPDATE ON okr.%I'
-            ' DEFERRABLE INITIALLY DEFERRED FOR EACH ROW'
-            ' WHEN (ROW(%s) IS DISTINCT FROM ROW(%s))'
-            ' EXECUTE FUNCTION okr.record_history()', t,
-            (SELECT pg_catalog.string_agg('OLD.' || c, ', ') FROM pg_catalog.regexp_split_to_table(cols, ', ') c),
-            (SELECT pg_catalog.string_agg('NEW.' || c, ', ') FROM pg_catalog.regexp_split_to_table(cols, ', ') c));
-    END LOOP;
-END;
-$do$;
-
+-- 95: after okr_90_maintain.  Deferred, so the versions are written at
+-- commit with the transaction's moment; the trigger skips an UPDATE that
+-- changes nothing kept (the maintained columns, a no-op).  Like
+-- okr_90_maintain, it makes TRUNCATE wait for SET CONSTRAINTS ... IMMEDIATE
+-- in a transaction that wrote the table (55006).
+CREATE CONSTRAINT TRIGGER okr_95_history AFTER INSERT OR UPDATE OR DELETE ON okr.cycle
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION okr.record_history();
+CREATE CONSTRAINT TRIGGER okr_95_history AFTER INSERT OR UPDATE OR DELETE ON okr.team
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION okr.record_history();
+CREATE CONSTRAINT TRIGGER okr_95_history AFTER INSERT OR UPDATE OR DELETE ON okr.objective
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION okr.record_history();
+CREATE CONSTRAINT TRIGGER okr_95_history AFTER INSERT OR UPDATE OR DELETE ON okr.key_result
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION okr.record_history();
+CREATE CONSTRAINT TRIGGER okr_95_history AFTER INSERT OR UPDATE OR DELETE ON okr.checkin
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION okr.record_history();
+CREATE CONSTRAINT TRIGGER okr_95_history AFTER INSERT OR UPDATE OR DELETE ON okr.project
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION okr.record_history();
+CREATE CONSTRAINT TRIGGER okr_95_history AFTER INSERT OR UPDATE OR DELETE ON okr.task
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION okr.record_history();

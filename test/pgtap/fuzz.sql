@@ -21,7 +21,7 @@ SELECT plan(21);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
 SELECT setseed(0.4242);
@@ -261,13 +261,14 @@ SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functi
            (SELECT count(*) FROM fuzz_log WHERE part LIKE 'functions%' AND sqlstate = 'ok'),
            (SELECT count(*) FROM fuzz_log WHERE part LIKE 'functions%' AND sqlstate <> 'ok')));
 -- Each function that validates its arguments rejected some of the pool:
--- okr.progress takes any moment (+-infinity included) and the two without
--- arguments have nothing to reject.
+-- okr.progress takes any as_of (+-infinity included) but not an infinite
+-- known_at, and the two without arguments have nothing to reject.
 SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functions f
             WHERE EXISTS (SELECT FROM fuzz_log l WHERE l.part LIKE 'functions%' AND l.fn = f.fn::text AND l.sqlstate <> 'ok')),
           'okr.expected_progress(date,date,timestamp with time zone), okr.grade(double precision,text), '
           'okr.kr_attainment(text,numeric,numeric,numeric), okr.kr_progress(text,numeric,numeric,numeric), '
-          'okr.objective_progress(bigint,timestamp with time zone), '
+          'okr.objective_progress(bigint,timestamp with time zone,timestamp with time zone), '
+          'okr.progress(timestamp with time zone,timestamp with time zone), '
           'okr.progress_history(timestamp with time zone,timestamp with time zone,interval,bigint), '
           'okr.status(double precision,double precision), '
           'okr.weighted_progress_combinefn(double precision[],double precision[]), '
@@ -346,8 +347,11 @@ DROP TABLE fuzz_rows;
 -- 22003 (a sum beyond double precision), and 42883 for the sets made only
 -- of NULL literals (VALUES gives them type text, so no weighted_progress
 -- matches; PostgreSQL's error, not okr's).
-SELECT is((SELECT string_agg(DISTINCT sqlstate, ', ') FROM fuzz_log WHERE part = 'aggregate' AND fn = 'okr.weighted_progress'),
-          '22003, 22023, 42883, ok',
+-- (Whether a set of only NULL literals comes up depends on the random
+-- stream, so 42883 may or may not be among them.)
+SELECT is((SELECT string_agg(DISTINCT sqlstate, ', ') FILTER (WHERE sqlstate <> '42883') FROM fuzz_log
+            WHERE part = 'aggregate' AND fn = 'okr.weighted_progress'),
+          '22003, 22023, ok',
     format('over %s random row sets the aggregate returned, or rejected bad weights (22023) and overflowing sums (22003)',
            (SELECT count(*) FROM fuzz_log WHERE part = 'aggregate')));
 
