@@ -125,7 +125,8 @@ CREATE TABLE okr.task_history (
 CREATE TABLE okr.history_horizon (
     horizon     timestamptz NOT NULL,
     reason      text NOT NULL,
-    one_row     boolean NOT NULL DEFAULT true PRIMARY KEY CHECK (one_row)
+    -- one row
+    id          integer NOT NULL DEFAULT 1 PRIMARY KEY CHECK (id OPERATOR(pg_catalog.=) 1)
 );
 COMMENT ON TABLE okr.history_horizon IS 'Where okr''s history starts (the upgrade from 1.0, or the last okr.forget_history): okr.progress with a known_at before it is an error';
 
