@@ -17,7 +17,7 @@ SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
 # (src/update/A--B.sql), then the files of src/sql/ that version B added
 # whole, so that a new function is written once.
 UPDATE_1_1_PARTS = src/update/1.0--1.1.sql src/sql/25_history.sql src/sql/30_rollup.sql src/sql/40_views.sql src/sql/50_integrity.sql \
-                   src/sql/60_feeds.sql src/sql/70_access.sql src/sql/75_history_access.sql \
+                   src/sql/60_feeds.sql src/sql/70_access.sql src/sql/75_history_access.sql src/sql/76_forget.sql \
                    src/sql/80_grants_api.sql src/sql/90_grants.sql \
                    src/update/1.0--1.1-history.sql
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--1.0--1.1.sql

@@ -136,6 +136,45 @@ SELECT count(*) FROM okr.progress('2026-11-15', 'infinity');
 \set VERBOSITY default
 SELECT count(*) FROM okr.progress('2026-05-01', '2026-06-01');
 DELETE FROM okr.history_horizon;
+-- Forgetting: the versions before a moment go but those in force then, the
+-- figures from then on stay, closed scores stay, earlier moments are errors
+SELECT pg_sleep(0.01);
+SELECT clock_timestamp() AS k6 \gset
+SELECT pg_sleep(0.01);
+UPDATE okr.key_result SET target_value = 16 WHERE id = 1;
+SELECT pg_sleep(0.01);
+SELECT clock_timestamp() AS k7 \gset
+CREATE TABLE before_forget AS
+SELECT 'k6' AS at, f.* FROM okr.progress(:'k6') f UNION ALL SELECT 'k6/k6', f.* FROM okr.progress(:'k6', :'k6') f
+ UNION ALL SELECT 'k7', f.* FROM okr.progress(:'k7') f UNION ALL SELECT 'k7/k7', f.* FROM okr.progress(:'k7', :'k7') f;
+SELECT okr.objective_score(id) AS closed_score FROM okr.objective WHERE title = 'Closed';
+SELECT okr.forget_history(:'k6') > 0 AS removed_some;
+SELECT item, count(*) FILTER (WHERE at < :'k6') = count(DISTINCT id) FILTER (WHERE at < :'k6') AS one_version_before,
+       bool_and(action <> 'delete') FILTER (WHERE at < :'k6') AS no_deleted_row_before
+  FROM okr.audit GROUP BY item ORDER BY item;
+CREATE TABLE after_forget AS
+SELECT 'k6' AS at, f.* FROM okr.progress(:'k6') f UNION ALL SELECT 'k6/k6', f.* FROM okr.progress(:'k6', :'k6') f
+ UNION ALL SELECT 'k7', f.* FROM okr.progress(:'k7') f UNION ALL SELECT 'k7/k7', f.* FROM okr.progress(:'k7', :'k7') f;
+SELECT (SELECT count(*) FROM after_forget) AS rows_after,
+       (SELECT count(*) FROM (SELECT * FROM before_forget EXCEPT ALL SELECT * FROM after_forget) a)
+     + (SELECT count(*) FROM (SELECT * FROM after_forget EXCEPT ALL SELECT * FROM before_forget) b) AS differing;
+-- as of k6 K was still on 20: 8 / 20 = 0.4
+SELECT at, progress FROM after_forget WHERE item = 'key_result' AND id = 1 ORDER BY at;
+-- (without the kept score this would be an error: its closing is before the horizon now)
+SELECT okr.objective_score(id) AS closed_score_kept, (SELECT count(*) FROM okr.frozen_score) AS frozen
+  FROM okr.objective WHERE title = 'Closed';
+-- K on 16: 8 / 16 = 0.5
+SELECT progress FROM okr.progress() WHERE item = 'key_result' AND id = 1;
+\set VERBOSITY sqlstate
+SELECT count(*) FROM okr.progress('2026-11-15');
+SELECT count(*) FROM okr.progress(now(), '2026-11-15');
+SELECT okr.forget_history(now() + interval '1 day');
+SELECT okr.forget_history(NULL);
+\set VERBOSITY default
+SELECT okr.forget_history('2026-01-01') AS already_forgotten;
+DELETE FROM okr.history_horizon;
+DROP TABLE before_forget, after_forget;
+TRUNCATE okr.frozen_score;
 DROP TABLE saved;
 DROP OWNED BY okr_past_writer;
 DROP ROLE okr_past_writer;

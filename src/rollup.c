@@ -1449,30 +1449,42 @@ rollup_moment(Rollup *r, TimestampTz as_of, bool known_null, TimestampTz known_a
 	/* the tables of 1.0 (before ALTER EXTENSION UPDATE) have no history */
 	if (!okr_has_key_result_alignment())
 		return;
-	if (!known_null)
+	if (!known_null && TIMESTAMP_NOT_FINITE(known_at))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("known_at must be a finite moment"),
+				 errhint("Leave known_at NULL for what is known now.")));
+	/* before the history horizon (the upgrade, okr.forget_history) */
+	if (!known_null || as_of < start)
 	{
 		static SPIPlanPtr plan = NULL;
-		Oid			argtypes[1] = {TIMESTAMPTZOID};
-		Datum		values[1] = {TimestampTzGetDatum(known_at)};
+		Oid			argtypes[2] = {TIMESTAMPTZOID, TIMESTAMPTZOID};
+		Datum		values[2] = {TimestampTzGetDatum(known_at), TimestampTzGetDatum(as_of)};
+		const char *nulls = known_null ? "n " : "  ";
 
-		if (TIMESTAMP_NOT_FINITE(known_at))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("known_at must be a finite moment"),
-					 errhint("Leave known_at NULL for what is known now.")));
 		if (SPI_execute_plan(okr_spi_plan(&plan,
-										  "SELECT horizon::text, reason FROM okr.history_horizon"
-										  " WHERE horizon > $1", 1, argtypes),
-							 values, NULL, true, 1) != SPI_OK_SELECT)
+										  "SELECT horizon::text, reason, $1 IS NOT NULL AND horizon > $1"
+										  " FROM okr.history_horizon"
+										  " WHERE ($1 IS NOT NULL AND horizon > $1) OR (as_of_too AND horizon > $2)",
+										  2, argtypes),
+							 values, nulls, true, 1) != SPI_OK_SELECT)
 			elog(ERROR, "okr: reading okr.history_horizon failed");
 		if (SPI_processed > 0)
+		{
+			bool		isnull;
+			bool		known_before = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+																  SPI_tuptable->tupdesc, 3, &isnull));
+
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("okr's history starts at %s (%s): known_at %s is before it",
+					 errmsg("okr's history starts at %s (%s): %s %s is before it",
 							SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
 							SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2),
-							timestamptz_to_str(known_at)),
-					 errhint("Ask for a known_at at or after the start of history, or leave it NULL.")));
+							known_before ? "known_at" : "as_of",
+							timestamptz_to_str(known_before ? known_at : as_of)),
+					 errhint("Ask for a moment at or after the start of history%s.",
+							 known_before ? ", or leave known_at NULL" : "")));
+		}
 	}
 	r->past = as_of < start || r->known_at < start;
 }

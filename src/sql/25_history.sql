@@ -125,9 +125,20 @@ CREATE TABLE okr.task_history (
 CREATE TABLE okr.history_horizon (
     horizon     timestamptz NOT NULL,
     reason      text NOT NULL,
+    -- okr.forget_history removed what came before: as_of before it is an
+    -- error too (after an upgrade, first versions reach back before it)
+    as_of_too   boolean NOT NULL DEFAULT false,
     -- one row
     id          integer NOT NULL DEFAULT 1 PRIMARY KEY CHECK (id OPERATOR(pg_catalog.=) 1)
 );
+
+-- The scores of objectives closed before the horizon, kept by
+-- okr.forget_history when it removes the history they are computed from.
+CREATE TABLE okr.frozen_score (
+    objective_id bigint PRIMARY KEY,
+    score        double precision
+);
+COMMENT ON TABLE okr.frozen_score IS 'Scores of objectives closed before okr''s history horizon, kept by okr.forget_history (SPEC 7)';
 COMMENT ON TABLE okr.history_horizon IS 'Where okr''s history starts (the upgrade from 1.0, or the last okr.forget_history): okr.progress with a known_at before it is an error';
 
 DO $do$
@@ -150,6 +161,7 @@ END;
 $do$;
 SELECT pg_catalog.pg_extension_config_dump('okr.history_hid_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.history_horizon', '');
+SELECT pg_catalog.pg_extension_config_dump('okr.frozen_score', '');
 
 CREATE FUNCTION okr.record_history() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_record_history' LANGUAGE C;

@@ -46,20 +46,24 @@ COMMENT ON FUNCTION okr.cycle_end(bigint) IS
 -- Score: progress as of the end of the objective's cycle.  A closed
 -- objective's score stays as it was when it was closed (SPEC 7): as known
 -- at the moment of the first version of its latest closed run, so later
--- corrections under it do not rewrite it unless it is reopened.
+-- corrections under it do not rewrite it unless it is reopened; one closed
+-- before the history horizon has the score okr.forget_history kept.
 CREATE FUNCTION okr.objective_score(objective_id bigint)
 RETURNS double precision
 LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT okr.objective_progress(o.id, okr.cycle_end(o.cycle_id),
-               CASE WHEN o.state = 'closed' THEN
-                   (SELECT min(h.recorded_at) FROM okr.objective_history h
-                     WHERE h.id = o.id AND h.state = 'closed'
-                       AND h.hid > COALESCE((SELECT max(n.hid) FROM okr.objective_history n
-                                              WHERE n.id = o.id AND n.state <> 'closed'), 0))
-               END)
-      FROM okr.objective o WHERE o.id = objective_score.objective_id;
+    SELECT CASE WHEN c.closed_at < (SELECT h.horizon FROM okr.history_horizon h)
+                     AND EXISTS (SELECT FROM okr.frozen_score f WHERE f.objective_id = o.id)
+                THEN (SELECT f.score FROM okr.frozen_score f WHERE f.objective_id = o.id)
+                ELSE okr.objective_progress(o.id, okr.cycle_end(o.cycle_id), c.closed_at) END
+      FROM okr.objective o
+      LEFT JOIN LATERAL (
+           SELECT min(h.recorded_at) AS closed_at FROM okr.objective_history h
+            WHERE o.state = 'closed' AND h.id = o.id AND h.state = 'closed'
+              AND h.hid > COALESCE((SELECT max(n.hid) FROM okr.objective_history n
+                                     WHERE n.id = o.id AND n.state <> 'closed'), 0)) c ON true
+     WHERE o.id = objective_score.objective_id;
 END;
 COMMENT ON FUNCTION okr.objective_score(bigint) IS
 'Score of an objective: its progress as of the end of its cycle (see okr.grade); for a closed objective, as known when it was closed';
