@@ -61,6 +61,14 @@ SELECT item, id, progress FROM okr.progress(:'k1') WHERE item = 'objective';
 SELECT item, id, progress FROM okr.progress(:'k2', :'k2') WHERE item = 'objective';
 SELECT okr.objective_progress(1, :'k1', :'k1') AS at_k1, okr.objective_progress(1, '2026-11-15') AS nov15,
        okr.objective_progress(1) AS now;
+-- progress_history follows the structure as it was: each of its moments
+-- equals okr.progress then (the re-target and the reopening moved it)
+SELECT count(*) AS rows, count(*) FILTER (WHERE h.progress IS DISTINCT FROM p.progress
+                                          OR h.status IS DISTINCT FROM p.status) AS differing
+  FROM okr.progress_history('2026-11-01', '2026-11-29', '7 days') h
+  LEFT JOIN LATERAL okr.progress(h.as_of) p ON p.item = h.item AND p.id = h.id;
+SELECT as_of::date, progress FROM okr.progress_history('2026-11-01', '2026-11-29', '7 days', 1)
+ WHERE item = 'objective' ORDER BY as_of;
 -- Before anything was recorded nothing existed as known then; a deleted
 -- objective never existed as known now, but did as known before it went
 SELECT count(*) FROM okr.progress('2026-01-01', '2026-01-01');

@@ -1793,6 +1793,120 @@ history_moments(TimestampTz from_ts, TimestampTz to_ts, Interval *step, int item
 	return moments;
 }
 
+/*
+ * Did the structure the sweep reads from today's tables move after from_ts?
+ * Then the moments of the series must each be rolled up as they were (SPEC
+ * 7).  Deletes do not count (as known now a deleted row never was), nor do
+ * check-ins (they carry their own time), nor a task's plain completion (its
+ * done_at is an event of the sweep); an update of a cycle, objective, key
+ * result or project does, and a task that moved, changed its effort, was
+ * cancelled or restored, or left done (or changed done_at while done).
+ */
+#define Q_STRUCTURE_MOVED \
+	"SELECT EXISTS (SELECT FROM okr.cycle_history h WHERE h.recorded_at > $1 AND h.action = 'update')" \
+	" OR EXISTS (SELECT FROM okr.objective_history h WHERE h.recorded_at > $1 AND h.action = 'update')" \
+	" OR EXISTS (SELECT FROM okr.key_result_history h WHERE h.recorded_at > $1 AND h.action = 'update')" \
+	" OR EXISTS (SELECT FROM okr.project_history h WHERE h.recorded_at > $1 AND h.action = 'update')" \
+	" OR EXISTS (SELECT FROM (SELECT h.recorded_at, h.action, h.project_id, h.effort, h.status, h.done_at," \
+	"   lag(h.project_id) OVER w AS p0, lag(h.effort) OVER w AS e0, lag(h.status) OVER w AS s0," \
+	"   lag(h.done_at) OVER w AS d0" \
+	"   FROM okr.task_history h WHERE h.id IN (SELECT c.id FROM okr.task_history c" \
+	"    WHERE c.recorded_at > $1 AND c.action = 'update')" \
+	"   WINDOW w AS (PARTITION BY h.id ORDER BY h.hid)) v" \
+	"  WHERE v.recorded_at > $1 AND v.action = 'update'" \
+	"   AND (v.project_id IS DISTINCT FROM v.p0 OR v.effort IS DISTINCT FROM v.e0" \
+	"    OR (v.status = 'cancelled') IS DISTINCT FROM (v.s0 = 'cancelled')" \
+	"    OR (v.s0 = 'done' AND (v.status <> 'done' OR v.done_at IS DISTINCT FROM v.d0))))"
+
+static bool
+structure_moved_since(TimestampTz from_ts)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {TIMESTAMPTZOID};
+	Datum		values[1] = {TimestampTzGetDatum(from_ts)};
+	bool		isnull;
+
+	if (!okr_has_key_result_alignment())
+		return false;			/* the tables of 1.0: no history */
+	if (SPI_execute_plan(okr_spi_plan(&plan, Q_STRUCTURE_MOVED, 1, argtypes),
+						 values, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "okr: reading the history of the structure failed");
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/* Is objective i in the subtree of root_id (itself or below it)? */
+static bool
+in_subtree(Rollup *r, int i, int64 root_id)
+{
+	int			depth = 0;
+
+	for (; i >= 0 && depth <= r->nobjectives; i = r->objectives[i].parent, depth++)
+		if (r->objectives[i].id == root_id)
+			return true;
+	return false;
+}
+
+/*
+ * progress_history when the structure moved: every moment rolled up as it
+ * was, one full rollup each (the subtree picked from it).
+ */
+static void
+history_by_moments(ReturnSetInfo *rsinfo, OkrAccess *acc, TimestampTz from_ts,
+				   TimestampTz to_ts, Interval *step, bool sub, int64 root_id,
+				   MemoryContext work)
+{
+	TimestampTz *moments;
+	int			nmoments = 0,
+				m,
+				i;
+	Rollup		r;
+	ItemFigures f;
+	MemoryContext each = AllocSetContextCreate(work, "okr history moment",
+											   ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old;
+
+	/* the limit counts the items of the organisation of now */
+	memset(&r, 0, sizeof(r));
+	rollup_moment(&r, to_ts, true, 0);
+	rollup_run(&r, each, (Datum) 0);
+	old = MemoryContextSwitchTo(work);
+	moments = history_moments(from_ts, to_ts, step, r.nobjectives + r.nkrs, &nmoments);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(each);
+
+	for (m = 0; m < nmoments; m++)
+	{
+		TimestampTz t = moments[m];
+		bool	   *keep;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(&r, 0, sizeof(r));
+		rollup_moment(&r, t, true, 0);
+		rollup_run(&r, each, (Datum) 0);
+		old = MemoryContextSwitchTo(each);
+		keep = palloc0(sizeof(bool) * Max(r.nobjectives, 1));
+		for (i = 0; i < r.nobjectives; i++)
+			keep[i] = !sub || in_subtree(&r, i, root_id);
+		for (i = 0; i < r.nobjectives; i++)
+		{
+			if (!keep[i] || okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, r.objectives[i].id))
+				continue;
+			objective_figures(&r, i, &f);
+			put_row(rsinfo, &r, &t, &f);
+		}
+		for (i = 0; i < r.nkrs; i++)
+		{
+			if (r.krs[i].objective < 0 || !keep[r.krs[i].objective] ||
+				okr_access_hidden(acc, OKR_ACCESS_KEY_RESULT, r.krs[i].id))
+				continue;
+			kr_figures(&r, i, &f);
+			put_row(rsinfo, &r, &t, &f);
+		}
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(each);
+	}
+}
+
 Datum
 okr_progress_history(PG_FUNCTION_ARGS)
 {
@@ -1847,6 +1961,14 @@ okr_progress_history(PG_FUNCTION_ARGS)
 	okr_spi_enter(&st, okr_access_owner());
 	if (sub)
 		ids = subtree_ids(PG_GETARG_INT64(3), acc);
+	if (structure_moved_since(from_ts))
+	{
+		history_by_moments(rsinfo, acc, from_ts, to_ts, step, sub,
+						   sub ? PG_GETARG_INT64(3) : 0, work);
+		okr_spi_leave(&st);
+		MemoryContextDelete(work);
+		return (Datum) 0;
+	}
 	rollup_load(&r, work, ids);
 
 	/* the events, in time order */
