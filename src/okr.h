@@ -27,13 +27,17 @@
  *	               and the guard of okr.project_effort
  *	  rollup.c     okr.progress(), okr.objective_progress() and
  *	               okr.progress_history(): hierarchical progress as of any
- *	               moment (or over a range of moments), built from progress.c;
+ *	               moment (or over a range of moments), of the organisation
+ *	               as it was then (from the history tables), built from progress.c;
  *	               reads as the owner, shows only what access.c lets the
  *	               caller read
  *	  access.c     access by team (SPEC 9): the caller's read and write scope
  *	               from okr.access_grant, and the functions of the row-level
  *	               security policies
  *	  rules_access.c  the write-scope trigger of every okr table
+ *	  history.c    the deferred trigger that writes every committed version
+ *	               into okr.<table>_history (SPEC 7); rollup.c reads them
+ *	               back for the organisation as it was
  *
  *	  schema.c     which version of okr's tables this database has (one
  *	               okr.so serves a database until ALTER EXTENSION UPDATE)
@@ -51,7 +55,8 @@
  *	  files call those and, one way, each other (the other three call
  *	  rules_parents.c, rules_key_result.c calls rules_hierarchy.c); rollup.c
  *	  asks maintain.c only okr_maint_pending(); sources.c and feeds.c call
- *	  run_as.c, spi_util.c and (for their guards) trigger_util.c only.
+ *	  run_as.c, spi_util.c and (for their guards) trigger_util.c only;
+ *	  history.c calls spi_util.c, access.c and trigger_util.c only.
  */
 #ifndef OKR_H
 #define OKR_H
