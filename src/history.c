@@ -16,6 +16,11 @@
  * Rows that a pg_dump restore brings back (trigger_util.c's test of the
  * session) bring their history with them, restored from the history tables'
  * own dump, so their INSERTs are not recorded again.
+ *
+ * When an objective becomes closed, its score (progress at the end of its
+ * cycle, as known now: this transaction's changes included) is kept in
+ * okr.frozen_score, and dropped when it is reopened (SPEC 7: closed scores
+ * stay closed).
  */
 #include "okr.h"
 
@@ -195,6 +200,40 @@ restoring(Relation rel)
 		has_privs_of_role(GetUserId(), rel->rd_rel->relowner);
 }
 
+/* Keep (or drop) the score of an objective that was closed (or reopened). */
+static void
+freeze_score(TriggerData *td)
+{
+	static SPIPlanPtr keep_plan = NULL;
+	static SPIPlanPtr drop_plan = NULL;
+	char	   *new_state = okr_get_text(td, TRIGGER_FIRED_BY_UPDATE(td->tg_event) ?
+										 td->tg_newtuple : td->tg_trigtuple, "state");
+
+	char	   *old_state = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ?
+		okr_get_text(td, td->tg_trigtuple, "state") : NULL;
+	bool		closed = okr_streq(new_state, "closed");
+	bool		was_closed = okr_streq(old_state, "closed");
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		closed = false, was_closed = true;	/* its kept score goes with it */
+	if (closed == was_closed)
+		return;
+	values[0] = Int64GetDatum(okr_get_id(td, td->tg_trigtuple, "id"));
+	if (closed)
+		okr_run_plan(okr_spi_plan(&keep_plan,
+								  "INSERT INTO okr.frozen_score (objective_id, score)"
+								  " SELECT o.id, okr.objective_progress(o.id, okr.cycle_end(o.cycle_id))"
+								  " FROM okr.objective o WHERE o.id = $1"
+								  " ON CONFLICT (objective_id) DO UPDATE SET score = EXCLUDED.score",
+								  1, argtypes), values, NULL, 0);
+	else
+		okr_run_plan(okr_spi_plan(&drop_plan,
+								  "DELETE FROM okr.frozen_score WHERE objective_id = $1",
+								  1, argtypes), values, NULL, 0);
+}
+
 PG_FUNCTION_INFO_V1(okr_record_history);
 
 Datum
@@ -242,6 +281,8 @@ okr_record_history(PG_FUNCTION_ARGS)
 	}
 	values[0] = TimestampTzGetDatum(transaction_moment());
 	rc = SPI_execute_plan(hp->plan, values, NULL, false, 0);
+	if (rc == SPI_OK_INSERT && strcmp(history_tables[t], "objective") == 0)
+		freeze_score(td);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "okr: writing the history of okr.%s failed: %s",
 			 history_tables[t], SPI_result_code_string(rc));

@@ -225,7 +225,7 @@ sql okr_fresh -f test/safety_org.sql
 # (SPEC 7).  So the fresh fill's history is made what an upgrade makes of
 # the same rows (the update's own last part), and then the figures compare.
 sql okr_fresh -c "TRUNCATE okr.cycle_history, okr.team_history, okr.objective_history, okr.key_result_history,
-                           okr.checkin_history, okr.project_history, okr.task_history, okr.history_horizon" \
+                           okr.checkin_history, okr.project_history, okr.task_history, okr.history_horizon, okr.frozen_score" \
               -f src/update/1.0--1.1-history.sql
 OKR_SNAPSHOT_HISTORY=no okr_snapshot -d okr_fresh >"$work/fresh.snap"
 

@@ -132,13 +132,14 @@ CREATE TABLE okr.history_horizon (
     id          integer NOT NULL DEFAULT 1 PRIMARY KEY CHECK (id OPERATOR(pg_catalog.=) 1)
 );
 
--- The scores of objectives closed before the horizon, kept by
--- okr.forget_history when it removes the history they are computed from.
+-- The score of each closed objective, kept when it is closed (the history
+-- trigger; the upgrade from 1.0 for those closed then): what
+-- okr.objective_score and the views report for it until it is reopened.
 CREATE TABLE okr.frozen_score (
     objective_id bigint PRIMARY KEY,
     score        double precision
 );
-COMMENT ON TABLE okr.frozen_score IS 'Scores of objectives closed before okr''s history horizon, kept by okr.forget_history (SPEC 7)';
+COMMENT ON TABLE okr.frozen_score IS 'The score of each closed objective as it was when it was closed (SPEC 7), kept by okr at the close; NULL when nothing under it was scored';
 COMMENT ON TABLE okr.history_horizon IS 'Where okr''s history starts (the upgrade from 1.0, or the last okr.forget_history): okr.progress with a known_at before it is an error';
 
 DO $do$

@@ -44,25 +44,26 @@ COMMENT ON FUNCTION okr.cycle_end(bigint) IS
 'The last microsecond of a cycle (end of its ends_on day, session time zone): the moment its score is taken';
 
 -- Score: progress as of the end of the objective's cycle.  A closed
--- objective's score stays as it was when it was closed (SPEC 7): as known
--- at the moment of the first version of its latest closed run, so later
--- corrections under it do not rewrite it unless it is reopened; one closed
--- before the history horizon has the score okr.forget_history kept.
+-- objective's score stays as it was when it was closed (SPEC 7): okr's
+-- history trigger keeps it in okr.frozen_score at the close (and the
+-- upgrade from 1.0 for those closed then), so later corrections under it
+-- do not rewrite it unless it is reopened.  Without a kept score (a closed
+-- row loaded with triggers off), as known at its latest closing.
 CREATE FUNCTION okr.objective_score(objective_id bigint)
 RETURNS double precision
 LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT CASE WHEN c.closed_at < (SELECT h.horizon FROM okr.history_horizon h)
-                     AND EXISTS (SELECT FROM okr.frozen_score f WHERE f.objective_id = o.id)
+    SELECT CASE WHEN o.state = 'closed' AND EXISTS (SELECT FROM okr.frozen_score f WHERE f.objective_id = o.id)
                 THEN (SELECT f.score FROM okr.frozen_score f WHERE f.objective_id = o.id)
-                ELSE okr.objective_progress(o.id, okr.cycle_end(o.cycle_id), c.closed_at) END
+                ELSE okr.objective_progress(o.id, okr.cycle_end(o.cycle_id),
+                         (SELECT min(h.recorded_at) FROM okr.objective_history h
+                           WHERE o.state = 'closed' AND h.id = o.id AND h.state = 'closed'
+                             AND h.hid > COALESCE((SELECT max(n.hid) FROM okr.objective_history n
+                                                    WHERE n.id = o.id AND n.state <> 'closed'), 0)
+                             AND h.recorded_at >= COALESCE((SELECT z.horizon FROM okr.history_horizon z), '-infinity')))
+           END
       FROM okr.objective o
-      LEFT JOIN LATERAL (
-           SELECT min(h.recorded_at) AS closed_at FROM okr.objective_history h
-            WHERE o.state = 'closed' AND h.id = o.id AND h.state = 'closed'
-              AND h.hid > COALESCE((SELECT max(n.hid) FROM okr.objective_history n
-                                     WHERE n.id = o.id AND n.state <> 'closed'), 0)) c ON true
      WHERE o.id = objective_score.objective_id;
 END;
 COMMENT ON FUNCTION okr.objective_score(bigint) IS

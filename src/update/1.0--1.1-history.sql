@@ -22,3 +22,7 @@ BEGIN
     INSERT INTO okr.history_horizon (horizon, reason) VALUES (pg_catalog.now(), 'upgrade from okr 1.0');
 END;
 $do$;
+-- Objectives closed at the upgrade have their score frozen at the upgrade.
+INSERT INTO okr.frozen_score (objective_id, score)
+SELECT o.id, okr.objective_progress(o.id, okr.cycle_end(o.cycle_id))
+  FROM okr.objective o WHERE o.state OPERATOR(pg_catalog.=) 'closed' ORDER BY o.id;
