@@ -96,6 +96,28 @@ SELECT item, id, action, actor = session_user AS by_me, at > :'k4' AS after_k4, 
   FROM okr.audit WHERE item = 'project' AND action = 'update';
 SELECT item, action, changed FROM okr.audit WHERE item = 'key_result' AND action = 'update';
 SELECT item, action, changed->>'value' AS value FROM okr.audit WHERE item = 'checkin' ORDER BY at, id;
+-- okr.audit is read under the rows' visibility (SPEC 9): a reader scoped to
+-- team A does not see the history of team B's private objective and its
+-- key result, nor of a private objective deleted since
+INSERT INTO okr.team (name) VALUES ('A'), ('B');
+INSERT INTO okr.objective (cycle_id, team_id, title, private) VALUES
+  (1, (SELECT id FROM okr.team WHERE name = 'A'), 'A open', false),
+  (1, (SELECT id FROM okr.team WHERE name = 'B'), 'B secret', true),
+  (1, (SELECT id FROM okr.team WHERE name = 'B'), 'B secret gone', true);
+INSERT INTO okr.key_result (objective_id, title, kind)
+  SELECT id, 'B secret KR', 'milestone' FROM okr.objective WHERE title = 'B secret';
+DELETE FROM okr.objective WHERE title = 'B secret gone';
+CREATE ROLE okr_past_reader;
+SELECT okr.grant_read('okr_past_reader', (SELECT id FROM okr.team WHERE name = 'A'));
+SET ROLE okr_past_reader;
+SELECT item, changed->>'title' AS title, action FROM okr.audit
+ WHERE changed->>'title' LIKE 'A open%' OR changed->>'title' LIKE 'B secret%' ORDER BY 2, 3;
+SELECT count(*) AS secret_versions FROM okr.objective_history WHERE title LIKE 'B secret%';
+RESET ROLE;
+SELECT item, changed->>'title' AS title, action FROM okr.audit
+ WHERE changed->>'title' LIKE 'A open%' OR changed->>'title' LIKE 'B secret%' ORDER BY 2, 3;
+SELECT okr.revoke_access('okr_past_reader');
+DROP ROLE okr_past_reader;
 -- one moment per transaction, and its versions in order
 BEGIN;
 UPDATE okr.objective SET title = 'O1' WHERE id = 1;
