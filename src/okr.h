@@ -141,7 +141,7 @@ typedef struct OkrSpiState
 } OkrSpiState;
 
 /*
- * Connect to SPI with search_path pinned to pg_catalog, pg_temp.  When
+ * Connect to SPI with search_path pinned to pg_catalog, pg_temp (and JIT off).  When
  * as_owner is valid, queries run as that role with row-level security
  * bypassed, so integrity checks see every row whatever the caller may read.
  */

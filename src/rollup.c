@@ -454,9 +454,9 @@ grow(void *arr, int n, int *cap, Size elem)
  * (no history of their delete) are gone at every moment.
  */
 #define H_EXISTS(t, v) \
-	"(EXISTS (SELECT FROM okr." t " e WHERE e.id = " v ".id)" \
-	" OR EXISTS (SELECT FROM okr." t "_history d WHERE d.id = " v ".id" \
-	"  AND d.action = 'delete' AND d.recorded_at > $2))"
+	"((SELECT true FROM okr." t " e WHERE e.id = " v ".id) IS NOT NULL" \
+	" OR (SELECT true FROM okr." t "_history d WHERE d.id = " v ".id" \
+	"  AND d.action = 'delete' AND d.recorded_at > $2 LIMIT 1) IS NOT NULL)"
 /* the rows of table t at (M, K), columns cols */
 #define H_ROWS(t, cols) \
 	"WITH ch AS (" H_CHANGED(t, H_M) "), v AS (" H_VERSIONS(t, "ch", H_M) ")" \
@@ -477,50 +477,81 @@ grow(void *arr, int n, int *cap, Size elem)
 	" cvl AS (SELECT DISTINCT ON (cv.key_result_id) cv.key_result_id, cv.value, cv.checked_at, cv.id" \
 	"  FROM cv WHERE NOT cv.gone AND cv.checked_at <= $1 AND " H_EXISTS("checkin", "cv") \
 	"  ORDER BY cv.key_result_id, cv.checked_at DESC, cv.id DESC)," \
-	" k AS (SELECT id, objective_id, kind, weight, state, start_value, target_value FROM okr.key_result x" \
+	" kra AS (SELECT c.key_result_id AS id FROM cch JOIN okr.checkin c ON c.id = cch.id" \
+	"  UNION SELECT cv.key_result_id FROM cv)," \
+	" k AS (SELECT id, objective_id, kind, weight, state, start_value, target_value," \
+	"   NOT $3 AND (last_checkin_at IS NULL OR last_checkin_at <= $1) AS now_valid," \
+	"   current_value, current_progress FROM okr.key_result x" \
 	"  WHERE NOT EXISTS (SELECT FROM ch WHERE ch.id = x.id)" \
-	"  UNION ALL SELECT id, objective_id, kind, weight, state, start_value, target_value FROM v" \
-	"  WHERE NOT v.gone AND " H_EXISTS("key_result", "v") ")" \
+	"  UNION ALL SELECT id, objective_id, kind, weight, state, start_value, target_value," \
+	"   false, NULL, NULL FROM v WHERE NOT v.gone AND " H_EXISTS("key_result", "v") ")" \
 	" SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
-	"  CASE WHEN l.checked_at IS NULL THEN a.value WHEN a.checked_at IS NULL THEN l.value" \
-	"   WHEN (l.checked_at, l.id) > (a.checked_at, a.id) THEN l.value ELSE a.value END," \
-	"  NULL::float8" \
-	" FROM k LEFT JOIN cvl l ON l.key_result_id = k.id" \
-	" LEFT JOIN LATERAL (SELECT c.value, c.checked_at, c.id FROM okr.checkin c" \
-	"  WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
-	"  AND NOT EXISTS (SELECT FROM cch WHERE cch.id = c.id)" \
-	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) a ON true"
+	"  CASE WHEN k.now_valid AND NOT EXISTS (SELECT FROM kra WHERE kra.id = k.id) THEN k.current_value" \
+	"  ELSE (SELECT q.value FROM (" \
+	"   (SELECT c.value, c.checked_at, c.id FROM okr.checkin c" \
+	"     WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
+	"     AND NOT EXISTS (SELECT FROM cch WHERE cch.id = c.id)" \
+	"     ORDER BY c.checked_at DESC, c.id DESC LIMIT 1)" \
+	"   UNION ALL SELECT l.value, l.checked_at, l.id FROM cvl l WHERE l.key_result_id = k.id) q" \
+	"   ORDER BY q.checked_at DESC, q.id DESC LIMIT 1) END," \
+	"  CASE WHEN k.now_valid AND NOT EXISTS (SELECT FROM kra WHERE kra.id = k.id) THEN k.current_progress END" \
+	" FROM k"
 /*
- * Task effort at (M, K), for the projects whose tasks changed since M (all
- * of them when $3): the effort of their tasks not cancelled, and of those
- * done at T.  A task is done at T when its version in force at M, or a
- * later one known at K, is done with done_at <= T (a completion counts
- * from its done_at, even recorded later; a task reopened later still
- * counts for the moments it was done).  The other projects keep the
- * figures of okr.project_effort less the tasks done after T (Q_EFFORT,
- * Q_LATE).  Exact numeric sums, converted once.
+ * Task effort at (M, K), for the projects whose tasks changed since M: the
+ * effort of their tasks not cancelled, and of those done at T.  A task is
+ * done at T when its version in force at M, or a later one known at K, is
+ * done with done_at <= T (a completion counts from its done_at, even
+ * recorded later; a task reopened later still counts for the moments it was
+ * done).  The figures of okr.project_effort (less the tasks done after T,
+ * Q_LATE) are corrected by what the changed tasks contribute now and what
+ * their versions at M contribute then: exact numeric, converted once, so
+ * equal task sets give equal bits.  The other projects keep the figures of
+ * Q_EFFORT and Q_LATE.
  */
-#define Q_EFFORT_PAST \
+#define H_TASKS_THEN \
 	"WITH tch AS (" H_CHANGED("task", H_M) ")," \
 	" tv AS (" H_VERSIONS("task", "tch", H_M) ")," \
 	" tvd AS (SELECT tv.project_id, tv.status, tv.effort," \
 	"  EXISTS (SELECT FROM okr.task_history d WHERE d.id = tv.id AND d.hid >= tv.hid" \
 	"   AND d.recorded_at <= $2 AND d.status = 'done' AND d.done_at <= $1) AS done_t" \
 	"  FROM tv WHERE NOT tv.gone AND " H_EXISTS("task", "tv") ")," \
-	" ap AS (SELECT t.project_id AS id FROM tch JOIN okr.task t ON t.id = tch.id" \
-	"  UNION SELECT tvd.project_id FROM tvd UNION SELECT p.id FROM okr.project p WHERE $3)," \
-	" cur AS (SELECT t.project_id," \
-	"  sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled') AS total," \
-	"  sum(t.effort::numeric) FILTER (WHERE t.status = 'done' AND t.done_at <= $1) AS done" \
-	"  FROM okr.task t WHERE t.project_id IN (SELECT ap.id FROM ap)" \
-	"  AND NOT EXISTS (SELECT FROM tch WHERE tch.id = t.id) GROUP BY t.project_id)," \
 	" old AS (SELECT tvd.project_id," \
 	"  sum(tvd.effort::numeric) FILTER (WHERE tvd.status <> 'cancelled') AS total," \
 	"  sum(tvd.effort::numeric) FILTER (WHERE tvd.done_t AND tvd.status <> 'cancelled') AS done" \
-	"  FROM tvd GROUP BY tvd.project_id)" \
-	" SELECT ap.id, (COALESCE(cur.total, 0) + COALESCE(old.total, 0))::float8," \
+	"  FROM tvd GROUP BY tvd.project_id)"
+#define Q_EFFORT_PAST \
+	H_TASKS_THEN "," \
+	" cur AS (SELECT t.project_id," \
+	"  sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled') AS total," \
+	"  sum(t.effort::numeric) FILTER (WHERE t.status = 'done' AND t.done_at <= $1) AS done" \
+	"  FROM tch JOIN okr.task t ON t.id = tch.id GROUP BY t.project_id)," \
+	" ap AS (SELECT cur.project_id AS id FROM cur UNION SELECT old.project_id FROM old)," \
+	" late AS (SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
+	"  WHERE t.status = 'done' AND t.done_at > $1 AND t.project_id IN (SELECT ap.id FROM ap)" \
+	"  GROUP BY t.project_id)" \
+	" SELECT ap.id," \
+	"  (COALESCE(e.effort_total, 0) - COALESCE(cur.total, 0) + COALESCE(old.total, 0))::float8," \
+	"  (COALESCE(e.effort_done, 0) - COALESCE(late.effort, 0) - COALESCE(cur.done, 0)" \
+	"   + COALESCE(old.done, 0))::float8" \
+	" FROM ap LEFT JOIN okr.project_effort e ON e.project_id = ap.id" \
+	" LEFT JOIN cur ON cur.project_id = ap.id LEFT JOIN old ON old.project_id = ap.id" \
+	" LEFT JOIN late ON late.project_id = ap.id"
+/*
+ * The same inside a transaction whose own changes are still noted for its
+ * commit (okr.project_effort lags): every project from its tasks.
+ */
+#define Q_EFFORT_PAST_EXACT \
+	H_TASKS_THEN "," \
+	" cur AS (SELECT t.project_id," \
+	"  sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled') AS total," \
+	"  sum(t.effort::numeric) FILTER (WHERE t.status = 'done' AND t.done_at <= $1) AS done" \
+	"  FROM okr.task t WHERE NOT EXISTS (SELECT FROM tch WHERE tch.id = t.id) AND $3" \
+	"  GROUP BY t.project_id)" \
+	" SELECT p.id, (COALESCE(cur.total, 0) + COALESCE(old.total, 0))::float8," \
 	"  (COALESCE(cur.done, 0) + COALESCE(old.done, 0))::float8" \
-	" FROM ap LEFT JOIN cur ON cur.project_id = ap.id LEFT JOIN old ON old.project_id = ap.id"
+	" FROM okr.project p LEFT JOIN cur ON cur.project_id = p.id LEFT JOIN old ON old.project_id = p.id" \
+	" UNION ALL SELECT old.project_id, COALESCE(old.total, 0)::float8, COALESCE(old.done, 0)::float8" \
+	" FROM old WHERE NOT EXISTS (SELECT FROM okr.project p WHERE p.id = old.project_id)"
 
 typedef struct PastPlans
 {
@@ -529,6 +560,7 @@ typedef struct PastPlans
 	SPIPlanPtr	krs;
 	SPIPlanPtr	projects;
 	SPIPlanPtr	effort;
+	SPIPlanPtr	effort_exact;
 } PastPlans;
 
 static PastPlans past_plans;
@@ -954,7 +986,10 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 			run_query(&full_plans.effort, Q_EFFORT, false, r->as_of, (Datum) 0, &rr, LOAD_EFFORT);
 			run_query(&full_plans.late, Q_LATE, false, r->as_of, (Datum) 0, &rr, LOAD_LATE);
 		}
-		run_past_query(&past_plans.effort, Q_EFFORT_PAST, r, exact, &rr, LOAD_EFFORT);
+		if (exact)
+			run_past_query(&past_plans.effort_exact, Q_EFFORT_PAST_EXACT, r, exact, &rr, LOAD_EFFORT);
+		else
+			run_past_query(&past_plans.effort, Q_EFFORT_PAST, r, exact, &rr, LOAD_EFFORT);
 	}
 	else
 	{
