@@ -223,14 +223,14 @@ freeze_score(TriggerData *td)
 	values[0] = Int64GetDatum(okr_get_id(td, td->tg_trigtuple, "id"));
 	if (closed)
 		okr_run_plan(okr_spi_plan(&keep_plan,
-								  "INSERT INTO okr.frozen_score (objective_id, score)"
+								  "INSERT INTO okr.frozen_score (id, score)"
 								  " SELECT o.id, okr.objective_progress(o.id, okr.cycle_end(o.cycle_id))"
 								  " FROM okr.objective o WHERE o.id = $1"
-								  " ON CONFLICT (objective_id) DO UPDATE SET score = EXCLUDED.score",
+								  " ON CONFLICT (id) DO UPDATE SET score = EXCLUDED.score",
 								  1, argtypes), values, NULL, 0);
 	else
 		okr_run_plan(okr_spi_plan(&drop_plan,
-								  "DELETE FROM okr.frozen_score WHERE objective_id = $1",
+								  "DELETE FROM okr.frozen_score WHERE id = $1",
 								  1, argtypes), values, NULL, 0);
 }
 

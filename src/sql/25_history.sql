@@ -136,7 +136,7 @@ CREATE TABLE okr.history_horizon (
 -- trigger; the upgrade from 1.0 for those closed then): what
 -- okr.objective_score and the views report for it until it is reopened.
 CREATE TABLE okr.frozen_score (
-    objective_id bigint PRIMARY KEY,
+    id           bigint PRIMARY KEY,     -- the objective's
     score        double precision
 );
 COMMENT ON TABLE okr.frozen_score IS 'The score of each closed objective as it was when it was closed (SPEC 7), kept by okr at the close; NULL when nothing under it was scored';

@@ -54,8 +54,8 @@ RETURNS double precision
 LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT CASE WHEN o.state = 'closed' AND EXISTS (SELECT FROM okr.frozen_score f WHERE f.objective_id = o.id)
-                THEN (SELECT f.score FROM okr.frozen_score f WHERE f.objective_id = o.id)
+    SELECT CASE WHEN o.state = 'closed' AND EXISTS (SELECT FROM okr.frozen_score f WHERE f.id = o.id)
+                THEN (SELECT f.score FROM okr.frozen_score f WHERE f.id = o.id)
                 ELSE okr.objective_progress(o.id, okr.cycle_end(o.cycle_id),
                          (SELECT min(h.recorded_at) FROM okr.objective_history h
                            WHERE o.state = 'closed' AND h.id = o.id AND h.state = 'closed'

@@ -84,7 +84,7 @@ figures AS (
 -- (a closed objective's score is the one kept when it was closed, SPEC 7,
 -- as okr.objective_score says)
 scores AS (
-    SELECT s.id, CASE WHEN z.objective_id IS NOT NULL AND o.state = 'closed' THEN z.score
+    SELECT s.id, CASE WHEN z.id IS NOT NULL AND o.state = 'closed' THEN z.score
                       ELSE s.progress END AS score
       FROM (SELECT DISTINCT c.ends_at
               FROM cycles c
@@ -93,7 +93,7 @@ scores AS (
      CROSS JOIN LATERAL okr.progress(e.ends_at) s
       JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
       JOIN okr.objective o ON o.id = s.id
-      LEFT JOIN okr.frozen_score z ON z.objective_id = s.id
+      LEFT JOIN okr.frozen_score z ON z.id = s.id
      WHERE s.item = 'objective'
 ),
 key_results AS (
@@ -293,7 +293,7 @@ figures AS (
 -- (a closed objective's score is the one kept when it was closed, SPEC 7,
 -- as okr.objective_score says)
 scores AS (
-    SELECT s.id, CASE WHEN z.objective_id IS NOT NULL AND o.state = 'closed' THEN z.score
+    SELECT s.id, CASE WHEN z.id IS NOT NULL AND o.state = 'closed' THEN z.score
                       ELSE s.progress END AS score
       FROM (SELECT DISTINCT c.ends_at
               FROM cycles c
@@ -302,7 +302,7 @@ scores AS (
      CROSS JOIN LATERAL okr.progress(e.ends_at) s
       JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
       JOIN okr.objective o ON o.id = s.id
-      LEFT JOIN okr.frozen_score z ON z.objective_id = s.id
+      LEFT JOIN okr.frozen_score z ON z.id = s.id
      WHERE s.item = 'objective'
 ),
 -- Task effort under each objective's own key results, from the sums okr

@@ -34,7 +34,7 @@ BEGIN
     LOCK TABLE okr.cycle, okr.team, okr.objective, okr.key_result, okr.checkin, okr.project, okr.task
         IN SHARE MODE;
     -- the scores of the objectives closed before then, as they stand
-    INSERT INTO okr.frozen_score (objective_id, score)
+    INSERT INTO okr.frozen_score (id, score)
     SELECT o.id, okr.objective_score(o.id)
       FROM okr.objective o
      WHERE o.state = 'closed'
@@ -42,7 +42,7 @@ BEGIN
              WHERE h.id = o.id AND h.state = 'closed'
                AND h.hid > COALESCE((SELECT max(x.hid) FROM okr.objective_history x
                                       WHERE x.id = o.id AND x.state <> 'closed'), 0)) < before
-    ON CONFLICT (objective_id) DO UPDATE SET score = EXCLUDED.score;
+    ON CONFLICT (id) DO UPDATE SET score = EXCLUDED.score;
     FOREACH t IN ARRAY ARRAY['cycle', 'team', 'objective', 'key_result', 'checkin', 'project', 'task'] LOOP
         EXECUTE pg_catalog.format(
             'DELETE FROM okr.%1$I h WHERE h.recorded_at < $1'

@@ -23,6 +23,6 @@ BEGIN
 END;
 $do$;
 -- Objectives closed at the upgrade have their score frozen at the upgrade.
-INSERT INTO okr.frozen_score (objective_id, score)
+INSERT INTO okr.frozen_score (id, score)
 SELECT o.id, okr.objective_progress(o.id, okr.cycle_end(o.cycle_id))
   FROM okr.objective o WHERE o.state OPERATOR(pg_catalog.=) 'closed' ORDER BY o.id;
