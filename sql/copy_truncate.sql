@@ -53,14 +53,15 @@ DELETE FROM okr.project_effort;
 UPDATE okr.key_result SET last_checkin_at = now();
 -- Commit-time maintenance (README, "Concurrency").  A transaction that
 -- wrote check-ins must apply them before it truncates the table, as with
--- any deferred trigger (55006), and SET CONSTRAINTS ... IMMEDIATE does.
+-- any deferred trigger (55006), and SET CONSTRAINTS ... IMMEDIATE does
+-- (okr_95_history too: it writes the history of those check-ins).
 BEGIN;
 INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (1, 90, '2026-03-25');
 SELECT current_value FROM okr.key_result;   -- still 75 inside the transaction
 SAVEPOINT s;
 TRUNCATE okr.checkin;
 ROLLBACK TO SAVEPOINT s;
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SELECT current_value FROM okr.key_result;   -- 90: applied
 TRUNCATE okr.checkin;
 COMMIT;

@@ -100,6 +100,8 @@ INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value
   (7, 'Fresh metric', 'metric', 0, 10, NULL),
   (7, 'Silent milestone', 'milestone', 0, 1, NULL);
 INSERT INTO okr.key_result (objective_id, title, kind) VALUES (7, 'Roadmap', 'projects');
+-- Cancelled now, after the 2020 cycle ended: the scores (progress at the
+-- end of 2020, the organisation as it was then, SPEC 7) still count it.
 UPDATE okr.key_result SET state = 'cancelled' WHERE id = 4;
 INSERT INTO okr.checkin (key_result_id, value, confidence, checked_at) VALUES
   (1, 40, 0.5, '2020-03-01 12:00+00'),

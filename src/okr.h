@@ -29,7 +29,8 @@
  *	               and the guard of okr.project_effort
  *	  rollup.c     okr.progress(), okr.objective_progress() and
  *	               okr.progress_history(): hierarchical progress as of any
- *	               moment (or over a range of moments), built from progress.c;
+ *	               moment (or over a range of moments), of the organisation
+ *	               as it was then (from the history tables), built from progress.c;
  *	               reads as the owner, shows only what access.c lets the
  *	               caller read
  *	  access.c     access by team (SPEC 9): the caller's read and write scope
@@ -41,6 +42,9 @@
  *	               query over the check-ins; reads as the owner, shows what
  *	               access.c lets the caller read
  *	  bar.c        okr.bar(): progress drawn as text
+ *	  history.c    the deferred trigger that writes every committed version
+ *	               into okr.<table>_history (SPEC 7); rollup.c reads them
+ *	               back for the organisation as it was
  *
  *	  schema.c     which version of okr's tables this database has (one
  *	               okr.so serves a database until ALTER EXTENSION UPDATE)
@@ -60,7 +64,8 @@
  *	  asks maintain.c only okr_maint_pending(); sources.c and feeds.c call
  *	  run_as.c, spi_util.c, access.c (the caller's scope) and (for their
  *	  guards) trigger_util.c only; forecast.c calls spi_util.c, access.c and
- *	  progress.c; bar.c nothing.
+ *	  progress.c; bar.c nothing; history.c calls spi_util.c, access.c and
+ *	  trigger_util.c only.
  */
 #ifndef OKR_H
 #define OKR_H
@@ -145,7 +150,7 @@ typedef struct OkrSpiState
 } OkrSpiState;
 
 /*
- * Connect to SPI with search_path pinned to pg_catalog, pg_temp.  When
+ * Connect to SPI with search_path pinned to pg_catalog, pg_temp (and JIT off).  When
  * as_owner is valid, queries run as that role with row-level security
  * bypassed, so integrity checks see every row whatever the caller may read.
  */

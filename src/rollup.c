@@ -181,6 +181,13 @@ typedef struct TextCache
 typedef struct Rollup
 {
 	TimestampTz as_of;
+	/*
+	 * As it was (SPEC 7): the organisation at as_of as known at known_at
+	 * (DT_NOEND: as known now), from the history tables.  Off for as_of at
+	 * or after the transaction's start known now, where the tables are it.
+	 */
+	bool		past;
+	TimestampTz known_at;
 	bool		keep_values;	/* history: keep start/target for re-scoring */
 	int		   *order;			/* objectives, parents before children */
 	int			norder;
@@ -416,6 +423,147 @@ grow(void *arr, int n, int *cap, Size elem)
 	" JOIN okr.project p ON p.key_result_id = k.id" \
 	" LEFT JOIN LATERAL (SELECT" Q_EFFORT_OF_TASKS \
 	"  FROM okr.task t WHERE t.project_id = p.id) a ON true"
+
+
+/*
+ * The organisation as it was (SPEC 7): $1 = as_of (T), $2 = known_at (K,
+ * 'infinity' for as known now), $3 = "this transaction has changes noted
+ * for its commit".  A row's version at T as known at K is the one in force
+ * at M = least(T, K): the latest recorded by M, or, when it was first
+ * recorded after M, the last version of the transaction that first
+ * recorded it (first versions reach back; the versions of one transaction
+ * share its moment, so only its last one is ever in force); a row first
+ * recorded after K, or deleted by K, does not exist.  Only the rows with a
+ * version recorded after M (an insert counts only after K) are read from
+ * the history; every other row is as it is now, read from its table.
+ * H_CHANGED is that set of ids, H_VERSIONS their versions at M with "gone"
+ * (deleted by K).
+ */
+#define H_M "least($1, $2)"
+#define H_CHANGED(t, m) \
+	"SELECT DISTINCT h.id FROM okr." t "_history h WHERE h.recorded_at > " m \
+	" AND (h.action <> 'insert' OR h.recorded_at > $2)"
+#define H_VERSIONS(t, chg, m) \
+	"SELECT DISTINCT ON (h.id) h.*," \
+	" pg_catalog.bool_or(h.action = 'delete') OVER (PARTITION BY h.id) AS gone" \
+	" FROM " chg " c JOIN okr." t "_history h ON h.id = c.id AND h.recorded_at <= $2" \
+	" ORDER BY h.id, (h.recorded_at <= " m ") DESC," \
+	"  CASE WHEN h.recorded_at <= " m " THEN h.hid END DESC, h.recorded_at, h.hid DESC"
+/*
+ * A version's row exists now, or was deleted after K: rows TRUNCATE took
+ * (no history of their delete) are gone at every moment.
+ */
+#define H_EXISTS(t, v) \
+	"((SELECT true FROM okr." t " e WHERE e.id = " v ".id) IS NOT NULL" \
+	" OR (SELECT true FROM okr." t "_history d WHERE d.id = " v ".id" \
+	"  AND d.action = 'delete' AND d.recorded_at > $2 LIMIT 1) IS NOT NULL)"
+/* the rows of table t at (M, K), columns cols */
+#define H_ROWS(t, cols) \
+	"WITH ch AS (" H_CHANGED(t, H_M) "), v AS (" H_VERSIONS(t, "ch", H_M) ")" \
+	" SELECT " cols " FROM okr." t " x WHERE NOT EXISTS (SELECT FROM ch WHERE ch.id = x.id)" \
+	" UNION ALL SELECT " cols " FROM v WHERE NOT v.gone AND " H_EXISTS(t, "v")
+#define Q_CYCLES_PAST		H_ROWS("cycle", "id, starts_on, ends_on")
+#define Q_OBJECTIVES_PAST	H_ROWS("objective", "id, parent_id, cycle_id, weight, rollup, state, parent_key_result_id")
+#define Q_PROJECTS_PAST		H_ROWS("project", "id, key_result_id, weight, state")
+/*
+ * Key results at (M, K) with their value at T: the latest check-in dated
+ * by T among those known at K (check-ins carry their own time, so their
+ * versions are those in force at K): from okr.checkin but the check-ins
+ * recorded since K, and from those check-ins' versions at K.
+ */
+#define Q_KRS_PAST \
+	"WITH ch AS (" H_CHANGED("key_result", H_M) "), v AS (" H_VERSIONS("key_result", "ch", H_M) ")," \
+	" cch AS (" H_CHANGED("checkin", "$2") "), cv AS (" H_VERSIONS("checkin", "cch", "$2") ")," \
+	" cvl AS (SELECT DISTINCT ON (cv.key_result_id) cv.key_result_id, cv.value, cv.checked_at, cv.id" \
+	"  FROM cv WHERE NOT cv.gone AND cv.checked_at <= $1 AND " H_EXISTS("checkin", "cv") \
+	"  ORDER BY cv.key_result_id, cv.checked_at DESC, cv.id DESC)," \
+	" kra AS (SELECT c.key_result_id AS id FROM cch JOIN okr.checkin c ON c.id = cch.id" \
+	"  UNION SELECT cv.key_result_id FROM cv)," \
+	" k AS (SELECT id, objective_id, kind, weight, state, start_value, target_value," \
+	"   NOT $3 AND (last_checkin_at IS NULL OR last_checkin_at <= $1) AS now_valid," \
+	"   current_value, current_progress FROM okr.key_result x" \
+	"  WHERE NOT EXISTS (SELECT FROM ch WHERE ch.id = x.id)" \
+	"  UNION ALL SELECT id, objective_id, kind, weight, state, start_value, target_value," \
+	"   false, NULL, NULL FROM v WHERE NOT v.gone AND " H_EXISTS("key_result", "v") ")" \
+	" SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
+	"  CASE WHEN k.now_valid AND NOT EXISTS (SELECT FROM kra WHERE kra.id = k.id) THEN k.current_value" \
+	"  ELSE (SELECT q.value FROM (" \
+	"   (SELECT c.value, c.checked_at, c.id FROM okr.checkin c" \
+	"     WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
+	"     AND NOT EXISTS (SELECT FROM cch WHERE cch.id = c.id)" \
+	"     ORDER BY c.checked_at DESC, c.id DESC LIMIT 1)" \
+	"   UNION ALL SELECT l.value, l.checked_at, l.id FROM cvl l WHERE l.key_result_id = k.id) q" \
+	"   ORDER BY q.checked_at DESC, q.id DESC LIMIT 1) END," \
+	"  CASE WHEN k.now_valid AND NOT EXISTS (SELECT FROM kra WHERE kra.id = k.id) THEN k.current_progress END" \
+	" FROM k"
+/*
+ * Task effort at (M, K), for the projects whose tasks changed since M: the
+ * effort of their tasks not cancelled, and of those done at T.  A task is
+ * done at T when its version in force at M, or a later one known at K, is
+ * done with done_at <= T (a completion counts from its done_at, even
+ * recorded later; a task reopened later still counts for the moments it was
+ * done).  The figures of okr.project_effort (less the tasks done after T,
+ * Q_LATE) are corrected by what the changed tasks contribute now and what
+ * their versions at M contribute then: exact numeric, converted once, so
+ * equal task sets give equal bits.  The other projects keep the figures of
+ * Q_EFFORT and Q_LATE.
+ */
+#define H_TASKS_THEN \
+	"WITH tch AS (" H_CHANGED("task", H_M) ")," \
+	" tv AS (" H_VERSIONS("task", "tch", H_M) ")," \
+	" tvd AS (SELECT tv.project_id, tv.status, tv.effort," \
+	"  EXISTS (SELECT FROM okr.task_history d WHERE d.id = tv.id AND d.hid >= tv.hid" \
+	"   AND d.recorded_at <= $2 AND d.status = 'done' AND d.done_at <= $1) AS done_t" \
+	"  FROM tv WHERE NOT tv.gone AND " H_EXISTS("task", "tv") ")," \
+	" old AS (SELECT tvd.project_id," \
+	"  sum(tvd.effort::numeric) FILTER (WHERE tvd.status <> 'cancelled') AS total," \
+	"  sum(tvd.effort::numeric) FILTER (WHERE tvd.done_t AND tvd.status <> 'cancelled') AS done" \
+	"  FROM tvd GROUP BY tvd.project_id)"
+#define Q_EFFORT_PAST \
+	H_TASKS_THEN "," \
+	" cur AS (SELECT t.project_id," \
+	"  sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled') AS total," \
+	"  sum(t.effort::numeric) FILTER (WHERE t.status = 'done' AND t.done_at <= $1) AS done" \
+	"  FROM tch JOIN okr.task t ON t.id = tch.id GROUP BY t.project_id)," \
+	" ap AS (SELECT cur.project_id AS id FROM cur UNION SELECT old.project_id FROM old)," \
+	" late AS (SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
+	"  WHERE t.status = 'done' AND t.done_at > $1 AND t.project_id IN (SELECT ap.id FROM ap)" \
+	"  GROUP BY t.project_id)" \
+	" SELECT ap.id," \
+	"  (COALESCE(e.effort_total, 0) - COALESCE(cur.total, 0) + COALESCE(old.total, 0))::float8," \
+	"  (COALESCE(e.effort_done, 0) - COALESCE(late.effort, 0) - COALESCE(cur.done, 0)" \
+	"   + COALESCE(old.done, 0))::float8" \
+	" FROM ap LEFT JOIN okr.project_effort e ON e.project_id = ap.id" \
+	" LEFT JOIN cur ON cur.project_id = ap.id LEFT JOIN old ON old.project_id = ap.id" \
+	" LEFT JOIN late ON late.project_id = ap.id"
+/*
+ * The same inside a transaction whose own changes are still noted for its
+ * commit (okr.project_effort lags): every project from its tasks.
+ */
+#define Q_EFFORT_PAST_EXACT \
+	H_TASKS_THEN "," \
+	" cur AS (SELECT t.project_id," \
+	"  sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled') AS total," \
+	"  sum(t.effort::numeric) FILTER (WHERE t.status = 'done' AND t.done_at <= $1) AS done" \
+	"  FROM okr.task t WHERE NOT EXISTS (SELECT FROM tch WHERE tch.id = t.id) AND $3" \
+	"  GROUP BY t.project_id)" \
+	" SELECT p.id, (COALESCE(cur.total, 0) + COALESCE(old.total, 0))::float8," \
+	"  (COALESCE(cur.done, 0) + COALESCE(old.done, 0))::float8" \
+	" FROM okr.project p LEFT JOIN cur ON cur.project_id = p.id LEFT JOIN old ON old.project_id = p.id" \
+	" UNION ALL SELECT old.project_id, COALESCE(old.total, 0)::float8, COALESCE(old.done, 0)::float8" \
+	" FROM old WHERE NOT EXISTS (SELECT FROM okr.project p WHERE p.id = old.project_id)"
+
+typedef struct PastPlans
+{
+	SPIPlanPtr	cycles;
+	SPIPlanPtr	objectives;
+	SPIPlanPtr	krs;
+	SPIPlanPtr	projects;
+	SPIPlanPtr	effort;
+	SPIPlanPtr	effort_exact;
+} PastPlans;
+
+static PastPlans past_plans;
 
 typedef struct RollupPlans
 {
@@ -757,6 +905,39 @@ run_query(SPIPlanPtr *cache, const char *sql, bool subtree, TimestampTz as_of,
 		elog(ERROR, "okr: rollup query failed: %s", SPI_result_code_string(rc));
 }
 
+/* A query of the organisation as it was: $1 as_of, $2 known_at, $3 pending. */
+static void
+run_past_query(SPIPlanPtr *cache, const char *sql, Rollup *r, bool pending,
+			   RowReceiver *rr, LoadKind kind)
+{
+	Oid			argtypes[3] = {TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID};
+	ParamListInfo params = makeParamList(3);
+	SPIExecuteOptions options;
+	int			i,
+				rc;
+
+	params->params[0].value = TimestampTzGetDatum(r->as_of);
+	params->params[1].value = TimestampTzGetDatum(r->known_at);
+	params->params[2].value = BoolGetDatum(pending);
+	for (i = 0; i < 3; i++)
+	{
+		params->params[i].isnull = false;
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = argtypes[i];
+	}
+	params->numParams = 3;
+
+	rr->kind = kind;
+	rr->cap = 0;
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = (DestReceiver *) rr;
+	rc = SPI_execute_plan_extended(okr_spi_plan(cache, sql, 3, argtypes), &options);
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "okr: rollup query failed: %s", SPI_result_code_string(rc));
+}
+
 /*
  * Load all rows (subtree_ids = 0) or those of one subtree, into arrays
  * allocated in cxt, and link them.
@@ -788,33 +969,58 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	rr.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "okr rollup row",
 									  ALLOCSET_SMALL_SIZES);
 
-	run_query(&plans->cycles, sub ? Q_CYCLES_SUB : Q_CYCLES, sub, r->as_of, subtree_ids, &rr, LOAD_CYCLES);
-	if (okr_has_key_result_alignment())
-		run_query(&plans->objectives, sub ? Q_OBJECTIVES_SUB : Q_OBJECTIVES, sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
-	else
-		run_query(&objectives_10_plans[sub ? 1 : 0], sub ? Q_OBJECTIVES_SUB_10 : Q_OBJECTIVES_10,
-				  sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
-	if (exact)
+	if (r->past)
 	{
-		run_query(&exact_plans->krs, sub ? Q_KRS_EXACT_SUB : Q_KRS_EXACT, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
-		run_query(&exact_plans->projects, sub ? Q_PROJECTS_EXACT_SUB : Q_PROJECTS_EXACT, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
-	}
-	else if (sub)
-	{
-		run_query(&plans->krs, Q_KRS_SUB, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
-		run_query(&plans->projects, Q_PROJECTS_SUB, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
-	}
-	else
-	{
-		run_query(&plans->krs, Q_KRS, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
-		run_query(&plans->projects, Q_PROJECTS_PLAIN, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+		/* the whole organisation as it was (subtree_ids unused) */
+		run_past_query(&past_plans.cycles, Q_CYCLES_PAST, r, exact, &rr, LOAD_CYCLES);
+		run_past_query(&past_plans.objectives, Q_OBJECTIVES_PAST, r, exact, &rr, LOAD_OBJECTIVES);
+		run_past_query(&past_plans.krs, Q_KRS_PAST, r, exact, &rr, LOAD_KRS);
+		run_past_query(&past_plans.projects, Q_PROJECTS_PAST, r, exact, &rr, LOAD_PROJECTS);
 		old = MemoryContextSwitchTo(cxt);
 		idmap_build(&project_map, r->projects ? (const char *) &r->projects[0].id : NULL,
 					sizeof(RProject), r->nprojects);
 		MemoryContextSwitchTo(old);
 		rr.project_map = &project_map;
-		run_query(&plans->effort, Q_EFFORT, sub, r->as_of, subtree_ids, &rr, LOAD_EFFORT);
-		run_query(&plans->late, Q_LATE, sub, r->as_of, subtree_ids, &rr, LOAD_LATE);
+		if (!exact)
+		{
+			run_query(&full_plans.effort, Q_EFFORT, false, r->as_of, (Datum) 0, &rr, LOAD_EFFORT);
+			run_query(&full_plans.late, Q_LATE, false, r->as_of, (Datum) 0, &rr, LOAD_LATE);
+		}
+		if (exact)
+			run_past_query(&past_plans.effort_exact, Q_EFFORT_PAST_EXACT, r, exact, &rr, LOAD_EFFORT);
+		else
+			run_past_query(&past_plans.effort, Q_EFFORT_PAST, r, exact, &rr, LOAD_EFFORT);
+	}
+	else
+	{
+		run_query(&plans->cycles, sub ? Q_CYCLES_SUB : Q_CYCLES, sub, r->as_of, subtree_ids, &rr, LOAD_CYCLES);
+		if (okr_has_key_result_alignment())
+			run_query(&plans->objectives, sub ? Q_OBJECTIVES_SUB : Q_OBJECTIVES, sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
+		else
+			run_query(&objectives_10_plans[sub ? 1 : 0], sub ? Q_OBJECTIVES_SUB_10 : Q_OBJECTIVES_10,
+					  sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
+		if (exact)
+		{
+			run_query(&exact_plans->krs, sub ? Q_KRS_EXACT_SUB : Q_KRS_EXACT, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
+			run_query(&exact_plans->projects, sub ? Q_PROJECTS_EXACT_SUB : Q_PROJECTS_EXACT, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+		}
+		else if (sub)
+		{
+			run_query(&plans->krs, Q_KRS_SUB, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
+			run_query(&plans->projects, Q_PROJECTS_SUB, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+		}
+		else
+		{
+			run_query(&plans->krs, Q_KRS, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
+			run_query(&plans->projects, Q_PROJECTS_PLAIN, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+			old = MemoryContextSwitchTo(cxt);
+			idmap_build(&project_map, r->projects ? (const char *) &r->projects[0].id : NULL,
+						sizeof(RProject), r->nprojects);
+			MemoryContextSwitchTo(old);
+			rr.project_map = &project_map;
+			run_query(&plans->effort, Q_EFFORT, sub, r->as_of, subtree_ids, &rr, LOAD_EFFORT);
+			run_query(&plans->late, Q_LATE, sub, r->as_of, subtree_ids, &rr, LOAD_LATE);
+		}
 	}
 	MemoryContextDelete(rr.rowcxt);
 
@@ -1263,11 +1469,66 @@ rollup_run(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	rollup_compute(r);
 }
 
+/*
+ * The moment of a call: as_of, and known_at (NULL: as known now).  The
+ * organisation is read as it was (Rollup.past) unless it is now: as_of at
+ * or after the transaction's start, known now (or later).  Inside SPI.
+ */
+static void
+rollup_moment(Rollup *r, TimestampTz as_of, bool known_null, TimestampTz known_at)
+{
+	TimestampTz start = GetCurrentTransactionStartTimestamp();
+
+	r->as_of = as_of;
+	r->known_at = known_null ? DT_NOEND : known_at;
+	/* the tables of 1.0 (before ALTER EXTENSION UPDATE) have no history */
+	if (!okr_has_key_result_alignment())
+		return;
+	if (!known_null && TIMESTAMP_NOT_FINITE(known_at))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("known_at must be a finite moment"),
+				 errhint("Leave known_at NULL for what is known now.")));
+	/* before the history horizon (the upgrade, okr.forget_history) */
+	if (!known_null || as_of < start)
+	{
+		static SPIPlanPtr plan = NULL;
+		Oid			argtypes[2] = {TIMESTAMPTZOID, TIMESTAMPTZOID};
+		Datum		values[2] = {TimestampTzGetDatum(known_at), TimestampTzGetDatum(as_of)};
+		const char *nulls = known_null ? "n " : "  ";
+
+		if (SPI_execute_plan(okr_spi_plan(&plan,
+										  "SELECT horizon::text, reason, $1 IS NOT NULL AND horizon > $1"
+										  " FROM okr.history_horizon"
+										  " WHERE ($1 IS NOT NULL AND horizon > $1) OR (as_of_too AND horizon > $2)",
+										  2, argtypes),
+							 values, nulls, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "okr: reading okr.history_horizon failed");
+		if (SPI_processed > 0)
+		{
+			bool		isnull;
+			bool		known_before = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+																  SPI_tuptable->tupdesc, 3, &isnull));
+
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("okr's history starts at %s (%s): %s %s is before it",
+							SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+							SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2),
+							known_before ? "known_at" : "as_of",
+							timestamptz_to_str(known_before ? known_at : as_of)),
+					 errhint("Ask for a moment at or after the start of history%s.",
+							 known_before ? ", or leave known_at NULL" : "")));
+		}
+	}
+	r->past = as_of < start || r->known_at < start;
+}
+
 Datum
 okr_progress(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(0);
+	TimestampTz as_of;
 	MemoryContext work,
 				old;
 	OkrSpiState st;
@@ -1277,15 +1538,19 @@ okr_progress(PG_FUNCTION_ARGS)
 	int			i;
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;		/* as the STRICT function of 1.0 */
+	as_of = PG_GETARG_TIMESTAMPTZ(0);
 
 	work = AllocSetContextCreate(CurrentMemoryContext, "okr rollup",
 								 ALLOCSET_DEFAULT_SIZES);
 	memset(&r, 0, sizeof(r));
-	r.as_of = as_of;
 
 	okr_access_require_select();
 	acc = okr_access_read(work);
 	okr_spi_enter(&st, okr_access_owner());
+	rollup_moment(&r, as_of, PG_NARGS() < 2 || PG_ARGISNULL(1),
+				  PG_NARGS() < 2 || PG_ARGISNULL(1) ? 0 : PG_GETARG_TIMESTAMPTZ(1));
 	rollup_run(&r, work, (Datum) 0);
 	okr_spi_leave(&st);
 
@@ -1371,8 +1636,8 @@ subtree_ids(int64 objective_id, OkrAccess *acc)
 Datum
 okr_objective_progress(PG_FUNCTION_ARGS)
 {
-	int64		objective_id = PG_GETARG_INT64(0);
-	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
+	int64		objective_id;
+	TimestampTz as_of;
 	MemoryContext work;
 	OkrSpiState st;
 	Rollup		r;
@@ -1380,35 +1645,49 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 	OkrAccess  *acc;
 	int			i;
 	bool		result_null = true;
+	bool		found = false;
 	double		result = 0.0;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();		/* as the STRICT function of 1.0 */
+	objective_id = PG_GETARG_INT64(0);
+	as_of = PG_GETARG_TIMESTAMPTZ(1);
 	work = AllocSetContextCreate(CurrentMemoryContext, "okr rollup",
 								 ALLOCSET_DEFAULT_SIZES);
 	memset(&r, 0, sizeof(r));
-	r.as_of = as_of;
 
 	okr_access_require_select();
 	acc = okr_access_read(work);
 	okr_spi_enter(&st, okr_access_owner());
-	ids = subtree_ids(objective_id, acc);
+	rollup_moment(&r, as_of, PG_NARGS() < 3 || PG_ARGISNULL(2),
+				  PG_NARGS() < 3 || PG_ARGISNULL(2) ? 0 : PG_GETARG_TIMESTAMPTZ(2));
+	/* as it was: the subtree of then, from the whole organisation of then */
+	ids = r.past ? (Datum) 0 : subtree_ids(objective_id, acc);
 
 	/*
 	 * A large subtree costs less through the whole-organisation queries
 	 * (sequential scans, one pass over recent tasks) than through one probe
 	 * per node; the objective is then picked from the full result.
 	 */
-	if (ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(ids)),
+	if (ids != (Datum) 0 &&
+		ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(ids)),
 					   ARR_DIMS(DatumGetArrayTypeP(ids))) > SUBTREE_FULL_SCAN)
 		ids = (Datum) 0;
 	rollup_run(&r, work, ids);
 	for (i = 0; i < r.nobjectives; i++)
 		if (r.objectives[i].id == objective_id)
 		{
+			found = true;
 			result_null = r.objectives[i].progress_null;
 			result = r.objectives[i].progress;
 			break;
 		}
 	okr_spi_leave(&st);
+	if (r.past && (!found || okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, objective_id)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("objective " INT64_FORMAT " did not exist at %s", objective_id,
+						timestamptz_to_str(as_of))));
 	MemoryContextDelete(work);
 
 	if (result_null)
@@ -1549,6 +1828,120 @@ history_moments(TimestampTz from_ts, TimestampTz to_ts, Interval *step, int item
 	return moments;
 }
 
+/*
+ * Did the structure the sweep reads from today's tables move after from_ts?
+ * Then the moments of the series must each be rolled up as they were (SPEC
+ * 7).  Deletes do not count (as known now a deleted row never was), nor do
+ * check-ins (they carry their own time), nor a task's plain completion (its
+ * done_at is an event of the sweep); an update of a cycle, objective, key
+ * result or project does, and a task that moved, changed its effort, was
+ * cancelled or restored, or left done (or changed done_at while done).
+ */
+#define Q_STRUCTURE_MOVED \
+	"SELECT EXISTS (SELECT FROM okr.cycle_history h WHERE h.recorded_at > $1 AND h.action = 'update')" \
+	" OR EXISTS (SELECT FROM okr.objective_history h WHERE h.recorded_at > $1 AND h.action = 'update')" \
+	" OR EXISTS (SELECT FROM okr.key_result_history h WHERE h.recorded_at > $1 AND h.action = 'update')" \
+	" OR EXISTS (SELECT FROM okr.project_history h WHERE h.recorded_at > $1 AND h.action = 'update')" \
+	" OR EXISTS (SELECT FROM (SELECT h.recorded_at, h.action, h.project_id, h.effort, h.status, h.done_at," \
+	"   lag(h.project_id) OVER w AS p0, lag(h.effort) OVER w AS e0, lag(h.status) OVER w AS s0," \
+	"   lag(h.done_at) OVER w AS d0" \
+	"   FROM okr.task_history h WHERE h.id IN (SELECT c.id FROM okr.task_history c" \
+	"    WHERE c.recorded_at > $1 AND c.action = 'update')" \
+	"   WINDOW w AS (PARTITION BY h.id ORDER BY h.hid)) v" \
+	"  WHERE v.recorded_at > $1 AND v.action = 'update'" \
+	"   AND (v.project_id IS DISTINCT FROM v.p0 OR v.effort IS DISTINCT FROM v.e0" \
+	"    OR (v.status = 'cancelled') IS DISTINCT FROM (v.s0 = 'cancelled')" \
+	"    OR (v.s0 = 'done' AND (v.status <> 'done' OR v.done_at IS DISTINCT FROM v.d0))))"
+
+static bool
+structure_moved_since(TimestampTz from_ts)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {TIMESTAMPTZOID};
+	Datum		values[1] = {TimestampTzGetDatum(from_ts)};
+	bool		isnull;
+
+	if (!okr_has_key_result_alignment())
+		return false;			/* the tables of 1.0: no history */
+	if (SPI_execute_plan(okr_spi_plan(&plan, Q_STRUCTURE_MOVED, 1, argtypes),
+						 values, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "okr: reading the history of the structure failed");
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/* Is objective i in the subtree of root_id (itself or below it)? */
+static bool
+in_subtree(Rollup *r, int i, int64 root_id)
+{
+	int			depth = 0;
+
+	for (; i >= 0 && depth <= r->nobjectives; i = r->objectives[i].parent, depth++)
+		if (r->objectives[i].id == root_id)
+			return true;
+	return false;
+}
+
+/*
+ * progress_history when the structure moved: every moment rolled up as it
+ * was, one full rollup each (the subtree picked from it).
+ */
+static void
+history_by_moments(ReturnSetInfo *rsinfo, OkrAccess *acc, TimestampTz from_ts,
+				   TimestampTz to_ts, Interval *step, bool sub, int64 root_id,
+				   MemoryContext work)
+{
+	TimestampTz *moments;
+	int			nmoments = 0,
+				m,
+				i;
+	Rollup		r;
+	ItemFigures f;
+	MemoryContext each = AllocSetContextCreate(work, "okr history moment",
+											   ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old;
+
+	/* the limit counts the items of the organisation of now */
+	memset(&r, 0, sizeof(r));
+	rollup_moment(&r, to_ts, true, 0);
+	rollup_run(&r, each, (Datum) 0);
+	old = MemoryContextSwitchTo(work);
+	moments = history_moments(from_ts, to_ts, step, r.nobjectives + r.nkrs, &nmoments);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(each);
+
+	for (m = 0; m < nmoments; m++)
+	{
+		TimestampTz t = moments[m];
+		bool	   *keep;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(&r, 0, sizeof(r));
+		rollup_moment(&r, t, true, 0);
+		rollup_run(&r, each, (Datum) 0);
+		old = MemoryContextSwitchTo(each);
+		keep = palloc0(sizeof(bool) * Max(r.nobjectives, 1));
+		for (i = 0; i < r.nobjectives; i++)
+			keep[i] = !sub || in_subtree(&r, i, root_id);
+		for (i = 0; i < r.nobjectives; i++)
+		{
+			if (!keep[i] || okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, r.objectives[i].id))
+				continue;
+			objective_figures(&r, i, &f);
+			put_row(rsinfo, &r, &t, &f);
+		}
+		for (i = 0; i < r.nkrs; i++)
+		{
+			if (r.krs[i].objective < 0 || !keep[r.krs[i].objective] ||
+				okr_access_hidden(acc, OKR_ACCESS_KEY_RESULT, r.krs[i].id))
+				continue;
+			kr_figures(&r, i, &f);
+			put_row(rsinfo, &r, &t, &f);
+		}
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(each);
+	}
+}
+
 Datum
 okr_progress_history(PG_FUNCTION_ARGS)
 {
@@ -1603,6 +1996,14 @@ okr_progress_history(PG_FUNCTION_ARGS)
 	okr_spi_enter(&st, okr_access_owner());
 	if (sub)
 		ids = subtree_ids(PG_GETARG_INT64(3), acc);
+	if (structure_moved_since(from_ts))
+	{
+		history_by_moments(rsinfo, acc, from_ts, to_ts, step, sub,
+						   sub ? PG_GETARG_INT64(3) : 0, work);
+		okr_spi_leave(&st);
+		MemoryContextDelete(work);
+		return (Datum) 0;
+	}
 	rollup_load(&r, work, ids);
 
 	/* the events, in time order */

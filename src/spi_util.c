@@ -36,6 +36,14 @@ okr_spi_enter(OkrSpiState *st, Oid as_owner)
 	(void) set_config_option("search_path", "pg_catalog, pg_temp",
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
+	/*
+	 * okr's queries are short and planned for many rows (the history's
+	 * correlated subqueries cost much on paper): compiling them with JIT
+	 * would take longer than running them.
+	 */
+	(void) set_config_option("jit", "off",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 }
 
 void

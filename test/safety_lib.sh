@@ -52,11 +52,15 @@ OKR_MOMENTS="'2025-02-15 12:00+00', '2025-08-15 12:00+00', '2025-12-31 23:59:59+
 # schema okr (the reporting views, whichever exist), and an invariant check
 # (current_value = value of the latest check-in).  Read-only: it runs in a
 # READ ONLY transaction, so it works on a hot standby too.  Time-dependent
-# figures use the session time zone, pinned here to Europe/Paris.
+# figures use the session time zone, pinned here to Europe/Paris.  With
+# OKR_SNAPSHOT_HISTORY=no, history (the *_history tables, history_horizon,
+# okr.audit) is left out: an upgrade records it at its own moment.
 okr_snapshot() {
+    local skip_history=false
+    [ "${OKR_SNAPSHOT_HISTORY:-yes}" = no ] && skip_history=true
     PGTZ=Europe/Paris PGDATESTYLE=ISO PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=on -c extra_float_digits=1" \
         psql -X -At -q -v ON_ERROR_STOP=1 "$@" <<SQL
-SELECT format('SELECT %L || t::text FROM okr.%I t ORDER BY t.id',
+SELECT format('SELECT %L || t::text FROM okr.%I t ORDER BY t.id, t::text',
               'table ' || c.relname || ' ('
               || (SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) FROM pg_attribute a
                   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) || '): ',
@@ -64,10 +68,12 @@ SELECT format('SELECT %L || t::text FROM okr.%I t ORDER BY t.id',
 FROM pg_class c
 WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind IN ('r', 'p')
   AND c.relname <> 'project_effort'   -- derived, its ids are internal: see the invariants
+  AND NOT ($skip_history AND (c.relname ~ '_history\$' OR c.relname = 'history_horizon'))
 ORDER BY c.relname
 \gexec
 SELECT 'sequence ' || c.relname || ' ' || coalesce(pg_sequence_last_value(c.oid)::text, 'not called')
-FROM pg_class c WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind = 'S' ORDER BY c.relname;
+FROM pg_class c WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind = 'S'
+  AND NOT ($skip_history AND c.relname = 'history_hid_seq') ORDER BY c.relname;
 SELECT 'progress ' || a || ' ' || p::text
 FROM unnest(ARRAY[$OKR_MOMENTS]::timestamptz[]) AS a, okr.progress(a) AS p
 ORDER BY a, p.item, p.id;
@@ -79,6 +85,7 @@ FROM okr.objective o ORDER BY o.id;
 SELECT format('SELECT %L || t::text FROM okr.%I t ORDER BY t::text', 'view ' || c.relname || ': ', c.relname)
 FROM pg_class c
 WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind IN ('v', 'm')
+  AND NOT ($skip_history AND c.relname = 'audit')
 ORDER BY c.relname
 \gexec
 SELECT 'invariant: key results whose current_value is not their latest check-in: ' || count(*)

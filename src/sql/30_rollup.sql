@@ -4,7 +4,11 @@
 -- only the writing backend knows (its changes not yet applied to the
 -- maintained columns, maintain.c), so they must not run in a worker.
 
-CREATE FUNCTION okr.progress(as_of timestamptz DEFAULT okr.as_of())
+-- known_at (1.1, SPEC 7): only what had been recorded by then; NULL for
+-- what is known now.  Not STRICT, so that known_at may be NULL; a NULL as_of
+-- gives no rows, as in 1.0.  Left out, both are the session's pinned
+-- moment (SPEC 8): okr.as_of() (now unless set) and okr.known_at().
+CREATE FUNCTION okr.progress(as_of timestamptz DEFAULT okr.as_of(), known_at timestamptz DEFAULT okr.known_at())
 RETURNS TABLE (
     item        text,
     id          bigint,
@@ -16,16 +20,17 @@ RETURNS TABLE (
     expected    double precision,
     status      text)
 AS 'MODULE_PATHNAME', 'okr_progress'
-LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
-COMMENT ON FUNCTION okr.progress(timestamptz) IS
-'Progress, activity, expected progress and status of every objective, key result and project as of a moment';
+LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
+COMMENT ON FUNCTION okr.progress(timestamptz, timestamptz) IS
+'Progress, activity, expected progress and status of every objective, key result and project as of a moment, the organisation as it was then (SPEC 7); with known_at, as it was known at that moment';
 
-CREATE FUNCTION okr.objective_progress(objective_id bigint, as_of timestamptz DEFAULT okr.as_of())
+CREATE FUNCTION okr.objective_progress(objective_id bigint, as_of timestamptz DEFAULT okr.as_of(),
+                                       known_at timestamptz DEFAULT okr.known_at())
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'okr_objective_progress'
-LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION okr.objective_progress(bigint, timestamptz) IS
-'Progress of one objective as of a moment, computed from its own subtree only; NULL when nothing under it is scored';
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.objective_progress(bigint, timestamptz, timestamptz) IS
+'Progress of one objective as of a moment (as known at known_at, or now), computed from its own subtree only; NULL when nothing under it is scored';
 
 -- The last instant of a cycle in the session time zone: the end of ends_on.
 CREATE FUNCTION okr.cycle_end(cycle_id bigint)
@@ -39,17 +44,32 @@ END;
 COMMENT ON FUNCTION okr.cycle_end(bigint) IS
 'The last microsecond of a cycle (end of its ends_on day, session time zone): the moment its score is taken';
 
--- Score: progress as of the end of the objective's cycle.
+-- Score: progress as of the end of the objective's cycle.  A closed
+-- objective's score stays as it was when it was closed (SPEC 7): okr's
+-- history trigger keeps it in okr.frozen_score at the close (and the
+-- upgrade from 1.0 for those closed then), so later corrections under it
+-- do not rewrite it unless it is reopened.  Without a kept score (a closed
+-- row loaded with triggers off), as known at its latest closing.
 CREATE FUNCTION okr.objective_score(objective_id bigint)
 RETURNS double precision
 LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT okr.objective_progress(o.id, okr.cycle_end(o.cycle_id))
-      FROM okr.objective o WHERE o.id = objective_score.objective_id;
+    SELECT CASE WHEN o.state = 'closed' AND EXISTS (SELECT FROM okr.frozen_score f WHERE f.id = o.id)
+                THEN (SELECT f.score FROM okr.frozen_score f WHERE f.id = o.id)
+                ELSE okr.objective_progress(o.id, okr.cycle_end(o.cycle_id),
+                         COALESCE((SELECT min(h.recorded_at) FROM okr.objective_history h
+                                    WHERE o.state = 'closed' AND h.id = o.id AND h.state = 'closed'
+                                      AND h.hid > COALESCE((SELECT max(n.hid) FROM okr.objective_history n
+                                                             WHERE n.id = o.id AND n.state <> 'closed'), 0)
+                                      AND h.recorded_at >= COALESCE((SELECT z.horizon FROM okr.history_horizon z), '-infinity')),
+                                  okr.known_at()))
+           END
+      FROM okr.objective o
+     WHERE o.id = objective_score.objective_id;
 END;
 COMMENT ON FUNCTION okr.objective_score(bigint) IS
-'Score of an objective: its progress as of the end of its cycle (see okr.grade)';
+'Score of an objective: its progress as of the end of its cycle (see okr.grade); for a closed objective, as known when it was closed';
 
 -- Progress over time, for trend and burn-up charts: what okr.progress()
 -- reported at every moment of a series, in one pass.

@@ -84,14 +84,19 @@ figures AS (
       FROM okr.progress(okr.as_of()) f
      WHERE f.item = 'objective'
 ),
+-- (a closed objective's score is the one kept when it was closed, SPEC 7,
+-- as okr.objective_score says)
 scores AS (
-    SELECT s.id, s.progress AS score
+    SELECT s.id, CASE WHEN z.id IS NOT NULL AND o.state = 'closed' THEN z.score
+                      ELSE s.progress END AS score
       FROM (SELECT DISTINCT c.ends_at
               FROM cycles c
              WHERE c.ends_at < okr.as_of()
                AND EXISTS (SELECT FROM okr.objective o WHERE o.cycle_id = c.id)) e
      CROSS JOIN LATERAL okr.progress(e.ends_at) s
       JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
+      JOIN okr.objective o ON o.id = s.id
+      LEFT JOIN okr.frozen_score z ON z.id = s.id
      WHERE s.item = 'objective'
 ),
 key_results AS (
@@ -362,14 +367,19 @@ within AS (
       JOIN links d ON d.id = ab.id AND d.cycle_id = l.cycle_id
      GROUP BY ab.id
 ),
+-- (a closed objective's score is the one kept when it was closed, SPEC 7,
+-- as okr.objective_score says)
 scores AS (
-    SELECT s.id, s.progress AS score
+    SELECT s.id, CASE WHEN z.id IS NOT NULL AND o.state = 'closed' THEN z.score
+                      ELSE s.progress END AS score
       FROM (SELECT DISTINCT c.ends_at
               FROM cycles c
              WHERE c.ends_at < okr.as_of()
                AND EXISTS (SELECT FROM okr.objective o WHERE o.cycle_id = c.id)) e
      CROSS JOIN LATERAL okr.progress(e.ends_at) s
       JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
+      JOIN okr.objective o ON o.id = s.id
+      LEFT JOIN okr.frozen_score z ON z.id = s.id
      WHERE s.item = 'objective'
 ),
 -- Task effort under each objective's own key results, from the sums okr

@@ -19,13 +19,6 @@ ALTER TABLE okr.key_result
         (start_value IS NULL OR (start_value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND start_value OPERATOR(pg_catalog.<) 'Infinity'::numeric))
         AND (target_value IS NULL OR (target_value OPERATOR(pg_catalog.>) '-Infinity'::numeric AND target_value OPERATOR(pg_catalog.<) 'Infinity'::numeric)));
 
--- The rollup reads what only the writing backend knows: not in workers.
-ALTER FUNCTION okr.progress(timestamptz) PARALLEL RESTRICTED;
-ALTER FUNCTION okr.objective_progress(bigint, timestamptz) PARALLEL RESTRICTED;
-ALTER FUNCTION okr.objective_score(bigint) PARALLEL RESTRICTED;
-ALTER FUNCTION okr.progress_history(timestamptz, timestamptz, interval, bigint) PARALLEL RESTRICTED;
-COMMENT ON FUNCTION okr.progress_history(timestamptz, timestamptz, interval, bigint) IS
-'For each moment from_ts, from_ts + step, ... up to to_ts: every objective''s and key result''s progress, activity, expected progress and status as okr.progress would have reported then (objective_id: only that subtree). The step must be positive; at most okr.history_max_rows rows (moments times items).';
 
 -- Issue 13: objectives aligned to key results (SPEC 1b) ----------------------
 
@@ -98,3 +91,16 @@ ALTER TABLE okr.objective ADD COLUMN private boolean NOT NULL DEFAULT false;
 DROP FUNCTION okr.grant_read(name);
 DROP FUNCTION okr.grant_write(name);
 DROP FUNCTION okr.revoke_access(name);
+
+-- Issue 14 (history, SPEC 7) ------------------------------------------------
+
+-- The rollup takes a known_at and reads the organisation as it was; the
+-- functions of src/sql/30_rollup.sql, appended below, are created again
+-- (PARALLEL RESTRICTED since 1.1: they read what only the writing backend
+-- knows).  The views that use them were dropped above.  EXECUTE granted on
+-- them by hand is not carried over: call okr.grant_read again.
+DROP FUNCTION okr.objective_score(bigint);
+DROP FUNCTION okr.progress_history(timestamptz, timestamptz, interval, bigint);
+DROP FUNCTION okr.objective_progress(bigint, timestamptz);
+DROP FUNCTION okr.progress(timestamptz);
+DROP FUNCTION okr.cycle_end(bigint);

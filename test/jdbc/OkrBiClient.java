@@ -18,7 +18,8 @@ public class OkrBiClient {
             "objective_report", "project_report", "team_report");
     /* plain SQL types, as the driver names them */
     static final Set<String> PLAIN_TYPES = Set.of("int8", "int4", "text", "float8", "numeric", "date",
-            "timestamptz", "bool", "_int8");
+            "timestamptz", "bool", "_int8",
+            "jsonb");  // okr.audit.changed (SPEC 7): drivers hand it over as text
 
     static int n = 0, failed = 0;
     static Connection db;

@@ -5,7 +5,7 @@
 BEGIN;
 CREATE EXTENSION okr;
 SELECT plan(51);
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
 
@@ -292,9 +292,9 @@ ROLLBACK TO SAVEPOINT nested;
 -- ===================================================================
 SELECT set_eq($$SELECT proname::text FROM pg_proc WHERE pronamespace = 'okr'::regnamespace AND proparallel = 'r'$$,
               ARRAY['progress', 'objective_progress', 'objective_score', 'progress_history', 'forecast',
-                    'objective_visible', 'key_result_visible', 'project_visible', 'task_feed_visible'],
-              'the four rollup functions, okr.forecast (it calls the rollup) and the four functions of the policies (they query as the owner) are PARALLEL RESTRICTED');
-SET CONSTRAINTS okr.okr_90_maintain DEFERRED;
+                    'objective_visible', 'key_result_visible', 'project_visible', 'task_feed_visible', 'access_unscoped'],
+              'the four rollup functions, okr.forecast (it calls the rollup) and the five functions of the policies (they query as the owner) are PARALLEL RESTRICTED');
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history DEFERRED;
 INSERT INTO okr.checkin (key_result_id, value, checked_at) SELECT id, 100, '2026-03-05' FROM k;
 CREATE TEMP TABLE serial_figures AS SELECT item, id, progress FROM okr.progress('2026-07-02');
 SET LOCAL max_parallel_workers_per_gather = 2;
@@ -309,7 +309,7 @@ SELECT is((SELECT progress FROM okr.progress('2026-07-02') WHERE item = 'key_res
 SELECT is(okr.objective_progress((SELECT id FROM okr.objective WHERE title = 'one'), '2026-07-02'), 1::float8,
           'and in objective_progress');
 RESET force_parallel_mode;
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 
 SELECT * FROM finish();
 ROLLBACK;

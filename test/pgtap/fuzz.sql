@@ -21,7 +21,7 @@ SELECT plan(21);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
 SELECT setseed(0.4242);
@@ -269,14 +269,16 @@ SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functi
            (SELECT count(*) FROM fuzz_log WHERE part LIKE 'functions%' AND sqlstate = 'ok'),
            (SELECT count(*) FROM fuzz_log WHERE part LIKE 'functions%' AND sqlstate <> 'ok')));
 -- Each function that validates its arguments rejected some of the pool:
--- okr.progress and okr.forecast take any moment (+-infinity included) and
--- those without arguments have nothing to reject.
+-- okr.progress and okr.forecast take any as_of (+-infinity included),
+-- okr.progress not an infinite known_at, and those without arguments have
+-- nothing to reject.
 SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functions f
             WHERE EXISTS (SELECT FROM fuzz_log l WHERE l.part LIKE 'functions%' AND l.fn = f.fn::text AND l.sqlstate <> 'ok')),
           'okr.bar(double precision,integer), '
           'okr.expected_progress(date,date,timestamp with time zone), okr.grade(double precision,text), '
           'okr.kr_attainment(text,numeric,numeric,numeric), okr.kr_progress(text,numeric,numeric,numeric), '
-          'okr.objective_progress(bigint,timestamp with time zone), '
+          'okr.objective_progress(bigint,timestamp with time zone,timestamp with time zone), '
+          'okr.progress(timestamp with time zone,timestamp with time zone), '
           'okr.progress_history(timestamp with time zone,timestamp with time zone,interval,bigint), '
           'okr.status(double precision,double precision), '
           'okr.weighted_progress_combinefn(double precision[],double precision[]), '

@@ -24,7 +24,7 @@ SELECT plan(76);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 
 -- ===================================================================
 -- The moments tested
@@ -794,7 +794,7 @@ SELECT * FROM pg_temp.compare_history(5, '2025-01-01 00:00+00', '2026-12-31 00:0
 -- is written in this transaction and nothing is applied yet, so okr.progress
 -- and okr.objective_progress read the check-ins and tasks themselves (the
 -- path a transaction takes between its writes and its commit).
-SET CONSTRAINTS okr.okr_90_maintain DEFERRED;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history DEFERRED;
 SELECT * FROM pg_temp.run_seed(6);
 
 SELECT * FROM finish();

@@ -8,7 +8,7 @@ SELECT plan(86);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 
 INSERT INTO okr.cycle (id, name, starts_on, ends_on) OVERRIDING SYSTEM VALUE VALUES (1, 'FY2026', '2026-01-01', '2026-12-31');
@@ -258,7 +258,7 @@ SELECT is((SELECT count(*)::int FROM okr.key_result WHERE current_value IS NOT N
 -- check-ins and tasks themselves; a rolled-back savepoint takes its changes
 -- with it; SET CONSTRAINTS ... IMMEDIATE applies what is pending at once.
 -- ===================================================================
-SET CONSTRAINTS okr.okr_90_maintain DEFERRED;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history DEFERRED;
 INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (900, 1, 400, '2026-05-01 10:00+00');
 INSERT INTO okr.project (id, key_result_id, name) OVERRIDING SYSTEM VALUE VALUES (900, 1, 'deferred work');
 INSERT INTO okr.task (project_id, title, status, effort, done_at) VALUES
@@ -278,7 +278,7 @@ SAVEPOINT later;
 INSERT INTO okr.checkin (id, key_result_id, value, checked_at) OVERRIDING SYSTEM VALUE VALUES (901, 1, 500, '2026-06-01 10:00+00');
 UPDATE okr.task SET status = 'done' WHERE project_id = 900;
 ROLLBACK TO SAVEPOINT later;
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SELECT is((SELECT current_value FROM cv WHERE id = 1), 400::numeric,
     'SET CONSTRAINTS ... IMMEDIATE applies the pending check-in: 400 (the rolled-back 500 is gone)');
 SELECT is((SELECT effort_total || '/' || effort_done FROM okr.project_effort WHERE project_id = 900), '3/2',

@@ -12,7 +12,7 @@ SELECT plan(31);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 
 INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('Q1 2026', '2026-01-01', '2026-03-31');

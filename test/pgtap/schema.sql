@@ -8,7 +8,7 @@ SELECT plan(166);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 
 -- ===================================================================
@@ -294,6 +294,8 @@ SELECT is(
         AND d.classid = 'pg_class'::regclass AND d.objid IN ('public.objective'::regclass, 'app.cycle'::regclass)),
     0, 'the user tables are not members of the extension');
 SELECT has_table('okr', 'objective', 'okr.objective exists beside public.objective');
+-- (history is written at commit; written now, the DROP below does not wait for it)
+SET CONSTRAINTS okr.okr_95_history IMMEDIATE;
 SELECT lives_ok(
     $$INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('fresh', '2026-01-01', '2026-12-31')$$,
     'okr tables work beside the user objects');

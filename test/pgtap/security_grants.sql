@@ -17,7 +17,7 @@ SELECT plan(101);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 
 CREATE ROLE okr_sec_nobody;
@@ -277,7 +277,7 @@ SELECT is(pg_temp.sqlstate_as('okr_sec_reader',
 
 -- A role allowed to call the rollup but not to read the tables gets nothing.
 GRANT USAGE ON SCHEMA okr TO okr_sec_fnonly;
-GRANT EXECUTE ON FUNCTION okr.progress(timestamptz), okr.objective_progress(bigint, timestamptz),
+GRANT EXECUTE ON FUNCTION okr.progress(timestamptz, timestamptz), okr.objective_progress(bigint, timestamptz, timestamptz),
                           okr.objective_score(bigint) TO okr_sec_fnonly;
 SELECT is(pg_temp.sqlstate_as('okr_sec_fnonly', 'SELECT * FROM okr.progress()'), '42501',
     'EXECUTE on okr.progress without SELECT on the tables: 42501, the function reads as its caller');
@@ -378,7 +378,7 @@ SELECT is(pg_temp.sqlstate_as('okr_sec_writer', 'CREATE TABLE okr.mine (x int)')
 SELECT is(pg_temp.sqlstate_as('okr_sec_writer',
     'CREATE FUNCTION okr.now() RETURNS timestamptz LANGUAGE sql RETURN pg_catalog.now()'), '42501',
     'writer cannot plant a function in schema okr (42501)');
-SELECT is(pg_temp.sqlstate_as('okr_sec_writer', 'ALTER FUNCTION okr.progress(timestamptz) SECURITY DEFINER'), '42501',
+SELECT is(pg_temp.sqlstate_as('okr_sec_writer', 'ALTER FUNCTION okr.progress(timestamptz, timestamptz) SECURITY DEFINER'), '42501',
     'writer cannot alter an okr function (42501)');
 SELECT is(pg_temp.sqlstate_as('okr_sec_writer', 'ALTER TABLE okr.objective ADD COLUMN x int'), '42501',
     'writer cannot alter an okr table (42501)');

@@ -1,0 +1,33 @@
+# Sourced by run_bench.sh for each scale (SPEC 7): the rollup as it was
+# against the rollup of now, after some history has been recorded, and the
+# bytes history takes per change.  Prints its lines into the scale's table.
+hist_back20=$(q -c "SELECT now() - interval '20 days'")
+hist_back40=$(q -c "SELECT now() - interval '40 days'")
+hist_known=$(q -c "SELECT clock_timestamp()")
+# a week's churn, recorded now: 1 % of the tasks reopened or finished, 1 %
+# of the metric key results re-targeted, 1 % of the projects' weights moved
+q <<'SQL'
+UPDATE okr.task SET status = CASE WHEN status = 'done' THEN 'todo' ELSE 'done' END,
+                    done_at = CASE WHEN status = 'done' THEN NULL ELSE now() - interval '30 days' END
+ WHERE id % 100 = 7 AND status <> 'cancelled';
+UPDATE okr.key_result SET target_value = target_value * 1.1 WHERE kind = 'metric' AND id % 100 = 3;
+UPDATE okr.project SET weight = weight + 1 WHERE id % 100 = 5;
+VACUUM ANALYZE okr.task_history, okr.key_result_history, okr.project_history;
+SQL
+hist_now=$(ms "SELECT count(*) FROM okr.progress()")
+hist_p20=$(ms "SELECT count(*) FROM okr.progress('$hist_back20')")
+hist_p40=$(ms "SELECT count(*) FROM okr.progress('$hist_back40')")
+hist_k=$(ms "SELECT count(*) FROM okr.progress('$hist_back20', '$hist_known')")
+hist_versions=$(q -c "SELECT (SELECT count(*) FROM okr.cycle_history) + (SELECT count(*) FROM okr.team_history)
+    + (SELECT count(*) FROM okr.objective_history) + (SELECT count(*) FROM okr.key_result_history)
+    + (SELECT count(*) FROM okr.checkin_history) + (SELECT count(*) FROM okr.project_history)
+    + (SELECT count(*) FROM okr.task_history)")
+hist_bytes=$(q -c "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+    WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind = 'r' AND c.relname ~ '_history\$'")
+hist_task_bytes=$(q -c "SELECT round(pg_total_relation_size('okr.task_history') / greatest(count(*), 1)) FROM okr.task_history")
+hist_lines() {
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.progress(20 days back) after churn vs now, ms" "$hist_p20" "$hist_now" "$(ratio "$hist_p20" "$hist_now")x" "<= 3x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.progress(40 days back) after churn vs now, ms" "$hist_p40" "$hist_now" "$(ratio "$hist_p40" "$hist_now")x" "<= 3x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.progress(20 days back, known_at before churn), ms" "$hist_k" "$hist_now" "$(ratio "$hist_k" "$hist_now")x" ""
+    echo "   history: $hist_versions versions in $hist_bytes bytes (tables and indexes): $(( hist_bytes / (hist_versions > 0 ? hist_versions : 1) )) bytes per version on average, $hist_task_bytes per task version"
+}
