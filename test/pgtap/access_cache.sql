@@ -10,7 +10,7 @@
 BEGIN;
 CREATE EXTENSION okr;
 SELECT plan(25);
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 
 CREATE ROLE okr_ac_lead;                         -- writes team 2 (Sales) and below
 CREATE ROLE okr_ac_login IN ROLE okr_ac_lead;    -- a login of the lead group

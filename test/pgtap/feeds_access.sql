@@ -11,7 +11,7 @@
 BEGIN;
 CREATE EXTENSION okr;
 SELECT plan(38);
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 
 CREATE ROLE okr_fa_sales;                        -- writes team 2 (Sales)

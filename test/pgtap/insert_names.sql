@@ -8,7 +8,7 @@
 BEGIN;
 CREATE EXTENSION okr;
 SELECT plan(28);
-SET CONSTRAINTS okr.okr_90_maintain IMMEDIATE;
+SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 
 -- Ids far apart from each other and from the dates and numbers in the
