@@ -194,6 +194,24 @@ okr_row_name(TriggerData *td, HeapTuple tup)
 						okr_get_id(td, tup, "key_result_id"), isnull ? "" : " at ",
 						isnull ? "" : timestamptz_to_str(DatumGetTimestampTz(at)));
 	}
+	/* (sources and feeds have no title: by what they belong to) */
+	if (strcmp(table, "key_result_source") == 0)
+	{
+		if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+			return psprintf("key-result source " INT64_FORMAT, okr_get_id(td, tup, "id"));
+		return psprintf("a new key-result source of key result " INT64_FORMAT,
+						okr_get_id(td, tup, "key_result_id"));
+	}
+	if (strcmp(table, "task_feed") == 0)
+	{
+		bool		isnull;
+		Datum		source = okr_get_col(td, tup, "source", &isnull);
+
+		if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+			return psprintf("task feed " INT64_FORMAT, okr_get_id(td, tup, "id"));
+		return psprintf("a new task feed of %s", isnull ? "(no source)" :
+						DatumGetCString(DirectFunctionCall1(regclassout, source)));
+	}
 	for (int i = 0; i < (int) lengthof(names); i++)
 	{
 		char	   *label;

@@ -100,7 +100,7 @@ INSERT INTO app.priv_tasks VALUES ('X-1', 'PRIV', 'PRIV-MKT secret', 'todo'), ('
 SELECT is(pg_temp.try_as('okr_fa_sales', $$INSERT INTO okr.key_result_source (key_result_id, query) VALUES (1, 'SELECT 10')$$),
     'ok', 'a scoped writer defines a source for a key result of its team');
 SELECT is(pg_temp.try_as('okr_fa_sales', $$INSERT INTO okr.key_result_source (key_result_id, query) VALUES (5, 'SELECT 1')$$),
-    '42501: permission denied to write key-result source 4: objective 2 belongs to team 3 (Marketing), outside the write scope of role "okr_fa_sales"',
+    '42501: permission denied to write a new key-result source of key result 5: objective 2 belongs to team 3 (Marketing), outside the write scope of role "okr_fa_sales"',
     'another team''s key result: 42501 naming the team');
 SELECT is(pg_temp.try_as('okr_fa_sales', $$UPDATE okr.key_result_source SET query = 'SELECT 0' WHERE key_result_id = 2$$),
     '42501: permission denied to write key-result source 1: objective 2 belongs to team 3 (Marketing), outside the write scope of role "okr_fa_sales"',
@@ -158,7 +158,7 @@ SELECT is(pg_temp.get_as('okr_fa_sales', 'SELECT format(''%s %s %s %s %s'', inse
 SELECT is((SELECT string_agg(external_key || ' ' || sqlstate, ', ' ORDER BY external_key) FROM okr.task_feed_rejection WHERE feed_id = 1),
     'M-1 42501, P-1 23503', 'the row for another team''s project is rejected with 42501 ...');
 SELECT matches((SELECT message FROM okr.task_feed_rejection WHERE feed_id = 1 AND external_key = 'M-1'),
-    '^permission denied to write task [0-9]+: objective 2 belongs to team 3 \(Marketing\), outside the write scope of role "okr_fa_sales"$',
+    '^permission denied to write new task "[^"]*": objective 2 belongs to team 3 \(Marketing\), outside the write scope of role "okr_fa_sales"$',
     '... naming the team');
 SELECT is((SELECT message FROM okr.task_feed_rejection WHERE feed_id = 1 AND external_key = 'P-1'),
     'no project has external_key PRIV',
