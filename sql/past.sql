@@ -46,6 +46,16 @@ SELECT count(*) AS differing FROM (
    SELECT item, id, parent_item, parent_id, cycle_id, progress, activity, expected, status FROM saved)) d;
 -- ... which showed K 5 of 10 = 0.5, P 1 of 4 = 0.25, O 0.375
 SELECT item, id, progress, activity FROM saved ORDER BY item, id;
+-- A session pinned to k1 as known at k1 (SPEC 8) reads the views as the
+-- dashboard showed them then: O 0.375, K 0.5; unpinned, as now
+SELECT set_config('okr.as_of', :'k1', false) IS NOT NULL AS pinned,
+       set_config('okr.known_at', :'k1', false) IS NOT NULL AS known;
+SELECT title, progress, activity FROM okr.objective_report ORDER BY objective_id;
+SELECT title, progress FROM okr.key_result_report ORDER BY key_result_id;
+SELECT item, id, progress FROM okr.progress() WHERE item = 'objective';
+RESET okr.as_of;
+RESET okr.known_at;
+SELECT title, progress FROM okr.objective_report ORDER BY objective_id;
 -- As of 2026-11-15 as known at k1: the same figures (nothing then was dated later)
 SELECT item, id, progress, activity FROM okr.progress('2026-11-15', :'k1') ORDER BY item, id;
 -- As of 2026-11-15 as known now: the target of then (10, first version
