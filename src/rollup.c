@@ -939,7 +939,34 @@ run_past_query(SPIPlanPtr *cache, const char *sql, Rollup *r, bool pending,
 }
 
 /*
- * Load all rows (subtree_ids = 0) or those of one subtree, into arrays
+ * Rows in id order, whatever order the scans gave them in (the heap's, or
+ * the history's): every sum over a parent's items then runs in id order,
+ * so equal inputs give equal bits, now and in the past (SPEC 7).  Each row
+ * struct starts with its int64 id; rows usually come sorted already.
+ */
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static void
+sort_by_id(void *arr, int n, Size elem)
+{
+	int			i;
+
+	for (i = 1; i < n; i++)
+		if (id_cmp((char *) arr + (i - 1) * elem, (char *) arr + i * elem) > 0)
+		{
+			qsort(arr, n, elem, id_cmp);
+			return;
+		}
+}
+
+/* Load all rows (subtree_ids = 0) or those of one subtree, into arrays
  * allocated in cxt, and link them.
  */
 static void
@@ -976,6 +1003,7 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		run_past_query(&past_plans.objectives, Q_OBJECTIVES_PAST, r, exact, &rr, LOAD_OBJECTIVES);
 		run_past_query(&past_plans.krs, Q_KRS_PAST, r, exact, &rr, LOAD_KRS);
 		run_past_query(&past_plans.projects, Q_PROJECTS_PAST, r, exact, &rr, LOAD_PROJECTS);
+		sort_by_id(r->projects, r->nprojects, sizeof(RProject));
 		old = MemoryContextSwitchTo(cxt);
 		idmap_build(&project_map, r->projects ? (const char *) &r->projects[0].id : NULL,
 					sizeof(RProject), r->nprojects);
@@ -1013,6 +1041,7 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		{
 			run_query(&plans->krs, Q_KRS, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
 			run_query(&plans->projects, Q_PROJECTS_PLAIN, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+			sort_by_id(r->projects, r->nprojects, sizeof(RProject));
 			old = MemoryContextSwitchTo(cxt);
 			idmap_build(&project_map, r->projects ? (const char *) &r->projects[0].id : NULL,
 						sizeof(RProject), r->nprojects);
@@ -1023,6 +1052,10 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		}
 	}
 	MemoryContextDelete(rr.rowcxt);
+	sort_by_id(r->cycles, r->ncycles, sizeof(RCycle));
+	sort_by_id(r->objectives, r->nobjectives, sizeof(RObjective));
+	sort_by_id(r->krs, r->nkrs, sizeof(RKeyResult));
+	sort_by_id(r->projects, r->nprojects, sizeof(RProject));
 
 	old = MemoryContextSwitchTo(cxt);
 	if (r->keep_values)
