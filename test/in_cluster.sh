@@ -55,8 +55,10 @@ done
 # 4. Data safety (README "Data safety"; each prints TAP): dump and restore,
 #    upgrades, and a streaming-replication hot standby (test/replica.sh
 #    starts its own primary and standby; about 3 seconds); then scheduling
-#    with pg_cron (test/cron.sh waits up to 150 s for pg_cron's job).
-for t in dump_restore upgrade replica cron; do
+#    with pg_cron (test/cron.sh waits up to 150 s for pg_cron's job); the
+#    past as it was under a random committed workload (test/past_workload.sh,
+#    about 30 s: history is written at commit, which pgTAP cannot do).
+for t in dump_restore upgrade replica cron past_workload; do
     out="$(bash "test/$t.sh" 2>&1)"; rc=$?
     echo "$out"
     tally_tap "$out" "$rc"
