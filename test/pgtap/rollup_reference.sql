@@ -373,6 +373,9 @@ $$;
 -- ===================================================================
 -- Reference, straight from SPEC 3
 -- ===================================================================
+-- (test/past_workload.sh runs this section and ref_links over the rows as
+-- they were at a past moment: it points each table name at a table of
+-- its own, so the reference reads no other object of the extension.)
 
 -- Projects: progress from effort of non-cancelled tasks, or from the state.
 CREATE FUNCTION pg_temp.ref_projects(p_as_of timestamptz)
