@@ -166,7 +166,7 @@ is "the history tables and okr.audit were compared on the standby" \
 known="$(q "${primary[@]}" -c 'SELECT clock_timestamp()')"
 # okr.progress at the fixed moments, as known at $known (SPEC 7)
 known_figures() {       # known_figures psql-options...
-    PGTZ=Europe/Paris PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=on -c extra_float_digits=1" q "$@" -c "
+    PGTZ=Europe/Paris PGDATESTYLE=ISO PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=on -c extra_float_digits=1" q "$@" -c "
         SELECT 'progress ' || a || ' ' || p::text
           FROM unnest(ARRAY[$OKR_MOMENTS]::timestamptz[]) AS a, okr.progress(a, known_at => '$known') AS p
          ORDER BY a, p.item, p.id"
