@@ -602,7 +602,7 @@ RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT (a IS NULL AND b IS NULL) OR (a IS NOT NULL AND b IS NOT NULL AND abs(a - b) <= tol)
 $$;
 
--- The rows of okr.progress (cmp_engine) and of the reference (cmp_ref)
+-- The rows of the engine's figures (cmp_engine) and of the reference (cmp_ref)
 -- that differ: missing on one side, another parent, cycle or status, or a
 -- figure off by more than tol; each side in words.
 CREATE TEMP TABLE cmp_engine (item text, id bigint, parent_item text, parent_id bigint, cycle_id bigint,
