@@ -159,6 +159,19 @@ views="$(q "${standby[@]}" -c "SELECT string_agg(relname, ', ' ORDER BY relname)
 is "every view in schema okr was read on the standby ($views)" \
     "$(grep '^view ' "$dir/standby.after the fill" | cut -d: -f1 | LC_ALL=C sort -u | sed 's/^view //' | paste -sd, | sed 's/,/, /g')" "$views"
 
+# History (SPEC 7) is part of the snapshot: its tables and okr.audit.
+is "the history tables and okr.audit were compared on the standby" \
+    "$(grep -cE '^table (checkin|task|objective)_history ' "$dir/standby.after the fill" | awk '{print ($1 > 0)}') $(grep -c '^view audit: ' "$dir/standby.after the fill" | awk '{print ($1 > 0)}')" "1 1"
+# The moment the fill was known at, for the figures as known then below
+known="$(q "${primary[@]}" -c 'SELECT clock_timestamp()')"
+# okr.progress at the fixed moments, as known at $known (SPEC 7)
+known_figures() {       # known_figures psql-options...
+    PGTZ=Europe/Paris PGDATESTYLE=ISO PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=on -c extra_float_digits=1" q "$@" -c "
+        SELECT 'progress ' || a || ' ' || p::text
+          FROM unnest(ARRAY[$OKR_MOMENTS]::timestamptz[]) AS a, okr.progress(a, known_at => '$known') AS p
+         ORDER BY a, p.item, p.id"
+}
+
 # More writes: a check-in that becomes the latest, a back-dated one, a
 # deleted one, a task finished and one moved, an objective closed.
 check "on the primary: more check-ins and task changes" q "${primary[@]}" <<'SQL'
@@ -174,6 +187,15 @@ UPDATE okr.objective SET state = 'closed' WHERE title = 'Level 10: deeper goal';
 SQL
 check "the standby catches up again" caught_up
 compare "after more writes"
+# The past as it was known: after those writes, okr.progress(T, known_at)
+# at the moment of the fill gives, on both, the figures of the fill.
+known_figures "${primary[@]}" >"$dir/primary.known" 2>&1
+known_figures "${standby[@]}" >"$dir/standby.known" 2>&1
+same "okr.progress(T, known_at => the fill) on the standby is the primary's" "$dir/primary.known" "$dir/standby.known"
+same "okr.progress(T, known_at => the fill) after more writes shows the figures of the fill" \
+    <(grep '^progress ' "$dir/primary.after the fill") "$dir/standby.known"
+check "the writes changed figures as known now (so the comparison above is not vacuous)" \
+    bash -c '! diff -q <(grep "^progress " "$1") <(grep "^progress " "$2")' _ "$dir/standby.after the fill" "$dir/standby.after more writes"
 
 # The same reads with today's date (as_of defaults to now()) work there too.
 check "okr.progress() and okr.objective_progress(id) with the default as_of run on the standby" \
