@@ -9,7 +9,10 @@
  * and only tasks done after T are subtracted.  (Inside a transaction whose
  * own changes are still noted for its commit, the key results' values and
  * the effort are read from the check-ins and tasks instead.)  Everything
- * else happens in memory:
+ * else happens in memory.  For a moment in the past, or as known at an
+ * earlier moment, the same rows come from the history tables instead
+ * (SPEC 7, "The organisation as it was" below), sorted by id like the
+ * others so that every sum runs in the same order:
  *
  *	 1. project progress and activity from its task sums;
  *	 2. key-result progress from its value (progress.c) or, for kind
@@ -1072,7 +1075,7 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		r->kr_map = kr_map;
 	MemoryContextSwitchTo(old);
 
-	/* link children to parents; backwards, so sibling lists come out in load order */
+	/* link children to parents; backwards, so sibling lists come out in id order */
 	for (i = r->nkrs; i-- > 0;)
 	{
 		RKeyResult *k = &r->krs[i];
