@@ -32,8 +32,11 @@
  */
 #include "okr.h"
 
+#include <math.h>
+
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "common/int.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -396,22 +399,25 @@ grow(void *arr, int n, int *cap, Size elem)
 	" LEFT JOIN LATERAL (SELECT sum(t.effort::numeric) AS effort FROM okr.task t" \
 	"  WHERE t.project_id = p.id AND t.status = 'done' AND t.done_at > $1) a ON true"
 /*
- * For the whole organisation the same figures come from three scans joined
- * in memory by id, cheaper than hash joins over every project: the
- * projects, their effort sums, and the few projects with tasks done after T
- * (one pass over task_done_at_idx; their done effort, less those tasks, in
- * numeric).
+ * For the whole organisation the same figures come from scans joined in
+ * memory by id, cheaper than hash joins over every project: the projects,
+ * their effort sums, and the tasks done after T (one pass over
+ * task_done_at_idx, an index-only scan; nothing for T = now(), done_at is
+ * never in the future).  The tasks' efforts are summed in C (late_add), and
+ * a project with such tasks takes its done effort in numeric from
+ * Q_EFFORT_NUMERIC, less those tasks, exactly as the maintained sum was
+ * formed, so that the same set of tasks gives the same bits (SPEC 7).
  */
 #define Q_PROJECTS_PLAIN \
 	"SELECT id, key_result_id, weight, state FROM okr.project WHERE $1 IS NOT NULL"
 #define Q_EFFORT \
 	"SELECT project_id, effort_total_float, effort_done_float FROM okr.project_effort" \
 	" WHERE $1 IS NOT NULL"
+#define Q_EFFORT_NUMERIC \
+	"SELECT project_id, effort_total_float, effort_done_float, effort_done" \
+	" FROM okr.project_effort WHERE $1 IS NOT NULL"
 #define Q_LATE \
-	"SELECT a.project_id, (e.effort_done - a.effort)::float8 FROM (" \
-	"  SELECT t.project_id, sum(t.effort::numeric) AS effort FROM okr.task t" \
-	"  WHERE t.status = 'done' AND t.done_at > $1 GROUP BY t.project_id) a" \
-	" JOIN okr.project_effort e ON e.project_id = a.project_id"
+	"SELECT t.project_id, t.effort FROM okr.task t WHERE t.status = 'done' AND t.done_at > $1"
 /* With notes pending in this transaction: from the tasks. */
 #define Q_EFFORT_OF_TASKS \
 	" sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled') AS total," \
@@ -500,6 +506,24 @@ grow(void *arr, int n, int *cap, Size elem)
 	"  CASE WHEN k.now_valid AND NOT EXISTS (SELECT FROM kra WHERE kra.id = k.id) THEN k.current_progress END" \
 	" FROM k"
 /*
+ * The same as known now (K = infinity): no check-in was recorded after K,
+ * so okr.checkin holds exactly the check-ins known, and each key result's
+ * value at T is one probe of checkin_latest_idx (for those checked in
+ * after T only).
+ */
+#define Q_KRS_PAST_NOW \
+	"WITH ch AS (" H_CHANGED("key_result", H_M) "), v AS (" H_VERSIONS("key_result", "ch", H_M) ")," \
+	" k AS (SELECT id, objective_id, kind, weight, state, start_value, target_value," \
+	"   NOT $3 AND (last_checkin_at IS NULL OR last_checkin_at <= $1) AS now_valid," \
+	"   current_value, current_progress FROM okr.key_result x" \
+	"  WHERE NOT EXISTS (SELECT FROM ch WHERE ch.id = x.id)" \
+	"  UNION ALL SELECT id, objective_id, kind, weight, state, start_value, target_value," \
+	"   false, NULL, NULL FROM v WHERE NOT v.gone AND " H_EXISTS("key_result", "v") ")" \
+	" SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
+	"  CASE WHEN k.now_valid THEN k.current_value ELSE (" Q_VALUE_AT ") END," \
+	"  CASE WHEN k.now_valid THEN k.current_progress END" \
+	" FROM k"
+/*
  * Task effort at (M, K), for the projects whose tasks changed since M: the
  * effort of their tasks not cancelled, and of those done at T.  A task is
  * done at T when its version in force at M, or a later one known at K, is
@@ -561,6 +585,7 @@ typedef struct PastPlans
 	SPIPlanPtr	cycles;
 	SPIPlanPtr	objectives;
 	SPIPlanPtr	krs;
+	SPIPlanPtr	krs_now;		/* as known now: Q_KRS_PAST_NOW */
 	SPIPlanPtr	projects;
 	SPIPlanPtr	effort;
 	SPIPlanPtr	effort_exact;
@@ -576,6 +601,7 @@ typedef struct RollupPlans
 	SPIPlanPtr	projects;
 	SPIPlanPtr	effort;			/* whole organisation, Q_EFFORT */
 	SPIPlanPtr	late;			/* whole organisation, Q_LATE */
+	SPIPlanPtr	effort_numeric; /* whole organisation, Q_EFFORT_NUMERIC */
 } RollupPlans;
 
 static RollupPlans full_plans;
@@ -617,7 +643,7 @@ typedef enum LoadKind
 	LOAD_KRS,
 	LOAD_PROJECTS,
 	LOAD_EFFORT,				/* (project id, total, done) into loaded projects */
-	LOAD_LATE,					/* (project id, done at T) */
+	LOAD_LATE,					/* (project id, effort) of the tasks done after T */
 	LOAD_CHECKINS,
 	LOAD_DONE
 } LoadKind;
@@ -626,17 +652,77 @@ typedef enum LoadKind
  * Rows stream from the executor straight into the engine's arrays through
  * this receiver: nothing is materialised in between.
  */
+/*
+ * The effort of one project's tasks done after T, summed as okr.project_effort
+ * sums efforts (in numeric, SPEC 3's exact sums): the integral efforts below
+ * 1e15 (whose numeric is that integer) as an int64, the others in numeric.
+ */
+typedef struct LateEffort
+{
+	bool		any;
+	int64		ints;
+	Datum		rest;			/* numeric, or 0 for none */
+} LateEffort;
+
 typedef struct RowReceiver
 {
 	DestReceiver pub;
 	Rollup	   *r;
 	IdMap	   *project_map;	/* for LOAD_EFFORT and LOAD_LATE */
+	LateEffort *late;			/* per project, for LOAD_LATE then LOAD_EFFORT */
 	History    *history;		/* for LOAD_CHECKINS and LOAD_DONE */
 	LoadKind	kind;
 	MemoryContext cxt;			/* where the arrays live */
 	MemoryContext rowcxt;		/* scratch, reset after every row */
 	int			cap;
 } RowReceiver;
+
+/* 1e15: below it, an integral double's numeric (15 significant digits) is exact */
+#define LATE_INT_LIMIT 1e15
+/* 2^52: below it, every integer is a double and converts back unchanged */
+#define LATE_EXACT_LIMIT 4503599627370496.0
+
+/* Add one task's effort (called in the arrays' memory context). */
+static void
+late_add(LateEffort *le, double effort)
+{
+	int64		sum;
+
+	le->any = true;
+	if (effort == floor(effort) && fabs(effort) < LATE_INT_LIMIT &&
+		!pg_add_s64_overflow(le->ints, (int64) effort, &sum))
+	{
+		le->ints = sum;
+		return;
+	}
+	{
+		Datum		e = DirectFunctionCall1(float8_numeric, Float8GetDatum(effort));
+
+		le->rest = le->rest ? DirectFunctionCall2(numeric_add, le->rest, e) : e;
+	}
+}
+
+/*
+ * done - late as a double, done being the project's maintained numeric
+ * sum (done_float its conversion): in int64 when both are integers well
+ * inside a double's exact range (the usual case), else in numeric.
+ */
+static double
+late_done_at(Datum done, double done_float, const LateEffort *le)
+{
+	Numeric		d = DatumGetNumeric(done);
+	Datum		late;
+
+	if (!le->rest && !numeric_is_nan(d) && !numeric_is_inf(d) &&
+		fabs(done_float) < LATE_EXACT_LIMIT && (double) le->ints < LATE_EXACT_LIMIT &&
+		DatumGetInt32(DirectFunctionCall1(numeric_scale, done)) == 0)
+		return (double) (DatumGetInt64(DirectFunctionCall1(numeric_int8, done)) - le->ints);
+	late = DirectFunctionCall1(int8_numeric, Int64GetDatum(le->ints));
+	if (le->rest)
+		late = DirectFunctionCall2(numeric_add, late, le->rest);
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+											  DirectFunctionCall2(numeric_sub, done, late)));
+}
 
 static bool
 receive_row(TupleTableSlot *slot, DestReceiver *self)
@@ -755,19 +841,31 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				break;
 			}
 		case LOAD_EFFORT:
-		case LOAD_LATE:
 			{
 				int			p = idmap_get(rr->project_map, DatumGetInt64(v[0]));
 
 				if (p < 0)
 					break;		/* project invisible to the caller */
-				if (rr->kind == LOAD_EFFORT)
+				r->projects[p].total_effort = n[1] ? 0.0 : DatumGetFloat8(v[1]);
+				r->projects[p].done_effort = n[2] ? 0.0 : DatumGetFloat8(v[2]);
+				/* Q_EFFORT_NUMERIC: less the tasks done after T */
+				if (rr->late && rr->late[p].any &&
+					slot->tts_tupleDescriptor->natts > 3 && !n[3])
 				{
-					r->projects[p].total_effort = n[1] ? 0.0 : DatumGetFloat8(v[1]);
-					r->projects[p].done_effort = n[2] ? 0.0 : DatumGetFloat8(v[2]);
+					MemoryContextSwitchTo(rr->rowcxt);
+					r->projects[p].done_effort = late_done_at(v[3], DatumGetFloat8(v[2]),
+															  &rr->late[p]);
+					MemoryContextReset(rr->rowcxt);
 				}
-				else
-					r->projects[p].done_effort = n[1] ? 0.0 : DatumGetFloat8(v[1]);
+				break;
+			}
+		case LOAD_LATE:
+			{
+				int			p = idmap_get(rr->project_map, DatumGetInt64(v[0]));
+
+				if (p < 0 || n[1])
+					break;		/* project invisible to the caller */
+				late_add(&rr->late[p], DatumGetFloat8(v[1]));
 				break;
 			}
 		case LOAD_CHECKINS:
@@ -837,8 +935,9 @@ static const LoadColumn load_columns[][MAX_LOAD_COLUMNS] = {
 	{"effort total", FLOAT8OID}, {"effort done", FLOAT8OID}},
 	[LOAD_EFFORT] = {{"okr.project_effort.project_id", INT8OID},
 		{"okr.project_effort.effort_total_float", FLOAT8OID},
-	{"okr.project_effort.effort_done_float", FLOAT8OID}},
-	[LOAD_LATE] = {{"okr.task.project_id", INT8OID}, {"effort done", FLOAT8OID}},
+		{"okr.project_effort.effort_done_float", FLOAT8OID},
+	{"okr.project_effort.effort_done", NUMERICOID}},
+	[LOAD_LATE] = {{"okr.task.project_id", INT8OID}, {"okr.task.effort", FLOAT8OID}},
 	[LOAD_CHECKINS] = {{"okr.checkin.key_result_id", INT8OID}, {"okr.checkin.value", NUMERICOID},
 	{"okr.checkin.checked_at", TIMESTAMPTZOID}},
 	[LOAD_DONE] = {{"okr.task.project_id", INT8OID}, {"okr.task.effort", FLOAT8OID},
@@ -858,6 +957,9 @@ receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 
 		/* the whole-organisation project query brings no effort (LOAD_EFFORT does) */
 		if (kind == LOAD_PROJECTS && i >= 4 && typeinfo->natts == 4)
+			break;
+		/* and only Q_EFFORT_NUMERIC brings the numeric sum */
+		if (kind == LOAD_EFFORT && i >= 3 && typeinfo->natts == 3)
 			break;
 
 		if (got != cols[i].type)
@@ -969,6 +1071,29 @@ sort_by_id(void *arr, int n, Size elem)
 		}
 }
 
+/*
+ * The effort of every loaded project (rr->project_map) at T: the tasks done
+ * after T first, then the maintained sums, in numeric for the projects
+ * that had such tasks.
+ */
+static void
+load_effort(Rollup *r, RowReceiver *rr)
+{
+	int			i;
+	bool		any = false;
+
+	rr->late = MemoryContextAllocZero(rr->cxt, Max(r->nprojects, 1) * sizeof(LateEffort));
+	run_query(&full_plans.late, Q_LATE, false, r->as_of, (Datum) 0, rr, LOAD_LATE);
+	for (i = 0; i < r->nprojects && !any; i++)
+		any = rr->late[i].any;
+	if (any)
+		run_query(&full_plans.effort_numeric, Q_EFFORT_NUMERIC, false, r->as_of, (Datum) 0,
+				  rr, LOAD_EFFORT);
+	else
+		run_query(&full_plans.effort, Q_EFFORT, false, r->as_of, (Datum) 0, rr, LOAD_EFFORT);
+	rr->late = NULL;
+}
+
 /* Load all rows (subtree_ids = 0) or those of one subtree, into arrays
  * allocated in cxt, and link them.
  */
@@ -1004,7 +1129,10 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		/* the whole organisation as it was (subtree_ids unused) */
 		run_past_query(&past_plans.cycles, Q_CYCLES_PAST, r, exact, &rr, LOAD_CYCLES);
 		run_past_query(&past_plans.objectives, Q_OBJECTIVES_PAST, r, exact, &rr, LOAD_OBJECTIVES);
-		run_past_query(&past_plans.krs, Q_KRS_PAST, r, exact, &rr, LOAD_KRS);
+		if (r->known_at == DT_NOEND)
+			run_past_query(&past_plans.krs_now, Q_KRS_PAST_NOW, r, exact, &rr, LOAD_KRS);
+		else
+			run_past_query(&past_plans.krs, Q_KRS_PAST, r, exact, &rr, LOAD_KRS);
 		run_past_query(&past_plans.projects, Q_PROJECTS_PAST, r, exact, &rr, LOAD_PROJECTS);
 		sort_by_id(r->projects, r->nprojects, sizeof(RProject));
 		old = MemoryContextSwitchTo(cxt);
@@ -1013,10 +1141,7 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		MemoryContextSwitchTo(old);
 		rr.project_map = &project_map;
 		if (!exact)
-		{
-			run_query(&full_plans.effort, Q_EFFORT, false, r->as_of, (Datum) 0, &rr, LOAD_EFFORT);
-			run_query(&full_plans.late, Q_LATE, false, r->as_of, (Datum) 0, &rr, LOAD_LATE);
-		}
+			load_effort(r, &rr);
 		if (exact)
 			run_past_query(&past_plans.effort_exact, Q_EFFORT_PAST_EXACT, r, exact, &rr, LOAD_EFFORT);
 		else
@@ -1050,8 +1175,7 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 						sizeof(RProject), r->nprojects);
 			MemoryContextSwitchTo(old);
 			rr.project_map = &project_map;
-			run_query(&plans->effort, Q_EFFORT, sub, r->as_of, subtree_ids, &rr, LOAD_EFFORT);
-			run_query(&plans->late, Q_LATE, sub, r->as_of, subtree_ids, &rr, LOAD_LATE);
+			load_effort(r, &rr);
 		}
 	}
 	MemoryContextDelete(rr.rowcxt);

@@ -75,6 +75,10 @@ CREATE UNIQUE INDEX task_manual_key_idx ON okr.task (external_key) WHERE feed_id
 CREATE UNIQUE INDEX objective_external_key_idx ON okr.objective (external_key);
 CREATE UNIQUE INDEX key_result_external_key_idx ON okr.key_result (external_key);
 CREATE UNIQUE INDEX project_external_key_idx ON okr.project (external_key);
+-- The past rollup's "done after T" reads this index only (rollup.c, Q_LATE).
+DROP INDEX okr.task_done_at_idx;
+CREATE INDEX task_done_at_idx ON okr.task (done_at) INCLUDE (project_id, effort)
+    WHERE status OPERATOR(pg_catalog.=) 'done';
 
 -- grant_write covers the sources and feeds and the functions that run
 -- them: 80_grants_api.sql, appended below, creates it again (issue 17).
