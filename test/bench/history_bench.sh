@@ -26,8 +26,8 @@ hist_bytes=$(q -c "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
     WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind = 'r' AND c.relname ~ '_history\$'")
 hist_task_bytes=$(q -c "SELECT round(pg_total_relation_size('okr.task_history') / greatest(count(*), 1)) FROM okr.task_history")
 hist_lines() {
-    printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.progress(20 days back) after churn vs now, ms" "$hist_p20" "$hist_now" "$(ratio "$hist_p20" "$hist_now")x" "<= 3x"
-    printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.progress(40 days back) after churn vs now, ms" "$hist_p40" "$hist_now" "$(ratio "$hist_p40" "$hist_now")x" "<= 3x"
-    printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.progress(20 days back, known_at before churn), ms" "$hist_k" "$hist_now" "$(ratio "$hist_k" "$hist_now")x" ""
+    printf '   %-58s %10s %10s %8s  %s\n' "(c) okr.progress(20 days back) after a week's churn vs now, ms" "$hist_p20" "$hist_now" "$(ratio "$hist_p20" "$hist_now")x" "<= 3x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(c) okr.progress(40 days back) after a week's churn vs now, ms" "$hist_p40" "$hist_now" "$(ratio "$hist_p40" "$hist_now")x" "<= 3x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(c) okr.progress(20 days back, known before the churn), ms" "$hist_k" "$hist_now" "$(ratio "$hist_k" "$hist_now")x" ""
     echo "   history: $hist_versions versions in $hist_bytes bytes (tables and indexes): $(( hist_bytes / (hist_versions > 0 ? hist_versions : 1) )) bytes per version on average, $hist_task_bytes per task version"
 }
