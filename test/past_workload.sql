@@ -442,13 +442,17 @@ BEGIN
           INTO n, b FROM pg_temp.ref_diff(1e-12) d;
         n_bad := n_bad + n;
         IF n > 0 AND cardinality(bad) < 8 THEN bad := bad || b; END IF;
-        -- okr.objective_progress(id, T, K) of every objective of then
+        -- okr.objective_progress(id, T, K) of every objective of then (the
+        -- reference's).  Materialized: flattened, the planner may test the
+        -- inlined feq(), and so call okr.objective_progress, before
+        -- r.item = 'objective', on the id of a key result or project.
+        WITH x AS MATERIALIZED (
+            SELECT r.id, okr.objective_progress(r.id, m.t, k) AS got, r.progress AS want
+              FROM cmp_ref r WHERE r.item = 'objective')
         SELECT count(*), (array_agg(format('as_of %s (%s): okr.objective_progress(%s) %s | reference %s', m.t, m.label, x.id, x.got, x.want)
                                     ORDER BY x.id))[1:4]
           INTO n, b
-          FROM (SELECT r.id, okr.objective_progress(r.id, m.t, k) AS got, r.progress AS want
-                  FROM cmp_ref r WHERE r.item = 'objective') x
-         WHERE NOT pg_temp.feq(x.got, x.want, 1e-12);
+          FROM x WHERE NOT pg_temp.feq(x.got, x.want, 1e-12);
         n_bad := n_bad + n;
         IF n > 0 AND cardinality(bad) < 8 THEN bad := bad || b; END IF;
     END LOOP;
