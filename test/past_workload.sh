@@ -26,7 +26,7 @@ source test/safety_lib.sh
 export PAGER=cat PGTZ=UTC
 
 seeds="${OKR_PAST_SEEDS:-0.11 0.52 -0.37}"
-transactions=80
+transactions="${OKR_PAST_TRANSACTIONS:-200}"
 work="$(mktemp -d)"
 dbs=()
 cleanup() {

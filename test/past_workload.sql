@@ -108,8 +108,8 @@ BEGIN
          WHERE kr.id = (SELECT wl.any_id('key_result', $c$kind IN ('metric', 'at_least', 'at_most', 'milestone')$c$));
         INSERT INTO okr.checkin (key_result_id, value, checked_at)
         VALUES (k.id, wl.rand_value(k.kind, k.s, k.t),
-                CASE WHEN r < 0.25 THEN now()
-                     WHEN r < 0.4 THEN coalesce((SELECT c.checked_at FROM okr.checkin c WHERE c.key_result_id = k.id
+                CASE WHEN r < 0.2 THEN now()
+                     WHEN r < 0.45 THEN coalesce((SELECT c.checked_at FROM okr.checkin c WHERE c.key_result_id = k.id
                                                   ORDER BY c.id DESC LIMIT 1), now())
                      ELSE wl.rand_at(k.cycle_id) END);
     WHEN 'checkin_update' THEN
@@ -142,18 +142,19 @@ BEGIN
                effort = CASE WHEN r < 0.5 THEN effort ELSE wl.pick(ARRAY[0.5, 1, 4]::float8[]) END
          WHERE id = (SELECT wl.any_id('task'));
     WHEN 'project' THEN
-        IF r < 0.3 THEN
+        IF r < 0.25 THEN
             INSERT INTO okr.project (key_result_id, name, weight) VALUES (wl.any_id('key_result'), 'new project', 1);
-        ELSIF r < 0.6 THEN
+        ELSIF r < 0.5 THEN
             UPDATE okr.project SET key_result_id = wl.any_id('key_result') WHERE id = (SELECT wl.any_id('project'));
-        ELSIF r < 0.9 THEN
-            UPDATE okr.project SET state = wl.pick(ARRAY['planned', 'active', 'done', 'cancelled', 'active'])
+        ELSIF r < 0.85 THEN
+            UPDATE okr.project SET state = wl.pick(ARRAY['planned', 'active', 'done', 'cancelled', 'cancelled'])
              WHERE id = (SELECT wl.any_id('project'));
         ELSE
             UPDATE okr.project SET weight = wl.pick(ARRAY[0, 1, 3]::float8[]) WHERE id = (SELECT wl.any_id('project'));
         END IF;
     WHEN 'kr_retarget' THEN
-        -- a new target (metric: away from its start), sometimes a new start or weight
+        -- a new target (metric: away from its start), sometimes a new start or
+        -- weight, of a key result that has a target
         UPDATE okr.key_result SET
                target_value = CASE kind WHEN 'metric' THEN target_value + (target_value - start_value) * wl.pick(ARRAY[-0.5, 0.25, 1]::numeric[])
                                         WHEN 'at_least' THEN target_value + floor((random() - 0.5) * 20)::numeric
@@ -161,7 +162,7 @@ BEGIN
                                         ELSE target_value END,
                start_value = CASE WHEN kind = 'metric' AND r < 0.3 THEN start_value - 5 ELSE start_value END,
                weight = CASE WHEN r > 0.8 THEN wl.pick(ARRAY[0, 1, 2]::float8[]) ELSE weight END
-         WHERE id = (SELECT wl.any_id('key_result'));
+         WHERE id = (SELECT wl.any_id('key_result', $c$kind IN ('metric', 'at_least', 'at_most')$c$));
     WHEN 'kr_other' THEN
         IF r < 0.35 THEN
             UPDATE okr.key_result SET state = CASE state WHEN 'active' THEN 'cancelled' ELSE 'active' END
@@ -196,7 +197,7 @@ BEGIN
         -- close, reopen, cancel, draft
         x := wl.any_id('objective');
         UPDATE okr.objective SET state = CASE WHEN state <> 'active' THEN 'active'
-                                              ELSE wl.pick(ARRAY['closed', 'closed', 'cancelled', 'draft']) END
+                                              ELSE wl.pick(ARRAY['closed', 'closed', 'cancelled', 'cancelled', 'draft']) END
          WHERE id = x;
     WHEN 'objective_other' THEN
         IF r < 0.4 THEN
@@ -217,11 +218,16 @@ $$;
 
 CREATE PROCEDURE wl.workload(seed double precision, n int) LANGUAGE plpgsql AS $$
 DECLARE
-    ops text[] := ARRAY['checkin', 'checkin', 'checkin', 'checkin_update', 'checkin_update', 'checkin_delete',
-                        'task', 'task_status', 'task_status', 'task_status', 'task_reopen', 'task_delete', 'task_move',
-                        'project', 'project', 'project', 'kr_retarget', 'kr_other', 'kr_other', 'kr_other',
+    -- each kind of change as many times as it is to be chosen: weighted so
+    -- that every seed makes every kind wl.missing() asks for (the rarest,
+    -- one branch of a kind: project cancelled, objective cancelled, key
+    -- result inserted later, task effort changed)
+    ops text[] := ARRAY['checkin', 'checkin', 'checkin', 'checkin', 'checkin_update', 'checkin_update', 'checkin_delete',
+                        'task', 'task_status', 'task_status', 'task_reopen', 'task_delete', 'task_move', 'task_move', 'task_move',
+                        'project', 'project', 'project', 'project', 'kr_retarget', 'kr_retarget',
+                        'kr_other', 'kr_other', 'kr_other', 'kr_other',
                         'objective_move', 'objective_move', 'objective_state', 'objective_state', 'objective_state',
-                        'objective_other', 'objective_other', 'cycle'];
+                        'objective_other', 'objective_other', 'objective_other', 'cycle'];
     op text;
     i int;
     j int;
@@ -415,6 +421,14 @@ CREATE FUNCTION wl.moments() RETURNS TABLE (label text, t timestamptz) LANGUAGE 
         ('between two transactions two thirds in', (SELECT s.t FROM s WHERE s.n = (SELECT max(n) FROM s) * 2 / 3)),
         ('a millisecond after the last transaction', (SELECT max(r.t) + interval '1 millisecond' FROM r)),
         ('infinity', 'infinity')) m (label, t)
+    UNION ALL
+    -- and through the workload: the moments of transactions and of saved
+    -- dashboards a fifth, two fifths, ... in
+    SELECT format('the moment of the transaction %s/5 in', q), (SELECT rn.t FROM rn WHERE rn.i = rn.n * q / 5)
+      FROM generate_series(1, 4) q
+    UNION ALL
+    SELECT format('the dashboard %s/5 in', q), (SELECT s.t FROM s WHERE s.n = (SELECT max(n) FROM s) * q / 5)
+      FROM generate_series(1, 4) q
 $$;
 
 -- (b) okr.progress(T, known_at => K) against the reference over the rows at (T, K)
