@@ -52,6 +52,12 @@ reference_sql() {
 reference_sql >"$work/reference.sql"
 is "the reference taken from test/pgtap/rollup_reference.sql defines ref_progress and reads none of okr's objects" \
     "$(grep -c 'CREATE FUNCTION pg_temp.ref_progress' "$work/reference.sql") $(grep -c 'okr\.' "$work/reference.sql")" "1 0"
+# ... and the rows it reads, test/past_workload.sql's wl.make_asof_tables,
+# wl.fill_asof_table and wl.fill_asof, come from the history tables only
+sed -n '/^CREATE FUNCTION wl.make_asof_tables()/,/^-- The checks;/p' test/past_workload.sql |
+    grep -oE 'okr\.[A-Za-z0-9_%$]+' >"$work/asof_reads"
+is "the rows at (T, K) the reference runs over are read from okr's history tables only" \
+    "$(grep -c 'CREATE FUNCTION' <(sed -n '/^CREATE FUNCTION wl.make_asof_tables()/,/^-- The checks;/p' test/past_workload.sql)) $(grep -c '_history$' "$work/asof_reads") $(grep -vc '_history$' "$work/asof_reads")" "3 5 0"
 
 # Each check prints rows (pass, description, details with " ;; " between lines).
 tap_rows() {
