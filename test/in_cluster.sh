@@ -58,9 +58,9 @@ done
 #    with pg_cron (test/cron.sh waits up to 150 s for pg_cron's job); then
 #    what needs connections or databases of its own (test/moments.sh: a
 #    role pinned with ALTER ROLE ... SET okr.as_of, okr.bar in SQL_ASCII
-#    and LATIN1 databases).  (test/past_workload.sh, the past under a
-#    random committed workload, is not in the suite yet: DEVELOPER.md.)
-for t in dump_restore upgrade replica cron moments; do
+#    and LATIN1 databases; test/past_workload.sh: the past under a random
+#    workload of committed transactions, about 15 s).
+for t in dump_restore upgrade replica cron moments past_workload; do
     out="$(bash "test/$t.sh" 2>&1)"; rc=$?
     echo "$out"
     tally_tap "$out" "$rc"

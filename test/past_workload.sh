@@ -1,32 +1,37 @@
 #!/bin/bash
 # The past as it was (SPEC 7, issue 14), under a random workload.
 #
-# For each seed, a fresh database gets a small organisation and 80 random
-# committed transactions that insert, update, back-date, delete, move,
-# reopen, re-target, cancel, close and reopen (test/past_workload.sql),
-# with okr.progress() saved between every two.  History is written at
-# commit, so this runs each transaction for real (a pgTAP file is one
-# transaction).  Then:
+# For each seed (five; setseed() takes -1 to 1), a fresh database gets a
+# small organisation and 200 random committed transactions that insert,
+# update, back-date, delete, move, reopen, re-target, cancel, close and
+# reopen (test/past_workload.sql), with okr.progress() saved between every
+# two; a check makes sure the seed made every kind of change.  History is
+# written at commit, so this runs each transaction for real (a pgTAP file
+# is one transaction).  Then:
 #  (a) every saved dashboard equals okr.progress(t, known_at => t) exactly
 #      (EXCEPT ALL both ways, every column);
-#  (b) okr.progress(T, known_at => K), for moments T and K before, at,
-#      between and after the recorded ones and inside the cycles, equals
+#  (b) okr.progress(T, known_at => K) and okr.objective_progress, for 20
+#      moments T (before, at, between and after the recorded ones, inside
+#      the cycles, +-infinity) and 5 K (before anything, a transaction's
+#      moment, between two, after all, NULL), equal
 #      test/pgtap/rollup_reference.sql's plain-SQL reference (SPEC 3) run
 #      over the rows as they were at (T, K), computed from the history
 #      tables by wl.fill_asof (SPEC 7), to 1e-12.
 #
 # Runs inside pg_virtualenv (PGHOST, PGPORT, PGUSER set; okr installed):
 #   flock /tmp/okr-install.lock bash -c 'make -s install && pg_virtualenv -v 15 bash test/past_workload.sh'
-# Prints TAP; exits non-zero when a test fails.  To reproduce a seed:
-#   OKR_PAST_SEEDS=2 OKR_PAST_KEEP=yes bash test/past_workload.sh
-# keeps its database okr_past_2.
+# test/in_cluster.sh runs it in the suite (about 15 s).  Prints TAP; exits
+# non-zero when a test fails.  To reproduce a seed:
+#   OKR_PAST_SEEDS=0.52 OKR_PAST_KEEP=yes bash test/past_workload.sh
+# keeps its database okr_past_0_52 (OKR_PAST_TRANSACTIONS sets the number
+# of transactions).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source test/safety_lib.sh
 export PAGER=cat PGTZ=UTC
 
-seeds="${OKR_PAST_SEEDS:-0.11 0.52 -0.37}"
-transactions=80
+seeds="${OKR_PAST_SEEDS:-0.11 0.52 -0.37 0.8 -0.64}"
+transactions="${OKR_PAST_TRANSACTIONS:-200}"
 work="$(mktemp -d)"
 dbs=()
 cleanup() {
@@ -47,6 +52,12 @@ reference_sql() {
 reference_sql >"$work/reference.sql"
 is "the reference taken from test/pgtap/rollup_reference.sql defines ref_progress and reads none of okr's objects" \
     "$(grep -c 'CREATE FUNCTION pg_temp.ref_progress' "$work/reference.sql") $(grep -c 'okr\.' "$work/reference.sql")" "1 0"
+# ... and the rows it reads, test/past_workload.sql's wl.make_asof_tables,
+# wl.fill_asof_table and wl.fill_asof, come from the history tables only
+sed -n '/^CREATE FUNCTION wl.make_asof_tables()/,/^-- The checks;/p' test/past_workload.sql |
+    grep -oE 'okr\.[A-Za-z0-9_%$]+' >"$work/asof_reads"
+is "the rows at (T, K) the reference runs over are read from okr's history tables only" \
+    "$(grep -c 'CREATE FUNCTION' <(sed -n '/^CREATE FUNCTION wl.make_asof_tables()/,/^-- The checks;/p' test/past_workload.sql)) $(grep -c '_history$' "$work/asof_reads") $(grep -vc '_history$' "$work/asof_reads")" "3 5 0"
 
 # Each check prints rows (pass, description, details with " ;; " between lines).
 tap_rows() {
