@@ -5,7 +5,7 @@ BEGIN;
 CREATE EXTENSION okr;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
-SELECT plan(33);
+SELECT plan(35);
 
 INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('FY2026', '2026-01-01', '2026-12-31');
 
@@ -197,6 +197,17 @@ SELECT is(okr.objective_progress((SELECT id FROM okr.objective WHERE title = 'ch
     'okr.objective_progress(chain root, -infinity) is 0');
 SELECT is(okr.objective_progress((SELECT id FROM okr.objective WHERE title = 'chain 1'), 'infinity'), 0.365::float8,
     'okr.objective_progress(chain root, infinity) is 0.365');
+
+-- okr.objective_progress runs a rollup: declared costly, the planner tests
+-- a cheap filter of the same row first instead of calling it for the rows
+-- that filter drops (with COST 1 this calls it on a key result's id, a day
+-- before anything existed: "objective ... did not exist")
+SELECT cmp_ok((SELECT procost FROM pg_proc WHERE oid = 'okr.objective_progress(bigint, timestamptz, timestamptz)'::regprocedure),
+    '>=', 1000::real, 'okr.objective_progress is declared as costly as a rollup');
+SELECT lives_ok($$
+    SELECT v.id FROM (VALUES ('key_result', 999999::bigint, now() - interval '1 day'), ('objective', 1, now())) v(item, id, t)
+     WHERE okr.objective_progress(v.id, v.t) IS NULL AND lower(v.item) || '' = 'objective'$$,
+    'a cheap filter is tested before okr.objective_progress');
 
 SELECT * FROM finish();
 ROLLBACK;
