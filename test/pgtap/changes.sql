@@ -9,7 +9,7 @@
 -- SQLSTATEs, and access by team (a private objective of team B).
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(52);
+SELECT plan(53);
 SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 
@@ -74,6 +74,7 @@ SELECT pg_temp.recorded('2026-11-01');
 
 -- F: recorded at the first moment, which the interval leaves out
 UPDATE okr.objective SET owner = 'new owner' WHERE id = 16;
+INSERT INTO okr.project (id, key_result_id, name) OVERRIDING SYSTEM VALUE VALUES (152, 151, 'Born at F');
 SELECT pg_temp.recorded('2026-11-05 00:00');
 
 -- R1 = 11-06: a target, a weight, a parent, states
@@ -106,8 +107,10 @@ UPDATE okr.key_result SET target_value = 20 WHERE id = 142;
 UPDATE okr.key_result SET title = 'KR quiet, renamed' WHERE id = 161;
 SELECT pg_temp.recorded('2026-11-12 00:00');
 
--- R5 = 11-20, after the interval: a check-in dated inside it, entered late
+-- R5 = 11-20, after the interval: a check-in dated inside it, entered
+-- late; the task done on 11-08 reopened (it was done at T all the same)
 INSERT INTO okr.checkin (key_result_id, value, checked_at) VALUES (111, 9, '2026-11-10');
+UPDATE okr.task SET status = 'todo' WHERE id = 1211;
 SELECT pg_temp.recorded('2026-11-20');
 
 -- ---------------------------------------------------------------------------
@@ -187,7 +190,7 @@ SELECT is(pg_temp.row_of('key_result', 111), '(key_result,111,"KR late",0.2,0.9,
     'a check-in dated in the week and entered on 11-20 counts, as known now, by its own time');
 -- tasks: done at F (left out), on 11-08 and at T (counted); done and reopened
 SELECT is(pg_temp.row_of('project', 121), '(project,121,Tasks,0.25,1,0.75,off_track,achieved,0,2,{})',
-    'tasks: the one done at from_ts is left out, the ones done on 11-08 and at to_ts count (2); 1 -> 4 of 4 effort');
+    'tasks: the one done at from_ts is left out, the ones done on 11-08 (reopened after to_ts: done at to_ts all the same) and at to_ts count (2); 1 -> 4 of 4 effort');
 SELECT is(pg_temp.row_of('key_result', 121), '(key_result,121,"KR tasks",0.25,1,0.75,off_track,achieved,0,0,{})',
     'a key result counts no tasks of its own (0): they are on its projects'' rows');
 SELECT is((SELECT count(*) FROM ch WHERE (item, id) IN (('project', 131), ('key_result', 131), ('objective', 13))), 0::bigint,
@@ -204,6 +207,8 @@ SELECT is((SELECT count(*) FROM ch WHERE (item, id) IN (('key_result', 151), ('o
 -- definitions recorded at F (left out) and at T (counted); expected moving alone
 SELECT is(pg_temp.row_of('objective', 16), NULL,
     'an owner changed at from_ts exactly is not in the interval, and expected moving (0.38 -> 0.46, off track at 0) is no change: no row');
+SELECT is(pg_temp.row_of('project', 152), NULL,
+    'a project created at from_ts exactly was not created in the interval (and 0 at both moments): no row');
 SELECT is(pg_temp.row_of('key_result', 161), '(key_result,161,"KR quiet, renamed",0,0,0,off_track,off_track,0,0,{title})',
     'a title changed at to_ts exactly is in the interval, shown as it is at to_ts');
 -- the two sides are okr.progress at the two moments
