@@ -74,20 +74,20 @@ BEGIN
                pg_catalog.jsonb_build_array(h.cycle_id, h.parent_id, h.team_id, h.title, h.owner, h.kind,
                                             h.weight, h.rollup, h.state, h.parent_key_result_id, h.private) AS def
           FROM okr.objective_history h
-         WHERE h.recorded_at <= v_kk
+         WHERE v_m0 < 'infinity' AND h.recorded_at <= v_kk
            AND h.id IN (SELECT c.id FROM okr.objective_history c WHERE c.recorded_at > v_m0)
         UNION ALL
         SELECT 'key_result', h.id, h.hid, h.recorded_at, h.action, h.title,
                pg_catalog.jsonb_build_array(h.objective_id, h.title, h.owner, h.kind, h.start_value,
                                             h.target_value, h.unit, h.weight, h.state)
           FROM okr.key_result_history h
-         WHERE h.recorded_at <= v_kk
+         WHERE v_m0 < 'infinity' AND h.recorded_at <= v_kk
            AND h.id IN (SELECT c.id FROM okr.key_result_history c WHERE c.recorded_at > v_m0)
         UNION ALL
         SELECT 'project', h.id, h.hid, h.recorded_at, h.action, h.name,
                pg_catalog.jsonb_build_array(h.key_result_id, h.name, h.owner, h.weight, h.state)
           FROM okr.project_history h
-         WHERE h.recorded_at <= v_kk
+         WHERE v_m0 < 'infinity' AND h.recorded_at <= v_kk
            AND h.id IN (SELECT c.id FROM okr.project_history c WHERE c.recorded_at > v_m0)),
     cols (item, names) AS (VALUES
         ('objective', ARRAY['cycle_id', 'parent_id', 'team_id', 'title', 'owner', 'kind', 'weight',
@@ -118,7 +118,8 @@ BEGIN
     -- Check-ins dated in (from_ts, to_ts], as known at K: each at its
     -- version in force at K (check-ins carry their own time), none deleted
     -- by K; those with no version after K as they are now.
-    cch AS (SELECT DISTINCT h.id FROM okr.checkin_history h WHERE h.recorded_at > v_kk),
+    -- (the guards make the plan skip these scans when no row can qualify)
+    cch AS (SELECT DISTINCT h.id FROM okr.checkin_history h WHERE v_k IS NOT NULL AND h.recorded_at > v_kk),
     cv AS (SELECT DISTINCT ON (h.id) h.id, h.key_result_id, h.checked_at,
                   pg_catalog.bool_or(h.action = 'delete') OVER (PARTITION BY h.id) AS gone
              FROM cch JOIN okr.checkin_history h ON h.id = cch.id AND h.recorded_at <= v_kk
@@ -139,7 +140,7 @@ BEGIN
     -- version in force at M(to_ts), or a later one known at K, is done
     -- with that done_at (a task done and reopened by then is not).
     tch AS (SELECT DISTINCT h.id FROM okr.task_history h
-             WHERE h.recorded_at > v_m1 AND (h.action <> 'insert' OR h.recorded_at > v_kk)),
+             WHERE v_m1 < 'infinity' AND h.recorded_at > v_m1 AND (h.action <> 'insert' OR h.recorded_at > v_kk)),
     tv AS (SELECT DISTINCT ON (h.id) h.id, h.hid, h.project_id, h.status,
                   pg_catalog.bool_or(h.action = 'delete') OVER (PARTITION BY h.id) AS gone
              FROM tch JOIN okr.task_history h ON h.id = tch.id AND h.recorded_at <= v_kk

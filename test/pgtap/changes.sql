@@ -9,7 +9,7 @@
 -- SQLSTATEs, and access by team (a private objective of team B).
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(53);
+SELECT plan(55);
 SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 
@@ -255,6 +255,14 @@ SELECT is((SELECT array_agg(checkins + tasks_done ORDER BY id) FROM okr.changes(
             WHERE (item, id) IN (('key_result', 91), ('project', 121))),
           ARRAY[1, 1]::bigint[], 'the moments are read in the session time zone: a second before to_ts leaves out what happened at it');
 SET TimeZone = 'UTC';
+-- to_ts now: that side is today's tables (a version recorded in this
+-- transaction, after its start, counts there as the rollup of now counts it)
+UPDATE okr.key_result SET weight = 2 WHERE id = 21;
+SELECT is((SELECT ROW(progress_before, progress_after, changed)::text FROM okr.changes('2026-11-20')
+            WHERE item = 'key_result' AND id = 21),
+          '(1,1,{weight})', 'from 11-20 to now: the weight changed just now is in changed');
+SELECT is((SELECT count(*) FROM okr.changes('2026-11-05 00:00', '2026-11-12 00:00') WHERE item = 'key_result' AND id = 21),
+          0::bigint, '... and in no interval that ends before it was recorded');
 
 -- ---------------------------------------------------------------------------
 -- Errors
