@@ -32,6 +32,9 @@ RETURNS TABLE (
     changed         text[])
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 100
 SET search_path = pg_catalog, pg_temp
+-- a few thousand rows: compiling the plan (its estimates run high under
+-- row-level security) would cost a scoped reader more than a second
+SET jit = off
 AS $function$
 #variable_conflict use_column
 DECLARE
@@ -169,23 +172,29 @@ BEGIN
           LEFT JOIN defs d ON d.item = COALESCE(a.item, b.item) AND d.id = COALESCE(a.id, b.id)
           LEFT JOIN ci ON COALESCE(a.item, b.item) = 'key_result' AND ci.id = COALESCE(a.id, b.id)
           LEFT JOIN td ON COALESCE(a.item, b.item) = 'project' AND td.id = COALESCE(a.id, b.id)),
-    res AS (
-        SELECT r.item, r.id,
-               COALESCE(r.name, CASE r.item
-                   WHEN 'objective' THEN (SELECT o.title FROM okr.objective o WHERE o.id = r.id)
-                   WHEN 'key_result' THEN (SELECT k.title FROM okr.key_result k WHERE k.id = r.id)
-                   ELSE (SELECT p.name FROM okr.project p WHERE p.id = r.id) END) AS title,
-               CASE WHEN NOT r.created THEN r.p_before END AS progress_before,
-               r.p_after AS progress_after,
-               CASE WHEN NOT r.created THEN r.p_after - r.p_before END AS delta,
-               CASE WHEN NOT r.created THEN r.s_before END AS status_before,
-               r.s_after AS status_after,
-               r.checkins, r.tasks_done,
-               CASE WHEN r.created THEN ARRAY['created'] || r.cols ELSE r.cols END AS changed
-          FROM r
+    -- the rows that moved, materialized so that the title lookups below
+    -- probe each table's primary key by a plain id (under row-level
+    -- security, an expression such as the join's COALESCE would not be
+    -- pushed into the index and every lookup would scan the table)
+    m AS MATERIALIZED (
+        SELECT r.* FROM r
          WHERE r.created OR pg_catalog.cardinality(r.cols) > 0
             OR r.p_before IS DISTINCT FROM r.p_after OR r.s_before IS DISTINCT FROM r.s_after
-            OR r.checkins > 0 OR r.tasks_done > 0
+            OR r.checkins > 0 OR r.tasks_done > 0),
+    res AS (
+        SELECT m.item, m.id,
+               COALESCE(m.name, CASE m.item
+                   WHEN 'objective' THEN (SELECT o.title FROM okr.objective o WHERE o.id = m.id)
+                   WHEN 'key_result' THEN (SELECT k.title FROM okr.key_result k WHERE k.id = m.id)
+                   ELSE (SELECT p.name FROM okr.project p WHERE p.id = m.id) END) AS title,
+               CASE WHEN NOT m.created THEN m.p_before END AS progress_before,
+               m.p_after AS progress_after,
+               CASE WHEN NOT m.created THEN m.p_after - m.p_before END AS delta,
+               CASE WHEN NOT m.created THEN m.s_before END AS status_before,
+               m.s_after AS status_after,
+               m.checkins, m.tasks_done,
+               CASE WHEN m.created THEN ARRAY['created'] || m.cols ELSE m.cols END AS changed
+          FROM m
         UNION ALL
         -- deleted in the interval: as known at K it never was (its figures
         -- count nowhere), but the reader who may read its history sees it went

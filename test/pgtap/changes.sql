@@ -120,8 +120,8 @@ SELECT has_function('okr', 'changes', ARRAY['timestamp with time zone', 'timesta
     'okr.changes(from_ts, to_ts) exists');
 SELECT is((SELECT ROW(prosecdef, provolatile, proparallel, proconfig)::text FROM pg_proc
             WHERE oid = 'okr.changes(timestamptz, timestamptz)'::regprocedure),
-          '(f,s,r,"{""search_path=pg_catalog, pg_temp""}")',
-          'it is SECURITY INVOKER (the tables'' row-level security applies), STABLE, PARALLEL RESTRICTED, search_path pinned');
+          '(f,s,r,"{""search_path=pg_catalog, pg_temp"",jit=off}")',
+          'it is SECURITY INVOKER (the tables'' row-level security applies), STABLE, PARALLEL RESTRICTED, search_path pinned, no JIT');
 
 CREATE TEMP TABLE ch AS SELECT * FROM okr.changes('2026-11-05 00:00', '2026-11-12 00:00');
 CREATE FUNCTION pg_temp.row_of(i text, n bigint) RETURNS text LANGUAGE sql AS $$
