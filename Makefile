@@ -19,7 +19,7 @@ SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
 # 05_moment.sql because it gives 1.0's functions defaults that call it;
 # 1.0--1.1-history.sql comes last: it records history as it starts.
 UPDATE_1_1_PARTS = src/update/1.0--1.1.sql src/sql/05_moment.sql src/update/1.0--1.1-moment.sql \
-                   src/sql/25_history.sql src/sql/30_rollup.sql src/sql/35_analysis.sql \
+                   src/sql/25_history.sql src/sql/30_rollup.sql src/sql/35_analysis.sql src/sql/37_changes.sql \
                    src/sql/40_views.sql src/sql/50_integrity.sql \
                    src/sql/60_feeds.sql src/sql/70_access.sql src/sql/75_history_access.sql \
                    src/sql/76_forget.sql src/sql/80_grants_api.sql src/sql/90_grants.sql \

@@ -309,4 +309,22 @@ JOIN okr.objective o ON o.id = h.id
 WHERE h.item = 'objective' AND o.title = 'Become the market leader in mid-market CRM'
 ORDER BY h.as_of;
 RESET okr.as_of;
+------------------------------------------------------------------------------
+-- (i) The weekly review (SPEC 8): okr.changes lists what moved between two
+-- moments, with the check-ins and finished tasks of the interval and the
+-- definitions that changed.
+------------------------------------------------------------------------------
+\echo
+\echo '=== (i) What changed in the last week of Q3 (okr.changes), biggest moves first ==='
+SELECT item,
+       title,
+       round(progress_before::numeric, 2) AS before,
+       round(progress_after::numeric, 2) AS after,
+       status_before,
+       status_after,
+       checkins,
+       tasks_done,
+       changed
+FROM okr.changes('2026-09-22', '2026-09-29 23:59:59')
+ORDER BY abs(delta) DESC NULLS FIRST, item, id;
 \ir demo_feeds.sql

@@ -18,6 +18,11 @@ hist_now=$(ms "SELECT count(*) FROM okr.progress()")
 hist_p20=$(ms "SELECT count(*) FROM okr.progress('$hist_back20')")
 hist_p40=$(ms "SELECT count(*) FROM okr.progress('$hist_back40')")
 hist_k=$(ms "SELECT count(*) FROM okr.progress('$hist_back20', '$hist_known')")
+# the weekly review (SPEC 8): okr.changes over the week of the churn above,
+# from before it to now (the organisation itself was recorded before it)
+hist_changes=$(ms "SELECT count(*) FROM okr.changes('$hist_known')")
+hist_from=$(ms "SELECT count(*) FROM okr.progress('$hist_known')")
+hist_changes_n=$(q -c "SELECT count(*) FROM okr.changes('$hist_known')")
 hist_versions=$(q -c "SELECT (SELECT count(*) FROM okr.cycle_history) + (SELECT count(*) FROM okr.team_history)
     + (SELECT count(*) FROM okr.objective_history) + (SELECT count(*) FROM okr.key_result_history)
     + (SELECT count(*) FROM okr.checkin_history) + (SELECT count(*) FROM okr.project_history)
@@ -29,5 +34,7 @@ hist_lines() {
     printf '   %-58s %10s %10s %8s  %s\n' "(c) okr.progress(20 days back) after a week's churn vs now, ms" "$hist_p20" "$hist_now" "$(ratio "$hist_p20" "$hist_now")x" "<= 3x"
     printf '   %-58s %10s %10s %8s  %s\n' "(c) okr.progress(40 days back) after a week's churn vs now, ms" "$hist_p40" "$hist_now" "$(ratio "$hist_p40" "$hist_now")x" "<= 3x"
     printf '   %-58s %10s %10s %8s  %s\n' "(c) okr.progress(20 days back, known before the churn), ms" "$hist_k" "$hist_now" "$(ratio "$hist_k" "$hist_now")x" ""
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.changes(the churn's week: $hist_changes_n rows) vs now, ms" "$hist_changes" "$hist_now" "$(ratio "$hist_changes" "$hist_now")x" "<= 2.5x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) (its rollup at from_ts alone) vs now, ms" "$hist_from" "$hist_now" "$(ratio "$hist_from" "$hist_now")x" ""
     echo "   history: $hist_versions versions in $hist_bytes bytes (tables and indexes): $(( hist_bytes / (hist_versions > 0 ? hist_versions : 1) )) bytes per version on average, $hist_task_bytes per task version"
 }
