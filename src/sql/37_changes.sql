@@ -98,26 +98,31 @@ BEGIN
         ('key_result', ARRAY['objective_id', 'title', 'owner', 'kind', 'start_value', 'target_value',
                              'unit', 'weight', 'state']),
         ('project', ARRAY['key_result_id', 'name', 'owner', 'weight', 'state'])),
+    -- one pass over the versions: each row's first moment, its delete, and
+    -- its versions in force at m0 and m1 (the rule of rollup.c's H_VERSIONS);
+    -- joining three CTEs of these rows instead made the planner loop over
+    -- one for each row of another (its estimates of CTEs are one row)
     hs AS (SELECT hv.item, hv.id, min(hv.recorded_at) AS first_at,
-                  max(hv.recorded_at) FILTER (WHERE hv.action = 'delete') AS deleted_at
+                  max(hv.recorded_at) FILTER (WHERE hv.action = 'delete') AS deleted_at,
+                  (array_agg(hv.def ORDER BY (hv.recorded_at <= v_m0) DESC,
+                             CASE WHEN hv.recorded_at <= v_m0 THEN hv.hid END DESC,
+                             hv.recorded_at, hv.hid DESC))[1] AS def0,
+                  (array_agg(hv.def ORDER BY (hv.recorded_at <= v_m1) DESC,
+                             CASE WHEN hv.recorded_at <= v_m1 THEN hv.hid END DESC,
+                             hv.recorded_at, hv.hid DESC))[1] AS def1,
+                  (array_agg(hv.name ORDER BY (hv.recorded_at <= v_m1) DESC,
+                             CASE WHEN hv.recorded_at <= v_m1 THEN hv.hid END DESC,
+                             hv.recorded_at, hv.hid DESC))[1] AS name
              FROM hv GROUP BY hv.item, hv.id),
-    h0 AS (SELECT DISTINCT ON (hv.item, hv.id) hv.item, hv.id, hv.def FROM hv
-            ORDER BY hv.item, hv.id, (hv.recorded_at <= v_m0) DESC,
-                     CASE WHEN hv.recorded_at <= v_m0 THEN hv.hid END DESC, hv.recorded_at, hv.hid DESC),
-    h1 AS (SELECT DISTINCT ON (hv.item, hv.id) hv.item, hv.id, hv.name, hv.def FROM hv
-            ORDER BY hv.item, hv.id, (hv.recorded_at <= v_m1) DESC,
-                     CASE WHEN hv.recorded_at <= v_m1 THEN hv.hid END DESC, hv.recorded_at, hv.hid DESC),
     defs AS (
-        SELECT hs.item, hs.id, h1.name,
+        SELECT hs.item, hs.id, hs.name,
                hs.first_at > v_m0 AND hs.first_at <= v_m1 AS created,
                hs.deleted_at > v_m0 AND hs.deleted_at <= v_m1 AS deleted,
                ARRAY(SELECT n.col FROM pg_catalog.unnest(cols.names) WITH ORDINALITY n(col, i)
-                      WHERE (h0.def OPERATOR(pg_catalog.->) (n.i::integer - 1))
-                            IS DISTINCT FROM (h1.def OPERATOR(pg_catalog.->) (n.i::integer - 1))
+                      WHERE (hs.def0 OPERATOR(pg_catalog.->) (n.i::integer - 1))
+                            IS DISTINCT FROM (hs.def1 OPERATOR(pg_catalog.->) (n.i::integer - 1))
                       ORDER BY n.i) AS cols
-          FROM hs JOIN h0 ON h0.item = hs.item AND h0.id = hs.id
-                  JOIN h1 ON h1.item = hs.item AND h1.id = hs.id
-                  JOIN cols ON cols.item = hs.item),
+          FROM hs JOIN cols ON cols.item = hs.item),
     -- Check-ins dated in (from_ts, to_ts], as known at K: each at its
     -- version in force at K (check-ins carry their own time), none deleted
     -- by K; those with no version after K as they are now.
