@@ -29,12 +29,15 @@
 #include "rollup.h"
 
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/params.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/memutils.h"
+#include "tcop/dest.h"
 
 PG_FUNCTION_INFO_V1(okr_explain);
 
@@ -72,6 +75,7 @@ typedef struct XText
 
 typedef struct XCheckin
 {
+	bool		wanted;			/* shown, and measured by check-ins */
 	bool		found;
 	int64		id;
 	TimestampTz at;
@@ -132,6 +136,60 @@ find_by_id(const void *arr, int n, Size stride, int64 id)
 			hi = mid - 1;
 	}
 	return -1;
+}
+
+/*
+ * id -> index of one of the rollup's arrays (sorted by id), for the scans
+ * below: a direct array when the ids are dense (identity columns), as they
+ * usually are, else a binary search.
+ */
+typedef struct XMap
+{
+	const void *arr;
+	int			n;
+	Size		stride;
+	int64		min_id;
+	uint64		range;
+	int		   *direct;
+} XMap;
+
+static void
+xmap_build(XMap *m, const void *arr, int n, Size stride)
+{
+	memset(m, 0, sizeof(XMap));
+	m->arr = arr;
+	m->n = n;
+	m->stride = stride;
+	if (n > 0)
+	{
+		int64		lo = *(const int64 *) arr;
+		int64		hi = *(const int64 *) ((const char *) arr + (Size) (n - 1) * stride);
+		int			i;
+
+		/* in uint64: the distance between any two bigints (as rollup.c's IdMap) */
+		if ((uint64) hi - (uint64) lo < (uint64) n * 4 + 1024)
+		{
+			m->min_id = lo;
+			m->range = (uint64) hi - (uint64) lo + 1;
+			m->direct = palloc(sizeof(int) * m->range);
+			memset(m->direct, 0xff, sizeof(int) * m->range);	/* -1 */
+			for (i = 0; i < n; i++)
+				m->direct[(uint64) *(const int64 *) ((const char *) arr + (Size) i * stride) -
+						  (uint64) lo] = i;
+		}
+	}
+}
+
+static int
+xmap_get(const XMap *m, int64 id)
+{
+	if (m->direct)
+	{
+		uint64		off = (uint64) id - (uint64) m->min_id;
+
+		return off < m->range ? m->direct[off] : -1;
+	}
+	return find_by_id(m->arr, m->n, m->stride, id);
 }
 
 static void *
@@ -331,14 +389,6 @@ shown_ids(XRow *rows, int nrows, XKind kind, Rollup *r, bool measured_only)
 	return PointerGetDatum(construct_array(ids, n, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
 }
 
-static int
-array_length_of(Datum a)
-{
-	ArrayType  *arr = DatumGetArrayTypeP(a);
-
-	return ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
-}
-
 /*
  * Titles (names, for projects) as they are now: the item of a moment in the
  * past that has been deleted since has its last recorded one.  Rows are
@@ -360,39 +410,118 @@ array_length_of(Datum a)
 	" UNION ALL SELECT 2, h.id, (SELECT l.name FROM okr.project_history l WHERE l.id = h.id" \
 	"  AND l.name IS NOT NULL ORDER BY l.hid DESC LIMIT 1) FROM unnest($3) h(id)"
 
+/* The titles' rows, straight from the executor into the items shown. */
+typedef struct TitleScan
+{
+	DestReceiver pub;
+	Rollup	   *r;
+	XText	  **texts;
+	MemoryContext cxt;
+	XMap		maps[X_LEVELS];
+} TitleScan;
+
+static bool
+title_row(TupleTableSlot *slot, DestReceiver *self)
+{
+	TitleScan  *ts = (TitleScan *) self;
+	Datum	   *v;
+	bool	   *n;
+	int			kind,
+				i;
+	int64		id;
+	XText	   *t;
+	MemoryContext old;
+
+	slot_getallattrs(slot);
+	v = slot->tts_values;
+	n = slot->tts_isnull;
+	if (n[0] || n[1] || n[2])
+		return true;
+	kind = DatumGetInt32(v[0]);
+	id = DatumGetInt64(v[1]);
+	if (kind < 0 || kind >= X_LEVELS)
+		return true;
+	i = xmap_get(&ts->maps[kind], id);
+	if (i < 0)
+		return true;
+	t = &ts->texts[kind][i];
+	if (!t->shown || t->found)
+		return true;
+	old = MemoryContextSwitchTo(ts->cxt);
+	t->title = datumCopy(v[2], false, -1);
+	MemoryContextSwitchTo(old);
+	t->found = true;
+	return true;
+}
+
+static void
+title_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	static const Oid types[3] = {INT4OID, INT8OID, TEXTOID};
+	int			i;
+
+	/* the datums are taken as these types: okr's owner may have altered a column */
+	for (i = 0; i < 3; i++)
+		if (i >= typeinfo->natts || TupleDescAttr(typeinfo, i)->atttypid != types[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("okr cannot read the titles of okr.objective, okr.key_result and okr.project: a column has another type than CREATE EXTENSION gave it"),
+					 errhint("Alter the column back.")));
+}
+
+static void
+receiver_noop(DestReceiver *self)
+{
+}
+
+/* Run a query of okr.explain into receiver rr, with params (types argtypes). */
+static void
+run_into(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes, Datum *values,
+		 DestReceiver *rr)
+{
+	ParamListInfo params = makeParamList(nargs);
+	SPIExecuteOptions options;
+	int			i,
+				rc;
+
+	for (i = 0; i < nargs; i++)
+	{
+		params->params[i].value = values[i];
+		params->params[i].isnull = false;
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = argtypes[i];
+	}
+	params->numParams = nargs;
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;	/* the caller's snapshot, as the rollup's */
+	options.dest = rr;
+	rc = SPI_execute_plan_extended(okr_spi_plan(plan, sql, nargs, argtypes), &options);
+	/* SPI reports a SELECT into a receiver of its own as SPI_OK_UTILITY */
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "okr: explain query failed: %s", SPI_result_code_string(rc));
+}
+
 static void
 run_titles(SPIPlanPtr *plan, const char *sql, Datum *ids, Rollup *r, XText **texts,
 		   MemoryContext cxt)
 {
 	Oid			argtypes[3] = {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID};
-	uint64		j;
+	TitleScan	ts;
 
-	if (SPI_execute_plan(okr_spi_plan(plan, sql, 3, argtypes), ids, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "okr: reading the titles failed");
-	for (j = 0; j < SPI_processed; j++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[j];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		int			kind = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
-		int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		Datum		title = SPI_getbinval(tup, desc, 3, &isnull);
-		int			i;
-		MemoryContext old;
-
-		if (kind == X_OBJECTIVE)
-			i = find_by_id(r->objectives, r->nobjectives, sizeof(RObjective), id);
-		else if (kind == X_KEY_RESULT)
-			i = find_by_id(r->krs, r->nkrs, sizeof(RKeyResult), id);
-		else
-			i = find_by_id(r->projects, r->nprojects, sizeof(RProject), id);
-		if (i < 0 || !texts[kind][i].shown || texts[kind][i].found || isnull)
-			continue;
-		old = MemoryContextSwitchTo(cxt);
-		texts[kind][i].title = datumCopy(title, false, -1);
-		MemoryContextSwitchTo(old);
-		texts[kind][i].found = true;
-	}
+	memset(&ts, 0, sizeof(ts));
+	ts.pub.receiveSlot = title_row;
+	ts.pub.rStartup = title_startup;
+	ts.pub.rShutdown = receiver_noop;
+	ts.pub.rDestroy = receiver_noop;
+	ts.pub.mydest = DestNone;
+	ts.r = r;
+	ts.texts = texts;
+	ts.cxt = cxt;				/* the receiver copies the titles it keeps there */
+	xmap_build(&ts.maps[X_OBJECTIVE], r->objectives, r->nobjectives, sizeof(RObjective));
+	xmap_build(&ts.maps[X_KEY_RESULT], r->krs, r->nkrs, sizeof(RKeyResult));
+	xmap_build(&ts.maps[X_PROJECT], r->projects, r->nprojects, sizeof(RProject));
+	run_into(plan, sql, 3, argtypes, ids, (DestReceiver *) &ts);
 }
 
 static void
@@ -412,12 +541,19 @@ load_titles(Rollup *r, XRow *rows, int nrows, XText **texts, MemoryContext cxt)
 	for (i = 0; i < nrows; i++)
 		if (rows[i].kind != X_HIDDEN)
 			texts[rows[i].kind][rows[i].index].shown = true;
-	for (k = 0; k < X_LEVELS; k++)
-		ids[k] = shown_ids(rows, nrows, (XKind) k, r, false);
 	if (nrows <= X_PROBE_MAX)
+	{
+		for (k = 0; k < X_LEVELS; k++)
+			ids[k] = shown_ids(rows, nrows, (XKind) k, r, false);
 		run_titles(&probe_plan, Q_TITLES_PROBE, ids, r, texts, cxt);
+	}
 	else
+	{
+		/* (the scan takes every row and keeps those shown) */
+		for (k = 0; k < X_LEVELS; k++)
+			ids[k] = PointerGetDatum(construct_empty_array(INT8OID));
 		run_titles(&scan_plan, Q_TITLES_SCAN, ids, r, texts, cxt);
+	}
 
 	/* rows of the past that are gone now */
 	for (k = 0; k < X_LEVELS; k++)
@@ -444,17 +580,22 @@ load_titles(Rollup *r, XRow *rows, int nrows, XText **texts, MemoryContext cxt)
 /*
  * The check-in a key result's value at T comes from: its latest check-in
  * dated by T (then the highest id), as the rollup takes its value.  As
- * known now that is okr.checkin (one probe of checkin_latest_idx each);
- * as known at K, among the check-ins' versions in force at K (check-ins
- * carry their own time: SPEC 7 and doc/history.md), those recorded or
- * changed since K read from okr.checkin_history.  $1 the key results, $2
- * T, $3 K.
+ * known now that is okr.checkin: one probe of checkin_latest_idx per key
+ * result, or, for many, one scan of the check-ins dated by T kept in
+ * memory (CheckinScan).  As known at K, among the check-ins' versions in
+ * force at K (check-ins carry their own time: SPEC 7, doc/history.md),
+ * those recorded or changed since K read from okr.checkin_history.  $1 the
+ * key results, $2 T, $3 K.  Rows are (key result, check-in, value, at,
+ * author).
  */
 #define Q_CHECKIN_NOW \
 	"SELECT s.id, c.id, c.value, c.checked_at, c.author FROM unnest($1) s(id)" \
 	" CROSS JOIN LATERAL (SELECT c.id, c.value, c.checked_at, c.author FROM okr.checkin c" \
 	"  WHERE c.key_result_id = s.id AND c.checked_at <= $2" \
 	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) c WHERE $3 IS NOT NULL"
+#define Q_CHECKIN_SCAN \
+	"SELECT c.key_result_id, c.id, c.value, c.checked_at, c.author FROM okr.checkin c" \
+	" WHERE c.checked_at <= $2 AND $1 IS NOT NULL AND $3 IS NOT NULL"
 #define Q_CHECKIN_KNOWN \
 	"WITH cch AS (SELECT DISTINCT h.id FROM okr.checkin_history h WHERE h.recorded_at > $3)," \
 	" cv AS (SELECT DISTINCT ON (h.id) h.id, h.key_result_id, h.value, h.checked_at, h.author," \
@@ -472,21 +613,121 @@ load_titles(Rollup *r, XRow *rows, int nrows, XText **texts, MemoryContext cxt)
 	" SELECT DISTINCT ON (w.key_result_id) w.key_result_id, w.id, w.value, w.checked_at, w.author" \
 	" FROM rows w ORDER BY w.key_result_id, w.checked_at DESC, w.id DESC"
 
+/* Keep check-in (id, at, value, author) for key result i if it is later. */
+static void
+keep_checkin(XCheckin *c, int64 id, TimestampTz at, Datum value, bool value_null,
+			 Datum author, bool author_null, bool copy)
+{
+	if (c->found && (at < c->at || (at == c->at && id < c->id)))
+		return;
+	if (copy)
+	{
+		if (c->found && c->value != (Datum) 0)
+			pfree(DatumGetPointer(c->value));
+		if (c->found && c->author != (Datum) 0)
+			pfree(DatumGetPointer(c->author));
+	}
+	c->found = true;
+	c->id = id;
+	c->at = at;
+	c->value = value_null ? (Datum) 0 : copy ? datumCopy(value, false, -1) : value;
+	c->author = author_null ? (Datum) 0 : copy ? datumCopy(author, false, -1) : author;
+}
+
+/* The scan's rows, straight from the executor: the latest of each key result wins. */
+typedef struct CheckinScan
+{
+	DestReceiver pub;
+	Rollup	   *r;
+	XCheckin   *checkins;
+	MemoryContext cxt;
+	XMap		map;
+} CheckinScan;
+
+static bool
+checkin_scan_row(TupleTableSlot *slot, DestReceiver *self)
+{
+	CheckinScan *cs = (CheckinScan *) self;
+	Datum	   *v;
+	bool	   *n;
+	int			i;
+	MemoryContext old;
+
+	slot_getallattrs(slot);
+	v = slot->tts_values;
+	n = slot->tts_isnull;
+	if (n[0] || n[1] || n[3])
+		return true;
+	i = xmap_get(&cs->map, DatumGetInt64(v[0]));
+	if (i < 0 || !cs->checkins[i].wanted)
+		return true;
+	old = MemoryContextSwitchTo(cs->cxt);
+	keep_checkin(&cs->checkins[i], DatumGetInt64(v[1]), DatumGetTimestampTz(v[3]),
+				 v[2], n[2], v[4], n[4], true);
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+static void
+checkin_scan_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	static const Oid types[5] = {INT8OID, INT8OID, NUMERICOID, TIMESTAMPTZOID, TEXTOID};
+	int			i;
+
+	/* the datums are taken as these types: okr's owner may have altered a column */
+	for (i = 0; i < 5; i++)
+		if (i >= typeinfo->natts || TupleDescAttr(typeinfo, i)->atttypid != types[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("okr cannot read okr.checkin: a column has another type than CREATE EXTENSION gave it"),
+					 errhint("Alter the column back.")));
+}
+
 static void
 load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContext cxt)
 {
 	static SPIPlanPtr now_plan = NULL,
+				scan_plan = NULL,
 				known_plan = NULL;
 	Oid			argtypes[3] = {INT8ARRAYOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
 	Datum		values[3];
 	bool		known = r->known_at != DT_NOEND;
+	int			nwanted;
 	uint64		j;
 
-	values[0] = shown_ids(rows, nrows, X_KEY_RESULT, r, true);
-	if (array_length_of(values[0]) == 0)
+	nwanted = 0;
+	for (j = 0; j < (uint64) nrows; j++)
+		if (rows[j].kind == X_KEY_RESULT && !OKR_KR_DERIVED(r->krs[rows[j].index].kind))
+		{
+			checkins[rows[j].index].wanted = true;
+			nwanted++;
+		}
+	if (nwanted == 0)
 		return;
+	/* (the scan takes every check-in and keeps those wanted) */
+	values[0] = !known && nwanted > X_PROBE_MAX ? PointerGetDatum(construct_empty_array(INT8OID)) :
+		shown_ids(rows, nrows, X_KEY_RESULT, r, true);
 	values[1] = TimestampTzGetDatum(r->as_of);
 	values[2] = TimestampTzGetDatum(r->known_at);
+
+	if (!known && nwanted > X_PROBE_MAX)
+	{
+		CheckinScan cs;
+
+		memset(&cs, 0, sizeof(cs));
+		cs.pub.receiveSlot = checkin_scan_row;
+		cs.pub.rStartup = checkin_scan_startup;
+		cs.pub.rShutdown = receiver_noop;
+		cs.pub.rDestroy = receiver_noop;
+		cs.pub.mydest = DestNone;
+		cs.r = r;
+		cs.checkins = checkins;
+		cs.cxt = cxt;
+		xmap_build(&cs.map, r->krs, r->nkrs, sizeof(RKeyResult));
+		run_into(&scan_plan, Q_CHECKIN_SCAN, 3, argtypes, values, (DestReceiver *) &cs);
+		return;
+	}
+
 	if (SPI_execute_plan(okr_spi_plan(known ? &known_plan : &now_plan,
 									  known ? Q_CHECKIN_KNOWN : Q_CHECKIN_NOW, 3, argtypes),
 						 values, NULL, true, 0) != SPI_OK_SELECT)
@@ -495,28 +736,48 @@ load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContex
 	{
 		HeapTuple	tup = SPI_tuptable->vals[j];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
+		bool		isnull,
+					value_null,
+					author_null;
 		int			i = find_by_id(r->krs, r->nkrs, sizeof(RKeyResult),
 								   DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)));
-		MemoryContext old;
-		Datum		d;
+		int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		Datum		value = SPI_getbinval(tup, desc, 3, &value_null);
+		TimestampTz at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
+		Datum		author = SPI_getbinval(tup, desc, 5, &author_null);
 
-		if (i < 0)
-			continue;
-		old = MemoryContextSwitchTo(cxt);
-		checkins[i].found = true;
-		checkins[i].id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		d = SPI_getbinval(tup, desc, 3, &isnull);
-		checkins[i].value = isnull ? (Datum) 0 : datumCopy(d, false, -1);
-		checkins[i].at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
-		d = SPI_getbinval(tup, desc, 5, &isnull);
-		checkins[i].author = isnull ? (Datum) 0 : datumCopy(d, false, -1);
-		MemoryContextSwitchTo(old);
+		/* (points into SPI's result, which outlives the output) */
+		if (i >= 0 && checkins[i].wanted)
+			keep_checkin(&checkins[i], id, at, value, value_null, author, author_null, false);
 	}
 }
 
+/* The call's text datum for a constant string: one per string, not per row. */
+typedef struct XTexts
+{
+	int			n;
+	const char *keys[32];
+	Datum		values[32];
+} XTexts;
+
+static Datum
+text_of(XTexts *tc, const char *s)
+{
+	int			i;
+
+	for (i = 0; i < tc->n; i++)
+		if (tc->keys[i] == s)
+			return tc->values[i];
+	if (tc->n == lengthof(tc->keys))
+		return CStringGetTextDatum(s);
+	tc->keys[tc->n] = s;
+	tc->values[tc->n] = CStringGetTextDatum(s);
+	return tc->values[tc->n++];
+}
+
 static void
-put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheckin *checkins)
+put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheckin *checkins,
+				XTexts *tc)
 {
 	Datum		values[XC_NCOLUMNS];
 	bool		nulls[XC_NCOLUMNS];
@@ -532,10 +793,10 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 
 	if (x->kind == X_HIDDEN)
 	{
-		values[XC_ITEM] = CStringGetTextDatum("hidden");
+		values[XC_ITEM] = text_of(tc, "hidden");
 		nulls[XC_ITEM] = false;
-		values[XC_PARENT_ITEM] = CStringGetTextDatum(x->parent_kind == X_OBJECTIVE ?
-													 "objective" : "key_result");
+		values[XC_PARENT_ITEM] = text_of(tc, x->parent_kind == X_OBJECTIVE ?
+										 "objective" : "key_result");
 		nulls[XC_PARENT_ITEM] = false;
 		values[XC_PARENT_ID] = Int64GetDatum(x->parent_kind == X_OBJECTIVE ?
 											 r->objectives[x->index].id : r->krs[x->index].id);
@@ -590,13 +851,13 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 		nulls[XC_EFFORT_TOTAL] = false;
 	}
 
-	values[XC_ITEM] = CStringGetTextDatum(f.item);
+	values[XC_ITEM] = text_of(tc, f.item);
 	nulls[XC_ITEM] = false;
 	values[XC_ID] = Int64GetDatum(f.id);
 	nulls[XC_ID] = false;
 	if (f.parent_item)
 	{
-		values[XC_PARENT_ITEM] = CStringGetTextDatum(f.parent_item);
+		values[XC_PARENT_ITEM] = text_of(tc, f.parent_item);
 		nulls[XC_PARENT_ITEM] = false;
 		values[XC_PARENT_ID] = Int64GetDatum(f.parent_id);
 		nulls[XC_PARENT_ID] = false;
@@ -608,7 +869,7 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 	}
 	if (f.status)
 	{
-		values[XC_STATUS] = CStringGetTextDatum(f.status);
+		values[XC_STATUS] = text_of(tc, f.status);
 		nulls[XC_STATUS] = false;
 	}
 	values[XC_WEIGHT] = Float8GetDatum(weight);
@@ -628,7 +889,7 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 		}
 		else
 		{
-			values[XC_REASON] = CStringGetTextDatum(reason_text(x->reason, state));
+			values[XC_REASON] = text_of(tc, reason_text(x->reason, state));
 			nulls[XC_REASON] = false;
 		}
 	}
@@ -637,7 +898,8 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 
 /*
  * okr.explain(objective_id, as_of, known_at): NULL objective_id or as_of
- * gives no rows; known_at NULL is as known now.
+ * gives no rows; known_at NULL is as known now.  The rows are written
+ * before leaving SPI: titles and check-ins point into its results.
  */
 Datum
 okr_explain(PG_FUNCTION_ARGS)
@@ -651,6 +913,7 @@ okr_explain(PG_FUNCTION_ARGS)
 	XRow	   *rows;
 	XText	   *texts[X_LEVELS];
 	XCheckin   *checkins;
+	XTexts		tc;
 	bool		known_null;
 	int			root,
 				nrows,
@@ -664,6 +927,7 @@ okr_explain(PG_FUNCTION_ARGS)
 	work = AllocSetContextCreate(CurrentMemoryContext, "okr explain",
 								 ALLOCSET_DEFAULT_SIZES);
 	memset(&r, 0, sizeof(r));
+	memset(&tc, 0, sizeof(tc));
 	okr_access_require_select();
 	acc = okr_access_read(work);
 	okr_spi_enter(&st, okr_access_owner());
@@ -679,12 +943,12 @@ okr_explain(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(old);
 	load_titles(&r, rows, nrows, texts, work);
 	load_checkins(&r, rows, nrows, checkins, work);
-	okr_spi_leave(&st);
 
 	old = MemoryContextSwitchTo(work);
 	for (i = 0; i < nrows; i++)
-		put_explain_row(rsinfo, &r, &rows[i], texts, checkins);
+		put_explain_row(rsinfo, &r, &rows[i], texts, checkins, &tc);
 	MemoryContextSwitchTo(old);
+	okr_spi_leave(&st);
 	MemoryContextDelete(work);
 	return (Datum) 0;
 }

@@ -1466,15 +1466,17 @@ okr_progress(PG_FUNCTION_ARGS)
  * results), as a bigint[] (inside SPI).  Walked with LATERAL probes of
  * objective_parent_idx and objective_parent_key_result_idx per node (OFFSET 0 keeps the
  * planner from turning it into a scan of the whole table per level).  An
- * unknown (or invisible) objective is an error.
+ * unknown (or invisible) objective is an error.  With limit > 0 the walk
+ * stops after that many ids (the recursion is read lazily): enough to know
+ * the subtree is too large for the subtree queries.
  */
 static Datum
-subtree_ids(int64 objective_id, OkrAccess *acc)
+subtree_ids(int64 objective_id, OkrAccess *acc, int limit)
 {
 	static SPIPlanPtr plans[2] = {NULL, NULL};	/* 1.1 tables, 1.0 tables */
 	bool		links = okr_has_key_result_alignment();
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1] = {Int64GetDatum(objective_id)};
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(objective_id), Int64GetDatum(limit)};
 	Datum		ids;
 	bool		isnull;
 	int			rc;
@@ -1488,15 +1490,15 @@ subtree_ids(int64 objective_id, OkrAccess *acc)
 									   "  UNION ALL SELECT o.id FROM okr.key_result k"
 									   "  JOIN okr.objective o ON o.parent_key_result_id = k.id"
 									   "  WHERE k.objective_id = sub.id OFFSET 0) c)"
-									   " SELECT array_agg(id) FROM sub" :
+									   " SELECT array_agg(id) FROM (SELECT id FROM sub LIMIT $2) s" :
 									   "WITH RECURSIVE sub(id) AS ("
 									   " SELECT id FROM okr.objective WHERE id = $1"
 									   " UNION"
 									   " SELECT c.id FROM sub, LATERAL (SELECT o.id FROM okr.objective o"
 									   "  WHERE o.parent_id = sub.id OFFSET 0) c)"
-									   " SELECT array_agg(id) FROM sub",
-									   1, argtypes),
-						  values, NULL, true, 0);
+									   " SELECT array_agg(id) FROM (SELECT id FROM sub LIMIT $2) s",
+									   2, argtypes),
+						  values, limit > 0 ? "  " : " n", true, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "okr: subtree query failed");
 	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -1521,7 +1523,7 @@ rollup_objective(Rollup *r, MemoryContext work, OkrAccess *acc, int64 objective_
 
 	rollup_moment(r, as_of, known_null, known_at);
 	/* as it was: the subtree of then, from the whole organisation of then */
-	ids = r->past ? (Datum) 0 : subtree_ids(objective_id, acc);
+	ids = r->past ? (Datum) 0 : subtree_ids(objective_id, acc, SUBTREE_FULL_SCAN + 1);
 
 	/*
 	 * A large subtree costs less through the whole-organisation queries
@@ -1886,7 +1888,7 @@ okr_progress_history(PG_FUNCTION_ARGS)
 	acc = okr_access_read(work);
 	okr_spi_enter(&st, okr_access_owner());
 	if (sub)
-		ids = subtree_ids(PG_GETARG_INT64(3), acc);
+		ids = subtree_ids(PG_GETARG_INT64(3), acc, 0);
 	if (structure_moved_since(from_ts))
 	{
 		history_by_moments(rsinfo, acc, from_ts, to_ts, step, sub,
