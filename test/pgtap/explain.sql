@@ -9,7 +9,7 @@ BEGIN;
 CREATE EXTENSION okr;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
-SELECT plan(41);
+SELECT plan(43);
 SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 
 -- ---------------------------------------------------------------------------
@@ -204,6 +204,33 @@ SELECT set_config('okr.as_of', '2026-02-15 00:00:00+00', true) IS NOT NULL;
 SELECT is((SELECT checkin_id FROM okr.explain(1) WHERE item = 'key_result' AND id = 1), 1::bigint,
     'as_of left out: the session''s okr.as_of');
 SELECT set_config('okr.as_of', '', true) IS NOT NULL;
+
+-- ---------------------------------------------------------------------------
+-- A large subtree (more than 1,000 rows and key results): the titles and
+-- check-ins come from one scan each instead of probes; the same answer
+-- ---------------------------------------------------------------------------
+INSERT INTO okr.objective (cycle_id, team_id, title) VALUES (1, 1, 'Big');   -- 10
+INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value)
+SELECT 10, 'big ' || g, 'metric', 0, 100 FROM generate_series(1, 1100) g ORDER BY g;
+-- in random order, ties on checked_at, some dated after as_of
+INSERT INTO okr.checkin (key_result_id, value, checked_at, author)
+SELECT k.id, (random() * 100)::int, timestamptz '2026-02-01' + (floor(random() * 4) || ' days')::interval
+       + CASE WHEN random() < 0.2 THEN interval '200 days' ELSE interval '0' END, 'a' || (random() * 9)::int
+  FROM okr.key_result k, generate_series(1, 3) g WHERE k.objective_id = 10 ORDER BY random();
+SELECT is((SELECT count(*)::int FROM okr.explain(10, '2026-06-01') e
+             LEFT JOIN LATERAL (SELECT c.id, c.value, c.checked_at, c.author FROM okr.checkin c
+                                 WHERE c.key_result_id = e.id AND c.checked_at <= '2026-06-01'
+                                 ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) l ON true
+             JOIN okr.key_result k ON k.id = e.id
+            WHERE e.item = 'key_result'
+              AND (e.checkin_id IS NOT DISTINCT FROM l.id AND e.value IS NOT DISTINCT FROM l.value
+                   AND e.checkin_at IS NOT DISTINCT FROM l.checked_at AND e.checkin_by IS NOT DISTINCT FROM l.author
+                   AND e.title = k.title)),
+    1100, 'a large subtree: every key result''s title and the latest check-in dated by as_of (ties: the higher id)');
+SELECT is((SELECT count(*)::int FROM okr.explain(10, '2026-06-01') WHERE item = 'key_result' AND checkin_id IS NULL),
+    (SELECT count(*)::int FROM okr.key_result k WHERE k.objective_id = 10
+        AND NOT EXISTS (SELECT FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= '2026-06-01')),
+    '... and none for those with no check-in dated by then');
 
 -- ---------------------------------------------------------------------------
 -- Bad input
