@@ -164,11 +164,12 @@ xmap_build(XMap *m, const void *arr, int n, Size stride)
 	{
 		int64		lo = *(const int64 *) arr;
 		int64		hi = *(const int64 *) ((const char *) arr + (Size) (n - 1) * stride);
-		int			i;
 
 		/* in uint64: the distance between any two bigints (as rollup.c's IdMap) */
 		if ((uint64) hi - (uint64) lo < (uint64) n * 4 + 1024)
 		{
+			int			i;
+
 			m->min_id = lo;
 			m->range = (uint64) hi - (uint64) lo + 1;
 			m->direct = palloc(sizeof(int) * m->range);
@@ -476,7 +477,7 @@ receiver_noop(DestReceiver *self)
 
 /* Run a query of okr.explain into receiver rr, with params (types argtypes). */
 static void
-run_into(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes, Datum *values,
+run_into(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes, const Datum *values,
 		 DestReceiver *rr)
 {
 	ParamListInfo params = makeParamList(nargs);
