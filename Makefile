@@ -9,7 +9,7 @@ OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
        src/rules_hierarchy.o src/rules_parents.o src/rules_key_result.o \
        src/rules_task.o src/rules_values.o src/rules_delete.o src/schema.o \
        src/run_as.o src/sources.o src/feeds.o src/access.o src/rules_access.o \
-       src/forecast.o src/bar.o src/history.o
+       src/forecast.o src/bar.o src/history.o src/explain.o
 PGFILEDESC = "okr - OKR engine for PostgreSQL"
 
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
@@ -19,7 +19,8 @@ SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
 # 05_moment.sql because it gives 1.0's functions defaults that call it;
 # 1.0--1.1-history.sql comes last: it records history as it starts.
 UPDATE_1_1_PARTS = src/update/1.0--1.1.sql src/sql/05_moment.sql src/update/1.0--1.1-moment.sql \
-                   src/sql/25_history.sql src/sql/30_rollup.sql src/sql/35_analysis.sql src/sql/37_changes.sql \
+                   src/sql/25_history.sql src/sql/30_rollup.sql src/sql/35_analysis.sql src/sql/36_explain.sql \
+                   src/sql/37_changes.sql \
                    src/sql/40_views.sql src/sql/50_integrity.sql \
                    src/sql/60_feeds.sql src/sql/70_access.sql src/sql/75_history_access.sql \
                    src/sql/76_forget.sql src/sql/80_grants_api.sql src/sql/90_grants.sql \
@@ -54,6 +55,7 @@ $(EXTENSION)--1.0--1.1.sql: $(UPDATE_1_1_PARTS)
 	cat $^ > $@
 
 src/%.o: src/okr.h
+src/rollup.o src/explain.o: src/rollup.h
 src/trigger_util.o src/maintain.o src/rules_hierarchy.o src/rules_parents.o \
 	src/rules_key_result.o src/rules_task.o src/rules_values.o src/rules_delete.o \
 	src/sources.o src/feeds.o src/history.o: src/trigger_util.h

@@ -33,6 +33,10 @@
  *	               as it was then (from the history tables), built from progress.c;
  *	               reads as the owner, shows only what access.c lets the
  *	               caller read
+ *	  explain.c    okr.explain(): one objective's figure item by item, from
+ *	               the organisation rollup.c loaded and computed (rollup.h:
+ *	               its structures and the rules of what a parent counts),
+ *	               with the titles and check-ins of the items shown
  *	  access.c     access by team (SPEC 9): the caller's read and write scope
  *	               from okr.access_grant, and the functions of the row-level
  *	               security policies
@@ -61,7 +65,8 @@
  *	  maintain.c calls trigger_util.c, spi_util.c and progress.c; the rule
  *	  files call those and, one way, each other (the other three call
  *	  rules_parents.c, rules_key_result.c calls rules_hierarchy.c); rollup.c
- *	  asks maintain.c only okr_maint_pending(); sources.c and feeds.c call
+ *	  asks maintain.c only okr_maint_pending(); explain.c calls rollup.c,
+ *	  access.c and spi_util.c (rollup.c never calls it); sources.c and feeds.c call
  *	  run_as.c, spi_util.c, access.c (the caller's scope) and (for their
  *	  guards) trigger_util.c only; forecast.c calls spi_util.c, access.c and
  *	  progress.c; bar.c nothing; history.c calls spi_util.c, access.c and

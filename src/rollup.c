@@ -31,6 +31,7 @@
  * subtree.
  */
 #include "okr.h"
+#include "rollup.h"
 
 #include <math.h>
 
@@ -58,158 +59,10 @@ PG_FUNCTION_INFO_V1(okr_progress);
 #define SUBTREE_FULL_SCAN 1000
 PG_FUNCTION_INFO_V1(okr_objective_progress);
 
-/* item states, shared by every level */
-typedef enum RState
-{
-	RS_ACTIVE,
-	RS_DRAFT,
-	RS_CLOSED,
-	RS_CANCELLED,
-	RS_PLANNED,
-	RS_DONE
-} RState;
-
+/* the names of RState (rollup.h) */
 static const char *const rstate_names[] = {
 	"active", "draft", "closed", "cancelled", "planned", "done"
 };
-
-typedef struct RCycle
-{
-	int64		id;
-	DateADT		starts_on;
-	DateADT		ends_on;
-	double		expected;
-	bool		started;
-} RCycle;
-
-typedef struct RObjective
-{
-	int64		id;
-	int64		parent_id;		/* valid when has_parent: any bigint is an id */
-	bool		has_parent;
-	int64		parent_kr_id;	/* aligned to a key result instead (SPEC 1b) */
-	bool		has_parent_kr;
-	int			via_kr;			/* index of that key result, -1 if none loaded */
-	int			next_aligned;	/* next objective aligned to the same key result */
-	int64		cycle_id;
-	int			cycle;			/* index into cycles, -1 if not loaded */
-	int			parent;			/* index, -1 for a root of the loaded set */
-	int			first_child;
-	int			next_sibling;
-	int			first_kr;
-	double		weight;
-	bool		use_krs;
-	bool		use_children;
-	RState		state;
-	/* results */
-	bool		progress_null;
-	double		progress;
-	double		expected;		/* of the items counted, or of its cycle */
-	bool		expected_null;	/* its cycle is invisible to the caller */
-	double		done_effort;
-	double		total_effort;
-} RObjective;
-
-typedef struct RKeyResult
-{
-	int64		id;
-	int64		objective_id;
-	int			objective;
-	int			next_kr;
-	int			first_project;
-	int			first_aligned;	/* objectives aligned to it */
-	OkrKrKind	kind;
-	RState		state;
-	double		weight;
-	bool		progress_null;	/* kind objectives with none counted */
-	double		progress;
-	double		expected;
-	bool		expected_null;
-	double		done_effort;
-	double		total_effort;
-	/* history only: values to re-score the key result as check-ins come */
-	Datum		start;
-	Datum		target;
-	bool		start_null;
-	bool		target_null;
-} RKeyResult;
-
-typedef struct RProject
-{
-	int64		id;
-	int64		key_result_id;
-	int			key_result;
-	int			next_project;
-	RState		state;
-	double		weight;
-	double		progress;
-	double		done_effort;
-	double		total_effort;
-} RProject;
-
-
-
-/* ---------------------------------------------------------------------
- * Loading
- * --------------------------------------------------------------------- */
-
-/*
- * id -> array index.  Ids come from identity columns and are dense, so a
- * plain array over [min, max] usually serves; a hash table takes over when
- * they are too sparse for that.
- */
-typedef struct IdMap
-{
-	int64		min_id;
-	uint64		range;			/* ids min_id .. min_id + range - 1 */
-	int		   *direct;
-	HTAB	   *hash;
-} IdMap;
-
-typedef struct IdEntry
-{
-	int64		id;
-	int			index;
-} IdEntry;
-
-/*
- * The item and status strings are a handful of constants: build each text
- * datum once per call rather than once per row.
- */
-typedef struct TextCache
-{
-	int			n;
-	const char *keys[16];
-	Datum		values[16];
-} TextCache;
-
-
-typedef struct Rollup
-{
-	TimestampTz as_of;
-	/*
-	 * As it was (SPEC 7): the organisation at as_of as known at known_at
-	 * (DT_NOEND: as known now), from the history tables.  Off for as_of at
-	 * or after the transaction's start known now, where the tables are it.
-	 */
-	bool		past;
-	TimestampTz known_at;
-	bool		keep_values;	/* history: keep start/target for re-scoring */
-	int		   *order;			/* objectives, parents before children */
-	int			norder;
-	int			ncycles;
-	RCycle	   *cycles;
-	int			nobjectives;
-	RObjective *objectives;
-	int			nkrs;
-	RKeyResult *krs;
-	int			nprojects;
-	RProject   *projects;
-	/* history only: id -> index of key results and projects, for the events */
-	IdMap		kr_map;
-	IdMap		project_map;
-	TextCache	texts;			/* datums of this call's item and status names */
-} Rollup;
 
 static void
 idmap_build(IdMap *m, const char *first_id, Size stride, int n)
@@ -1505,14 +1358,18 @@ rollup_compute(Rollup *r)
 
 			k->done_effort += p->done_effort;
 			k->total_effort += p->total_effort;
-			if (p->state != RS_CANCELLED && p->weight > 0)
+			if (rollup_project_reason(k, p) == RR_COUNTED)
 			{
 				sum_wp += (p->weight / wmax) * p->progress;
 				sum_w += p->weight / wmax;
 			}
 		}
 		if (k->kind == OKR_KR_PROJECTS)
+		{
 			k->progress = sum_w > 0 ? sum_wp / sum_w : 0.0;
+			k->counted_w = sum_w;
+			k->wmax = wmax;
+		}
 	}
 
 	for (i = 0; i < r->nobjectives; i++)
@@ -1565,8 +1422,7 @@ rollup_compute(Rollup *r)
 
 				k->done_effort += ch->done_effort;
 				k->total_effort += ch->total_effort;
-				if (!ch->progress_null && ch->weight > 0 &&
-					(ch->state == RS_ACTIVE || ch->state == RS_CLOSED))
+				if (rollup_aligned_reason(k, ch) == RR_COUNTED)
 				{
 					kwp += (ch->weight / kmax) * ch->progress;
 					kwe += (ch->weight / kmax) * ch->expected;
@@ -1577,6 +1433,8 @@ rollup_compute(Rollup *r)
 			{
 				k->progress_null = !(kw > 0);
 				k->progress = k->progress_null ? 0.0 : kwp / kw;
+				k->counted_w = kw;
+				k->wmax = kmax;
 				if (kw > 0)
 				{
 					k->expected = kwe / kw;
@@ -1597,7 +1455,7 @@ rollup_compute(Rollup *r)
 
 			o->done_effort += k->done_effort;
 			o->total_effort += k->total_effort;
-			if (o->use_krs && k->state == RS_ACTIVE && k->weight > 0 && !k->progress_null)
+			if (rollup_kr_reason(o, k) == RR_COUNTED)
 			{
 				sum_wp += (k->weight / wmax) * k->progress;
 				sum_we += (k->weight / wmax) * k->expected;
@@ -1612,8 +1470,7 @@ rollup_compute(Rollup *r)
 				continue;		/* counted through its key result */
 			o->done_effort += ch->done_effort;
 			o->total_effort += ch->total_effort;
-			if (o->use_children && !ch->progress_null && ch->weight > 0 &&
-				(ch->state == RS_ACTIVE || ch->state == RS_CLOSED))
+			if (rollup_objective_child_reason(o, ch) == RR_COUNTED)
 			{
 				sum_wp += (ch->weight / wmax) * ch->progress;
 				sum_we += (ch->weight / wmax) * ch->expected;
@@ -1622,6 +1479,8 @@ rollup_compute(Rollup *r)
 		}
 		o->progress_null = !(sum_w > 0);
 		o->progress = o->progress_null ? 0.0 : sum_wp / sum_w;
+		o->counted_w = sum_w;
+		o->wmax = wmax;
 
 		/*
 		 * Expected progress (SPEC 3, changed in 1.1): that of the items
@@ -1642,22 +1501,6 @@ rollup_compute(Rollup *r)
  * Output
  * --------------------------------------------------------------------- */
 
-/* What one output row says of an item, for okr.progress and its history. */
-typedef struct ItemFigures
-{
-	const char *item;
-	int64		id;
-	const char *parent_item;	/* NULL: a root */
-	int64		parent_id;
-	const int64 *cycle_id;		/* NULL when the parent holding it is invisible */
-	bool		progress_null;
-	double		progress;
-	double		done;
-	double		total;
-	bool		expected_null;
-	double		expected;
-	const char *status;
-} ItemFigures;
 
 /*
  * Status (SPEC 3): an item that is not active reports its state, and so do
@@ -1926,15 +1769,17 @@ okr_progress(PG_FUNCTION_ARGS)
  * results), as a bigint[] (inside SPI).  Walked with LATERAL probes of
  * objective_parent_idx and objective_parent_key_result_idx per node (OFFSET 0 keeps the
  * planner from turning it into a scan of the whole table per level).  An
- * unknown (or invisible) objective is an error.
+ * unknown (or invisible) objective is an error.  With limit > 0 the walk
+ * stops after that many ids (the recursion is read lazily): enough to know
+ * the subtree is too large for the subtree queries.
  */
 static Datum
-subtree_ids(int64 objective_id, OkrAccess *acc)
+subtree_ids(int64 objective_id, OkrAccess *acc, int limit)
 {
 	static SPIPlanPtr plans[2] = {NULL, NULL};	/* 1.1 tables, 1.0 tables */
 	bool		links = okr_has_key_result_alignment();
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1] = {Int64GetDatum(objective_id)};
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(objective_id), Int64GetDatum(limit)};
 	Datum		ids;
 	bool		isnull;
 	int			rc;
@@ -1948,15 +1793,15 @@ subtree_ids(int64 objective_id, OkrAccess *acc)
 									   "  UNION ALL SELECT o.id FROM okr.key_result k"
 									   "  JOIN okr.objective o ON o.parent_key_result_id = k.id"
 									   "  WHERE k.objective_id = sub.id OFFSET 0) c)"
-									   " SELECT array_agg(id) FROM sub" :
+									   " SELECT array_agg(id) FROM (SELECT id FROM sub LIMIT $2) s" :
 									   "WITH RECURSIVE sub(id) AS ("
 									   " SELECT id FROM okr.objective WHERE id = $1"
 									   " UNION"
 									   " SELECT c.id FROM sub, LATERAL (SELECT o.id FROM okr.objective o"
 									   "  WHERE o.parent_id = sub.id OFFSET 0) c)"
-									   " SELECT array_agg(id) FROM sub",
-									   1, argtypes),
-						  values, NULL, true, 0);
+									   " SELECT array_agg(id) FROM (SELECT id FROM sub LIMIT $2) s",
+									   2, argtypes),
+						  values, limit > 0 ? "  " : " n", true, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "okr: subtree query failed");
 	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -1965,6 +1810,44 @@ subtree_ids(int64 objective_id, OkrAccess *acc)
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("objective " INT64_FORMAT " does not exist", objective_id)));
 	return ids;
+}
+
+/*
+ * Roll up what objective_id's figure needs (inside SPI, as the owner): its
+ * subtree, or the whole organisation as it was (the subtree of then);
+ * returns the objective's index.  Also okr_rollup_objective (explain.c).
+ */
+static int
+rollup_objective(Rollup *r, MemoryContext work, OkrAccess *acc, int64 objective_id,
+				 TimestampTz as_of, bool known_null, TimestampTz known_at)
+{
+	Datum		ids;
+	int			i;
+
+	rollup_moment(r, as_of, known_null, known_at);
+	/* as it was: the subtree of then, from the whole organisation of then */
+	ids = r->past ? (Datum) 0 : subtree_ids(objective_id, acc, SUBTREE_FULL_SCAN + 1);
+
+	/*
+	 * A large subtree costs less through the whole-organisation queries
+	 * (sequential scans, one pass over recent tasks) than through one probe
+	 * per node; the objective is then picked from the full result.
+	 */
+	if (ids != (Datum) 0 &&
+		ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(ids)),
+					   ARR_DIMS(DatumGetArrayTypeP(ids))) > SUBTREE_FULL_SCAN)
+		ids = (Datum) 0;
+	rollup_run(r, work, ids);
+	for (i = 0; i < r->nobjectives; i++)
+		if (r->objectives[i].id == objective_id)
+			break;
+	if (i == r->nobjectives || okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, objective_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 r->past ? errmsg("objective " INT64_FORMAT " did not exist at %s", objective_id,
+								  timestamptz_to_str(as_of)) :
+				 errmsg("objective " INT64_FORMAT " does not exist", objective_id)));
+	return i;
 }
 
 /*
@@ -1980,12 +1863,10 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 	MemoryContext work;
 	OkrSpiState st;
 	Rollup		r;
-	Datum		ids;
 	OkrAccess  *acc;
 	int			i;
-	bool		result_null = true;
-	bool		found = false;
-	double		result = 0.0;
+	bool		result_null;
+	double		result;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();		/* as the STRICT function of 1.0 */
@@ -1998,35 +1879,11 @@ okr_objective_progress(PG_FUNCTION_ARGS)
 	okr_access_require_select();
 	acc = okr_access_read(work);
 	okr_spi_enter(&st, okr_access_owner());
-	rollup_moment(&r, as_of, PG_NARGS() < 3 || PG_ARGISNULL(2),
-				  PG_NARGS() < 3 || PG_ARGISNULL(2) ? 0 : PG_GETARG_TIMESTAMPTZ(2));
-	/* as it was: the subtree of then, from the whole organisation of then */
-	ids = r.past ? (Datum) 0 : subtree_ids(objective_id, acc);
-
-	/*
-	 * A large subtree costs less through the whole-organisation queries
-	 * (sequential scans, one pass over recent tasks) than through one probe
-	 * per node; the objective is then picked from the full result.
-	 */
-	if (ids != (Datum) 0 &&
-		ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(ids)),
-					   ARR_DIMS(DatumGetArrayTypeP(ids))) > SUBTREE_FULL_SCAN)
-		ids = (Datum) 0;
-	rollup_run(&r, work, ids);
-	for (i = 0; i < r.nobjectives; i++)
-		if (r.objectives[i].id == objective_id)
-		{
-			found = true;
-			result_null = r.objectives[i].progress_null;
-			result = r.objectives[i].progress;
-			break;
-		}
+	i = rollup_objective(&r, work, acc, objective_id, as_of, PG_NARGS() < 3 || PG_ARGISNULL(2),
+						 PG_NARGS() < 3 || PG_ARGISNULL(2) ? 0 : PG_GETARG_TIMESTAMPTZ(2));
+	result_null = r.objectives[i].progress_null;
+	result = r.objectives[i].progress;
 	okr_spi_leave(&st);
-	if (r.past && (!found || okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, objective_id)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("objective " INT64_FORMAT " did not exist at %s", objective_id,
-						timestamptz_to_str(as_of))));
 	MemoryContextDelete(work);
 
 	if (result_null)
@@ -2334,7 +2191,7 @@ okr_progress_history(PG_FUNCTION_ARGS)
 	acc = okr_access_read(work);
 	okr_spi_enter(&st, okr_access_owner());
 	if (sub)
-		ids = subtree_ids(PG_GETARG_INT64(3), acc);
+		ids = subtree_ids(PG_GETARG_INT64(3), acc, 0);
 	if (structure_moved_since(from_ts))
 	{
 		history_by_moments(rsinfo, acc, from_ts, to_ts, step, sub,
@@ -2422,4 +2279,39 @@ okr_progress_history(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(work);
 	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------
+ * For explain.c (rollup.h): the same engine and figures, one way
+ * --------------------------------------------------------------------- */
+
+const char *
+okr_rollup_state_name(RState state)
+{
+	return rstate_names[state];
+}
+
+int
+okr_rollup_objective(Rollup *r, MemoryContext cxt, OkrAccess *acc, int64 objective_id,
+					 TimestampTz as_of, bool known_null, TimestampTz known_at)
+{
+	return rollup_objective(r, cxt, acc, objective_id, as_of, known_null, known_at);
+}
+
+void
+okr_rollup_objective_figures(Rollup *r, int i, ItemFigures *f)
+{
+	objective_figures(r, i, f);
+}
+
+void
+okr_rollup_kr_figures(Rollup *r, int i, ItemFigures *f)
+{
+	kr_figures(r, i, f);
+}
+
+void
+okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f)
+{
+	project_figures(r, i, f);
 }

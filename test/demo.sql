@@ -308,6 +308,28 @@ FROM okr.progress_history('2026-01-01', '2026-10-01', '1 month') h
 JOIN okr.objective o ON o.id = h.id
 WHERE h.item = 'objective' AND o.title = 'Become the market leader in mid-market CRM'
 ORDER BY h.as_of;
+
+\echo '--- Why the company objective is where it is (okr.explain): every item, its share of the counted weight and contribution, or why it is left out; the check-in of each value, the effort of each project'
+SELECT repeat('  ', e.depth) || e.item AS item,
+       e.title,
+       e.weight,
+       round(e.share::numeric, 3) AS share,
+       round(e.progress::numeric, 3) AS progress,
+       round(e.contribution::numeric, 3) AS contribution,
+       e.reason,
+       e.value,
+       e.checkin_at::date AS checked_on,
+       e.checkin_by AS by,
+       e.effort_done || ' of ' || e.effort_total AS effort
+FROM okr.objective o, okr.explain(o.id) e
+WHERE o.title = 'Become the market leader in mid-market CRM';
+
+\echo '--- ... and its counted contributions add up to its progress'
+SELECT round(e.progress::numeric, 6) AS progress,
+       (SELECT round(sum(c.contribution)::numeric, 6) FROM okr.explain(o.id) c
+         WHERE c.parent_item = 'objective' AND c.parent_id = o.id AND c.counted) AS sum_of_contributions
+FROM okr.objective o, okr.explain(o.id) e
+WHERE o.title = 'Become the market leader in mid-market CRM' AND e.depth = 0;
 RESET okr.as_of;
 ------------------------------------------------------------------------------
 -- (i) The weekly review (SPEC 8): okr.changes lists what moved between two

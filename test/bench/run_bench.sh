@@ -59,6 +59,8 @@ for scale in $SCALES; do
     # (g) analysis (SPEC 8): okr.forecast against one rollup; views pinned to
     # a past moment (okr.as_of) against the rollup at that moment
     forecast_ms=$(ms "SELECT count(*) FROM okr.forecast()")
+    # okr.explain of the root: every item with its title and check-in, against one rollup
+    explain_ms=$(ms "SELECT count(*) FROM okr.explain($root)")
     report_fc_ms=$(ms "SELECT pg_catalog.sum(forecast_progress) FROM okr.objective_report")
     report_ms=$(ms "SELECT count(*) FROM okr.objective_report")
     pinned_o=$(pinned "$past" "SELECT count(*) FROM okr.objective_report")
@@ -131,6 +133,7 @@ SQL
     printf '   %-58s %10s\n' "(d) objective_progress middle ($mid), ms" "$mid_ms"
     printf '   %-58s %10s\n' "(d) objective_progress root ($root), ms" "$root_ms"
     printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.forecast() vs okr.progress(), ms" "$forecast_ms" "$engine" "$(ratio "$forecast_ms" "$engine")x" "<= 2x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) okr.explain(root) vs okr.progress(), ms" "$explain_ms" "$engine" "$(ratio "$explain_ms" "$engine")x" "<= 1.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(g) objective_report with vs without forecast columns, ms" "$report_fc_ms" "$report_ms" "$(ratio "$report_fc_ms" "$report_ms")x" ""
     printf '   %-58s %10s %10s %8s  %s\n' "(g) objective_report pinned to $past vs rollup then, ms" "$pinned_o" "$engine_past" "$(ratio "$pinned_o" "$engine_past")x" "<= 1.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(g) key_result_report pinned to $past vs rollup then, ms" "$pinned_k" "$engine_past" "$(ratio "$pinned_k" "$engine_past")x" "<= 1.5x"

@@ -18,9 +18,9 @@ BEGIN;
 CREATE EXTENSION okr;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
--- 6 seeds x (1 coverage + 10 moments + 1 progress_history series)
+-- 6 seeds x (1 coverage + 10 moments + 2 explain + 1 progress_history series)
 -- + 2 objective_progress checks + 2 more progress_history series (seed 5)
-SELECT plan(76);
+SELECT plan(88);
 -- okr applies current_value and the effort sums at commit (README,
 -- "Concurrency"); this file checks them inside one transaction, so it
 -- has them applied after every statement instead.
@@ -725,6 +725,120 @@ BEGIN
 END
 $cmh$;
 
+-- okr.explain (SPEC 8) of every root at t, against okr.progress(t) (checked
+-- against the reference above) and the rules of SPEC 3 and 1b written
+-- again here from the tables (in this transaction every moment sees the
+-- rows as they are): every item once, with okr.progress's figures; counted
+-- or the reason why not; share = weight / the counted weight of its
+-- parent; the contributions of every parent's counted items add up to its
+-- progress (1e-12); a key result's check-in is its latest dated by t and
+-- gives its progress.
+CREATE FUNCTION pg_temp.compare_explain(seed double precision, t timestamptz)
+RETURNS SETOF text LANGUAGE plpgsql AS $cex$
+DECLARE
+    n int;
+    n_parents int;
+    bad text[];
+BEGIN
+    DROP TABLE IF EXISTS ex;
+    CREATE TEMP TABLE ex AS
+    SELECT r.id AS root, x.ord, e.*
+      FROM okr.objective r,
+           LATERAL (SELECT row_number() OVER () AS ord, e.* FROM okr.explain(r.id, t) e) x,
+           LATERAL (SELECT x.depth, x.item, x.id, x.parent_item, x.parent_id, x.title, x.status, x.weight,
+                           x.share, x.progress, x.contribution, x.counted, x.reason, x.value, x.checkin_id,
+                           x.checkin_at, x.checkin_by, x.effort_done, x.effort_total) e
+     WHERE r.parent_id IS NULL AND r.parent_key_result_id IS NULL;
+    DROP TABLE IF EXISTS pr;
+    CREATE TEMP TABLE pr AS SELECT * FROM okr.progress(t);
+    SELECT count(*) INTO n FROM ex;
+    WITH
+    expect AS (
+        SELECT e.root, e.item, e.id, e.ord,
+               CASE e.item
+                 WHEN 'key_result' THEN
+                   CASE WHEN k.state <> 'active' THEN k.state WHEN k.weight = 0 THEN 'zero_weight'
+                        WHEN p.progress IS NULL THEN 'not_scored' WHEN o.rollup = 'children' THEN 'parent_rollup' END
+                 WHEN 'objective' THEN
+                   CASE WHEN c.state NOT IN ('active', 'closed') THEN c.state WHEN c.weight = 0 THEN 'zero_weight'
+                        WHEN p.progress IS NULL THEN 'not_scored'
+                        WHEN c.parent_id IS NOT NULL AND po.rollup = 'key_results' THEN 'parent_rollup'
+                        WHEN c.parent_key_result_id IS NOT NULL AND pk.kind <> 'objectives' THEN 'parent_kind' END
+                 WHEN 'project' THEN
+                   CASE WHEN j.state = 'cancelled' THEN 'cancelled' WHEN j.weight = 0 THEN 'zero_weight'
+                        WHEN jk.kind <> 'projects' THEN 'parent_kind' END
+               END AS reason,
+               coalesce(k.weight, c.weight, j.weight) AS weight
+          FROM ex e
+          LEFT JOIN pr p ON p.item = e.item AND p.id = e.id
+          LEFT JOIN okr.key_result k ON e.item = 'key_result' AND k.id = e.id
+          LEFT JOIN okr.objective o ON o.id = k.objective_id
+          LEFT JOIN okr.objective c ON e.item = 'objective' AND c.id = e.id
+          LEFT JOIN okr.objective po ON po.id = c.parent_id
+          LEFT JOIN okr.key_result pk ON pk.id = c.parent_key_result_id
+          LEFT JOIN okr.project j ON e.item = 'project' AND j.id = e.id
+          LEFT JOIN okr.key_result jk ON jk.id = j.key_result_id
+         WHERE e.depth > 0),
+    counted_w AS (
+        SELECT e.root, e.parent_item, e.parent_id, sum(x.weight) AS w
+          FROM ex e JOIN expect x ON x.root = e.root AND x.ord = e.ord
+         WHERE x.reason IS NULL GROUP BY e.root, e.parent_item, e.parent_id),
+    latest AS (
+        SELECT DISTINCT ON (c.key_result_id) c.key_result_id, c.id, c.value, c.checked_at, c.author
+          FROM okr.checkin c WHERE c.checked_at <= t ORDER BY c.key_result_id, c.checked_at DESC, c.id DESC),
+    problems AS (
+        -- every item of okr.progress once, and nothing else
+        SELECT format('%s %s: %s rows in the explains of the roots', p.item, p.id, count(e.id)) AS problem
+          FROM pr p LEFT JOIN ex e ON e.item = p.item AND e.id = p.id
+         GROUP BY p.item, p.id HAVING count(e.id) <> 1
+        UNION ALL
+        SELECT format('%s %s: not in okr.progress', e.item, e.id)
+          FROM ex e WHERE NOT EXISTS (SELECT FROM pr p WHERE p.item = e.item AND p.id = e.id)
+        UNION ALL
+        SELECT format('%s %s: progress %s status %s parent %s %s, okr.progress %s %s %s %s', e.item, e.id,
+                      e.progress, e.status, e.parent_item, e.parent_id, p.progress, p.status, p.parent_item, p.parent_id)
+          FROM ex e JOIN pr p ON p.item = e.item AND p.id = e.id
+         WHERE p.progress IS DISTINCT FROM e.progress OR p.status IS DISTINCT FROM e.status
+            OR p.parent_item IS DISTINCT FROM e.parent_item OR p.parent_id IS DISTINCT FROM e.parent_id
+        UNION ALL
+        SELECT format('%s %s under root %s: counted %s reason %s share %s, expected reason %s share %s',
+                      e.item, e.id, e.root, e.counted, e.reason, e.share, x.reason, x.weight / w.w)
+          FROM ex e JOIN expect x ON x.root = e.root AND x.ord = e.ord
+          LEFT JOIN counted_w w ON w.root = e.root AND w.parent_item = e.parent_item AND w.parent_id = e.parent_id
+         WHERE e.reason IS DISTINCT FROM x.reason OR e.counted IS DISTINCT FROM (x.reason IS NULL)
+            OR (x.reason IS NULL AND NOT pg_temp.feq(e.share, x.weight / w.w, 1e-12))
+            OR (x.reason IS NULL AND NOT pg_temp.feq(e.contribution, e.share * e.progress, 1e-15))
+            OR (x.reason IS NOT NULL AND (e.share IS NOT NULL OR e.contribution IS NOT NULL))
+        UNION ALL
+        SELECT format('root %s: %s %s has depth %s, its parent %s', e.root, e.item, e.id, e.depth, pe.depth)
+          FROM ex e LEFT JOIN ex pe ON pe.root = e.root AND pe.item = e.parent_item AND pe.id = e.parent_id
+         WHERE e.depth > 0 AND pe.depth IS DISTINCT FROM e.depth - 1
+        UNION ALL
+        SELECT format('%s %s: contributions add up to %s, progress %s', pe.item, pe.id, sum(e.contribution), pe.progress)
+          FROM ex e JOIN ex pe ON pe.root = e.root AND pe.item = e.parent_item AND pe.id = e.parent_id
+         WHERE e.counted GROUP BY pe.root, pe.item, pe.id, pe.progress
+        HAVING NOT pg_temp.feq(sum(e.contribution), pe.progress, 1e-12)
+        UNION ALL
+        SELECT format('key result %s: check-in %s (%s at %s by %s), latest dated by t %s (%s)', e.id,
+                      e.checkin_id, e.value, e.checkin_at, e.checkin_by, l.id, l.value)
+          FROM ex e JOIN okr.key_result k ON k.id = e.id LEFT JOIN latest l ON l.key_result_id = e.id
+         WHERE e.item = 'key_result'
+           AND (e.checkin_id IS DISTINCT FROM (CASE WHEN k.kind NOT IN ('projects', 'objectives') THEN l.id END)
+                OR e.value IS DISTINCT FROM (CASE WHEN k.kind NOT IN ('projects', 'objectives') THEN l.value END)
+                OR e.checkin_by IS DISTINCT FROM (CASE WHEN k.kind NOT IN ('projects', 'objectives') THEN l.author END)
+                OR (l.id IS NOT NULL AND k.kind NOT IN ('projects', 'objectives')
+                    AND NOT pg_temp.feq(okr.kr_progress(k.kind, k.start_value, k.target_value, e.value), e.progress, 0))))
+    SELECT (array_agg(pb.problem ORDER BY pb.problem))[1:8] INTO bad FROM problems pb;
+    SELECT count(*) INTO n_parents FROM (SELECT DISTINCT root, parent_item, parent_id FROM ex WHERE counted) z;
+    RETURN NEXT ok(bad IS NULL AND n > 0,
+                   format('seed %s, as_of %s: okr.explain of every root: %s rows, okr.progress''s figures, the rules'' reasons and shares, and the contributions of each of %s parents add up',
+                          seed, t, n, n_parents));
+    IF bad IS NOT NULL THEN
+        RETURN NEXT diag(array_to_string(bad, E'\n'));
+    END IF;
+END
+$cex$;
+
 -- Build the organisation of a seed; check its coverage, then every moment.
 CREATE FUNCTION pg_temp.run_seed(seed double precision) RETURNS SETOF text LANGUAGE plpgsql AS $run$
 DECLARE
@@ -746,6 +860,13 @@ BEGIN
         FOR line IN SELECT * FROM pg_temp.compare_at(seed, m.label, m.t) LOOP
             RETURN NEXT line;
         END LOOP;
+    END LOOP;
+    -- okr.explain now (the subtree queries) and in the past (as it was)
+    FOR line IN SELECT * FROM pg_temp.compare_explain(seed, now()) LOOP
+        RETURN NEXT line;
+    END LOOP;
+    FOR line IN SELECT * FROM pg_temp.compare_explain(seed, '2026-04-01 00:00:00+00') LOOP
+        RETURN NEXT line;
     END LOOP;
     -- monthly from the first instant of 2025 to the end of everything
     FOR line IN SELECT * FROM pg_temp.compare_history(seed, '2025-01-01 00:00+00', '2027-01-01 00:00+00', '1 month') LOOP
