@@ -638,8 +638,7 @@ task_versions_end(Rollup *r, RowReceiver *rr)
 	int			chosen = -1,
 				i;
 	bool		gone = false,
-				deleted_after_k = false,
-				done_t = false;
+				deleted_after_k = false;
 
 	for (i = 0; i < rr->nversions; i++)
 	{
@@ -663,6 +662,7 @@ task_versions_end(Rollup *r, RowReceiver *rr)
 	if (chosen >= 0 && !gone && (rr->task_now || deleted_after_k))
 	{
 		TaskVersion *c = &rr->versions[chosen];
+		bool		done_t = false;
 
 		for (i = 0; i < rr->nversions && !done_t; i++)
 		{
