@@ -753,32 +753,9 @@ load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContex
 	}
 }
 
-/* The call's text datum for a constant string: one per string, not per row. */
-typedef struct XTexts
-{
-	int			n;
-	const char *keys[32];
-	Datum		values[32];
-} XTexts;
-
-static Datum
-text_of(XTexts *tc, const char *s)
-{
-	int			i;
-
-	for (i = 0; i < tc->n; i++)
-		if (tc->keys[i] == s)
-			return tc->values[i];
-	if (tc->n == lengthof(tc->keys))
-		return CStringGetTextDatum(s);
-	tc->keys[tc->n] = s;
-	tc->values[tc->n] = CStringGetTextDatum(s);
-	return tc->values[tc->n++];
-}
-
 static void
 put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheckin *checkins,
-				XTexts *tc)
+				TextCache *tc)
 {
 	Datum		values[XC_NCOLUMNS];
 	bool		nulls[XC_NCOLUMNS];
@@ -794,9 +771,9 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 
 	if (x->kind == X_HIDDEN)
 	{
-		values[XC_ITEM] = text_of(tc, "hidden");
+		values[XC_ITEM] = okr_rollup_text(tc, "hidden");
 		nulls[XC_ITEM] = false;
-		values[XC_PARENT_ITEM] = text_of(tc, x->parent_kind == X_OBJECTIVE ?
+		values[XC_PARENT_ITEM] = okr_rollup_text(tc, x->parent_kind == X_OBJECTIVE ?
 										 "objective" : "key_result");
 		nulls[XC_PARENT_ITEM] = false;
 		values[XC_PARENT_ID] = Int64GetDatum(x->parent_kind == X_OBJECTIVE ?
@@ -852,13 +829,13 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 		nulls[XC_EFFORT_TOTAL] = false;
 	}
 
-	values[XC_ITEM] = text_of(tc, f.item);
+	values[XC_ITEM] = okr_rollup_text(tc, f.item);
 	nulls[XC_ITEM] = false;
 	values[XC_ID] = Int64GetDatum(f.id);
 	nulls[XC_ID] = false;
 	if (f.parent_item)
 	{
-		values[XC_PARENT_ITEM] = text_of(tc, f.parent_item);
+		values[XC_PARENT_ITEM] = okr_rollup_text(tc, f.parent_item);
 		nulls[XC_PARENT_ITEM] = false;
 		values[XC_PARENT_ID] = Int64GetDatum(f.parent_id);
 		nulls[XC_PARENT_ID] = false;
@@ -870,7 +847,7 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 	}
 	if (f.status)
 	{
-		values[XC_STATUS] = text_of(tc, f.status);
+		values[XC_STATUS] = okr_rollup_text(tc, f.status);
 		nulls[XC_STATUS] = false;
 	}
 	values[XC_WEIGHT] = Float8GetDatum(weight);
@@ -890,7 +867,7 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 		}
 		else
 		{
-			values[XC_REASON] = text_of(tc, reason_text(x->reason, state));
+			values[XC_REASON] = okr_rollup_text(tc, reason_text(x->reason, state));
 			nulls[XC_REASON] = false;
 		}
 	}
@@ -914,7 +891,7 @@ okr_explain(PG_FUNCTION_ARGS)
 	XRow	   *rows;
 	XText	   *texts[X_LEVELS];
 	XCheckin   *checkins;
-	XTexts		tc;
+	TextCache	tc;
 	bool		known_null;
 	int			root,
 				nrows,

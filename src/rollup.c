@@ -1588,8 +1588,8 @@ project_figures(Rollup *r, int i, ItemFigures *f)
 }
 
 /* The call's text datum for s (built in the current memory context). */
-static Datum
-cached_text(TextCache *tc, const char *s)
+Datum
+okr_rollup_text(TextCache *tc, const char *s)
 {
 	int			i;
 
@@ -1614,12 +1614,12 @@ put_row(ReturnSetInfo *rsinfo, Rollup *r, const TimestampTz *at, const ItemFigur
 	memset(nulls, 0, sizeof(nulls));
 	if (at)
 		values[n++] = TimestampTzGetDatum(*at);
-	values[n++] = cached_text(&r->texts, f->item);
+	values[n++] = okr_rollup_text(&r->texts, f->item);
 	values[n++] = Int64GetDatum(f->id);
 	if (!at)
 	{
 		if (f->parent_item)
-			values[n] = cached_text(&r->texts, f->parent_item);
+			values[n] = okr_rollup_text(&r->texts, f->parent_item);
 		nulls[n++] = f->parent_item == NULL;
 		values[n] = Int64GetDatum(f->parent_id);
 		nulls[n++] = f->parent_item == NULL;
@@ -1633,7 +1633,7 @@ put_row(ReturnSetInfo *rsinfo, Rollup *r, const TimestampTz *at, const ItemFigur
 	values[n] = Float8GetDatum(f->expected);
 	nulls[n++] = f->expected_null;
 	if (f->status)
-		values[n] = cached_text(&r->texts, f->status);
+		values[n] = okr_rollup_text(&r->texts, f->status);
 	nulls[n++] = f->status == NULL;
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }

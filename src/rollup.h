@@ -135,8 +135,8 @@ typedef struct IdEntry
 typedef struct TextCache
 {
 	int			n;
-	const char *keys[16];
-	Datum		values[16];
+	const char *keys[32];
+	Datum		values[32];
 } TextCache;
 
 
@@ -255,6 +255,8 @@ typedef struct ItemFigures
 
 /* ---- rollup.c, for explain.c (inside SPI, as the owner: see okr_rollup_objective) */
 extern const char *okr_rollup_state_name(RState state);
+/* The call's text datum for a constant string s: one per string, not per row. */
+extern Datum okr_rollup_text(TextCache *tc, const char *s);
 /*
  * Roll up what objective_id's figure needs at (as_of, known_at), as
  * okr.objective_progress does (its subtree, or the whole organisation as it
