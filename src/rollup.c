@@ -1073,13 +1073,69 @@ static void
 sort_by_id(void *arr, int n, Size elem)
 {
 	int			i;
+	int64		lo,
+				hi;
+	int		   *slot;
+	char	   *sorted;
+	uint64		range;
 
 	for (i = 1; i < n; i++)
 		if (id_cmp((char *) arr + (i - 1) * elem, (char *) arr + i * elem) > 0)
+			break;
+	if (i >= n)
+		return;
+
+	/*
+	 * Out of order (rows updated since they were written sit elsewhere in
+	 * the heap).  Ids are usually dense: place each row by its id, two
+	 * copies a row, rather than qsort's swaps of whole structs (a fifth of
+	 * the rollup at scale L).  Sparse or repeated ids fall back to qsort.
+	 */
+	lo = hi = *(const int64 *) arr;
+	for (i = 1; i < n; i++)
+	{
+		int64		id = *(const int64 *) ((char *) arr + i * elem);
+
+		lo = Min(lo, id);
+		hi = Max(hi, id);
+	}
+	/* (the span in uint64: it does not overflow for any two int64) */
+	if ((uint64) hi - (uint64) lo >= (uint64) n * 4 ||
+		(uint64) hi - (uint64) lo >= MaxAllocSize / sizeof(int))
+	{
+		qsort(arr, n, elem, id_cmp);
+		return;
+	}
+	range = (uint64) hi - (uint64) lo + 1;
+	slot = palloc(range * sizeof(int));
+	memset(slot, 0xff, range * sizeof(int));	/* -1: no row */
+	for (i = 0; i < n; i++)
+	{
+		uint64		k = (uint64) *(const int64 *) ((char *) arr + i * elem) - (uint64) lo;
+
+		if (slot[k] >= 0)
 		{
+			pfree(slot);
 			qsort(arr, n, elem, id_cmp);
 			return;
 		}
+		slot[k] = i;
+	}
+	sorted = palloc((Size) n * elem);
+	{
+		char	   *out = sorted;
+		uint64		k;
+
+		for (k = 0; k < range; k++)
+			if (slot[k] >= 0)
+			{
+				memcpy(out, (char *) arr + (Size) slot[k] * elem, elem);
+				out += elem;
+			}
+	}
+	memcpy(arr, sorted, (Size) n * elem);
+	pfree(sorted);
+	pfree(slot);
 }
 
 /*

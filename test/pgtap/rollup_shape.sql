@@ -5,7 +5,7 @@ BEGIN;
 CREATE EXTENSION okr;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
-SELECT plan(35);
+SELECT plan(38);
 
 INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('FY2026', '2026-01-01', '2026-12-31');
 
@@ -208,6 +208,41 @@ SELECT lives_ok($$
     SELECT v.id FROM (VALUES ('key_result', 999999::bigint, now() - interval '1 day'), ('objective', 1, now())) v(item, id, t)
      WHERE okr.objective_progress(v.id, v.t) IS NULL AND lower(v.item) || '' = 'objective'$$,
     'a cheap filter is tested before okr.objective_progress');
+
+-- Rows out of id order (written in reverse, or updated since, they sit
+-- elsewhere in the heap) are put in order before linking: by placing each
+-- by its id when the ids are dense (rollup.c's sort_by_id), by qsort when
+-- they are sparse.  A parent m + 10 (m: the largest objective id so far)
+-- gets children m + 3, m + 2, m + 1 written in that order, each with a
+-- metric 0 -> 10 at 3, 2 and 1.  Summed in id order, 0.1 + 0.2 + 0.3 is
+-- 0.6000000000000001 in double precision and the mean 0.20000000000000004;
+-- in the order written it would be 0.6 and 0.2, so the figure shows the order.
+SELECT max(id) AS m FROM okr.objective \gset
+INSERT INTO okr.objective (id, cycle_id, title) OVERRIDING SYSTEM VALUE
+SELECT :m + 10, id, 'order dense' FROM okr.cycle WHERE name = 'FY2026';
+INSERT INTO okr.objective (id, cycle_id, parent_id, title) OVERRIDING SYSTEM VALUE
+SELECT :m + c, (SELECT id FROM okr.cycle WHERE name = 'FY2026'), :m + 10, 'order ' || c
+  FROM unnest(ARRAY[3, 2, 1]) WITH ORDINALITY u(c, n) ORDER BY n;
+INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value)
+SELECT :m + c, 'order KR ' || c, 'metric', 0, 10 FROM unnest(ARRAY[3, 2, 1]) WITH ORDINALITY u(c, n) ORDER BY n;
+INSERT INTO okr.checkin (key_result_id, value, checked_at)
+SELECT k.id, substr(k.title, 10)::int, '2026-03-01' FROM okr.key_result k WHERE k.title LIKE 'order KR %';
+SELECT is((SELECT progress FROM okr.progress() WHERE item = 'objective' AND id = :m + 10), 0.20000000000000004::float8,
+    'children written in reverse id order are summed in id order: (0.1 + 0.2 + 0.3) / 3 = 0.20000000000000004');
+SELECT is(okr.objective_progress(:m + 10), 0.20000000000000004::float8, 'the same for its subtree');
+-- then a sparse id: child 9000000 (at 6) of the parent, written first, and
+-- m + 4 (at 4): (0.1 + 0.2 + 0.3 + 0.4 + 0.6) / 5
+INSERT INTO okr.objective (id, cycle_id, parent_id, title) OVERRIDING SYSTEM VALUE
+SELECT c, (SELECT id FROM okr.cycle WHERE name = 'FY2026'), :m + 10, 'order ' || c
+  FROM unnest(ARRAY[9000000, :m + 4]) WITH ORDINALITY u(c, n) ORDER BY n;
+INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value)
+SELECT c, 'sparse KR', 'metric', 0, 10 FROM unnest(ARRAY[9000000, :m + 4]) c;
+INSERT INTO okr.checkin (key_result_id, value, checked_at)
+SELECT k.id, CASE WHEN k.objective_id = 9000000 THEN 6 ELSE 4 END, '2026-03-01'
+  FROM okr.key_result k WHERE k.title = 'sparse KR';
+SELECT is((SELECT progress FROM okr.progress() WHERE item = 'objective' AND id = :m + 10),
+    (((0.1::float8 + 0.2::float8) + 0.3::float8) + 0.4::float8 + 0.6::float8) / 5,
+    'with a sparse id too (qsort), in id order');
 
 SELECT * FROM finish();
 ROLLBACK;
