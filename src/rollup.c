@@ -328,25 +328,32 @@ grow(void *arr, int n, int *cap, Size elem)
 #define Q_OBJECTIVES_PAST	H_ROWS("objective", "id, parent_id, cycle_id, weight, rollup, state, parent_key_result_id")
 #define Q_PROJECTS_PAST		H_ROWS("project", "id, key_result_id, weight, state")
 /*
+ * The key results at (M, K), as CTE k (with ch and v): the rows unchanged
+ * since M from the table (now_valid: their current_value and
+ * current_progress hold at T), the others from their versions.
+ */
+#define H_KRS_AT \
+	"ch AS (" H_CHANGED("key_result", H_M) "), v AS (" H_VERSIONS("key_result", "ch", H_M) ")," \
+	" k AS (SELECT id, objective_id, kind, weight, state, start_value, target_value," \
+	"   NOT $3 AND (last_checkin_at IS NULL OR last_checkin_at <= $1) AS now_valid," \
+	"   current_value, current_progress FROM okr.key_result x" \
+	"  WHERE NOT EXISTS (SELECT FROM ch WHERE ch.id = x.id)" \
+	"  UNION ALL SELECT id, objective_id, kind, weight, state, start_value, target_value," \
+	"   false, NULL, NULL FROM v WHERE NOT v.gone AND " H_EXISTS("key_result", "v") ")"
+/*
  * Key results at (M, K) with their value at T: the latest check-in dated
  * by T among those known at K (check-ins carry their own time, so their
  * versions are those in force at K): from okr.checkin but the check-ins
  * recorded since K, and from those check-ins' versions at K.
  */
 #define Q_KRS_PAST \
-	"WITH ch AS (" H_CHANGED("key_result", H_M) "), v AS (" H_VERSIONS("key_result", "ch", H_M) ")," \
+	"WITH " H_KRS_AT "," \
 	" cch AS (" H_CHANGED("checkin", "$2") "), cv AS (" H_VERSIONS("checkin", "cch", "$2") ")," \
 	" cvl AS (SELECT DISTINCT ON (cv.key_result_id) cv.key_result_id, cv.value, cv.checked_at, cv.id" \
 	"  FROM cv WHERE NOT cv.gone AND cv.checked_at <= $1 AND " H_EXISTS("checkin", "cv") \
 	"  ORDER BY cv.key_result_id, cv.checked_at DESC, cv.id DESC)," \
 	" kra AS (SELECT c.key_result_id AS id FROM cch JOIN okr.checkin c ON c.id = cch.id" \
-	"  UNION SELECT cv.key_result_id FROM cv)," \
-	" k AS (SELECT id, objective_id, kind, weight, state, start_value, target_value," \
-	"   NOT $3 AND (last_checkin_at IS NULL OR last_checkin_at <= $1) AS now_valid," \
-	"   current_value, current_progress FROM okr.key_result x" \
-	"  WHERE NOT EXISTS (SELECT FROM ch WHERE ch.id = x.id)" \
-	"  UNION ALL SELECT id, objective_id, kind, weight, state, start_value, target_value," \
-	"   false, NULL, NULL FROM v WHERE NOT v.gone AND " H_EXISTS("key_result", "v") ")" \
+	"  UNION SELECT cv.key_result_id FROM cv)" \
 	" SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
 	"  CASE WHEN k.now_valid AND NOT EXISTS (SELECT FROM kra WHERE kra.id = k.id) THEN k.current_value" \
 	"  ELSE (SELECT q.value FROM (" \
@@ -365,13 +372,7 @@ grow(void *arr, int n, int *cap, Size elem)
  * after T only).
  */
 #define Q_KRS_PAST_NOW \
-	"WITH ch AS (" H_CHANGED("key_result", H_M) "), v AS (" H_VERSIONS("key_result", "ch", H_M) ")," \
-	" k AS (SELECT id, objective_id, kind, weight, state, start_value, target_value," \
-	"   NOT $3 AND (last_checkin_at IS NULL OR last_checkin_at <= $1) AS now_valid," \
-	"   current_value, current_progress FROM okr.key_result x" \
-	"  WHERE NOT EXISTS (SELECT FROM ch WHERE ch.id = x.id)" \
-	"  UNION ALL SELECT id, objective_id, kind, weight, state, start_value, target_value," \
-	"   false, NULL, NULL FROM v WHERE NOT v.gone AND " H_EXISTS("key_result", "v") ")" \
+	"WITH " H_KRS_AT \
 	" SELECT k.id, k.objective_id, k.kind, k.weight, k.state, k.start_value, k.target_value," \
 	"  CASE WHEN k.now_valid THEN k.current_value ELSE (" Q_VALUE_AT ") END," \
 	"  CASE WHEN k.now_valid THEN k.current_progress END" \
