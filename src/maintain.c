@@ -26,6 +26,10 @@
  * and okr.objective_progress() know it (okr_maint_pending) and read the
  * check-ins and tasks themselves then.
  *
+ * A project's note also carries the rows it adds to okr.effort_ledger (the
+ * effort of done tasks by their done_at, for the past rollup): the flush
+ * appends them all in one INSERT, after the effort counters.
+ *
  * The notes live in a hash table in TopTransactionContext, one entry per
  * (item, subtransaction): a subtransaction that rolls back takes its notes
  * with it.  Effort deltas are exact: integral efforts (the common case) are
@@ -47,6 +51,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/hsearch.h"
@@ -70,6 +75,13 @@ typedef struct NoteKey
 	int32		kind;			/* NoteKind */
 } NoteKey;
 
+/* A row for okr.effort_ledger */
+typedef struct LedgerEntry
+{
+	TimestampTz done_at;
+	double		effort;			/* negative: what an earlier row added, taken back */
+} LedgerEntry;
+
 typedef struct Note
 {
 	NoteKey		key;			/* must be first */
@@ -85,6 +97,10 @@ typedef struct Note
 	int64		idone;
 	Datum		ntotal;			/* numeric or 0 */
 	Datum		ndone;
+	/* project: rows for okr.effort_ledger, in maint_cxt */
+	int			nledger;
+	int			capledger;
+	LedgerEntry *ledger;
 } Note;
 
 static HTAB *notes = NULL;
@@ -101,6 +117,8 @@ typedef struct Applied
 
 static Applied *applied = NULL;
 static bool callbacks_registered = false;
+/* this transaction wrote a row of okr.task (okr_maint_tasks_written) */
+static bool tasks_written = false;
 
 /* Efforts up to this size are summed exactly in an int64 (2^31 rows each). */
 #define INT_EFFORT_MAX	2147483648.0
@@ -125,6 +143,7 @@ maint_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PARALLEL_ABORT:
 			/* the memory goes with TopTransactionContext */
+			tasks_written = false;
 			notes = NULL;
 			applied = NULL;
 			maint_cxt = NULL;
@@ -136,6 +155,7 @@ maint_xact_callback(XactEvent event, void *arg)
 
 static Note *note_for_key(const NoteKey *key);
 static void merge_note(Note *into, const Note *from);
+static void ledger_append(Note *n, TimestampTz done_at, double effort);
 
 static void
 maint_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
@@ -181,10 +201,43 @@ maint_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		{
 			MemoryContext old = MemoryContextSwitchTo(maint_cxt);
 
-			merge_note(note_for_key(&a->note.key), &a->note);
+			Note	   *into = note_for_key(&a->note.key);
+
+			merge_note(into, &a->note);
+			for (int i = 0; i < a->note.nledger; i++)
+				ledger_append(into, a->note.ledger[i].done_at, a->note.ledger[i].effort);
 			MemoryContextSwitchTo(old);
 		}
 	}
+}
+
+static void
+register_callbacks(void)
+{
+	if (!callbacks_registered)
+	{
+		RegisterXactCallback(maint_xact_callback, NULL);
+		RegisterSubXactCallback(maint_subxact_callback, NULL);
+		callbacks_registered = true;
+	}
+}
+
+/*
+ * A row of okr.task was written in this transaction (okr_task_sync): its
+ * version in okr.task_history comes only at commit.  Kept until the
+ * transaction ends, whatever its subtransactions do.
+ */
+void
+okr_maint_note_task_written(void)
+{
+	register_callbacks();
+	tasks_written = true;
+}
+
+bool
+okr_maint_tasks_written(void)
+{
+	return tasks_written;
 }
 
 static Note *
@@ -193,12 +246,7 @@ note_for_key(const NoteKey *key)
 	Note	   *n;
 	bool		found;
 
-	if (!callbacks_registered)
-	{
-		RegisterXactCallback(maint_xact_callback, NULL);
-		RegisterSubXactCallback(maint_subxact_callback, NULL);
-		callbacks_registered = true;
-	}
+	register_callbacks();
 	if (maint_cxt == NULL)
 		maint_cxt = AllocSetContextCreate(TopTransactionContext, "okr maintenance",
 										  ALLOCSET_DEFAULT_SIZES);
@@ -244,7 +292,36 @@ add_numeric(Datum a, Datum b)
 	return DirectFunctionCall2(numeric_add, a, b);
 }
 
-/* Fold another note of the same item into one. */
+/*
+ * A row for okr.effort_ledger, in the note's own array (in maint_cxt).  A
+ * pending note's array is its own: an applied note's is copied, never
+ * shared (see the subtransaction callback).
+ */
+static void
+ledger_append(Note *n, TimestampTz done_at, double effort)
+{
+	if (n->nledger == n->capledger)
+	{
+		int			cap = n->capledger > 0 ? n->capledger * 2 : 4;
+		LedgerEntry *e = MemoryContextAlloc(maint_cxt, cap * sizeof(LedgerEntry));
+
+		if (n->nledger > 0)
+		{
+			memcpy(e, n->ledger, n->nledger * sizeof(LedgerEntry));
+			pfree(n->ledger);
+		}
+		n->ledger = e;
+		n->capledger = cap;
+	}
+	n->ledger[n->nledger].done_at = done_at;
+	n->ledger[n->nledger].effort = effort;
+	n->nledger++;
+}
+
+/*
+ * Fold another note of the same item into one; not their ledger rows,
+ * which the flush takes from every note as it is.
+ */
 static void
 merge_note(Note *into, const Note *from)
 {
@@ -338,6 +415,16 @@ okr_maint_note_effort(int64 project_id, double old_total, double new_total,
 	add_effort(&n->itotal, &n->ntotal, new_total);
 	add_effort(&n->idone, &n->ndone, -old_done);
 	add_effort(&n->idone, &n->ndone, new_done);
+}
+
+/*
+ * A done task's effort enters okr.effort_ledger (effort > 0) or leaves it
+ * (effort < 0: the row it had added, taken back).
+ */
+void
+okr_maint_note_done(int64 project_id, TimestampTz done_at, double effort)
+{
+	ledger_append(note_for(NOTE_PROJECT, project_id), done_at, effort);
 }
 
 /* TRUNCATE: every noted item of that kind must be read afresh. */
@@ -501,6 +588,43 @@ okr_apply_effort(int64 project_id, Datum dtotal, Datum ddone)
 				  values, NULL);
 }
 
+/*
+ * A project's rows of okr.effort_ledger from its done tasks, after a
+ * TRUNCATE of okr.task (which emptied the ledger, okr_truncate_sync).
+ */
+static void
+okr_ledger_from_tasks(int64 project_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(project_id)};
+
+	run_sync_plan(okr_spi_plan(&plan,
+							   "INSERT INTO okr.effort_ledger (project_id, done_at, effort)"
+							   " SELECT t.project_id, t.done_at, t.effort FROM okr.task t"
+							   " WHERE t.project_id = $1 AND t.status = 'done' AND t.done_at IS NOT NULL",
+							   1, argtypes),
+				  values, NULL);
+}
+
+/* Append the noted rows of okr.effort_ledger, in one statement. */
+static void
+okr_ledger_append(Datum *projects, Datum *done_at, Datum *effort, int n)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID};
+	Datum		values[3];
+
+	values[0] = PointerGetDatum(construct_array(projects, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[1] = PointerGetDatum(construct_array(done_at, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[2] = PointerGetDatum(construct_array(effort, n, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	run_sync_plan(okr_spi_plan(&plan,
+							   "INSERT INTO okr.effort_ledger (project_id, done_at, effort)"
+							   " SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3))",
+							   3, argtypes),
+				  values, NULL);
+}
+
 /* Recount a project's effort from its tasks (after a TRUNCATE). */
 static void
 okr_recount_effort(int64 project_id)
@@ -617,6 +741,7 @@ flush_project(int64 id, Note *merged)
 	if (merged->recompute)
 	{
 		okr_recount_effort(id);
+		okr_ledger_from_tasks(id);
 		return;
 	}
 	if (merged->itotal == 0 && merged->idone == 0 &&
@@ -640,7 +765,11 @@ okr_maint_flush(void)
 	Note	  **all;
 	long		count,
 				i,
-				j;
+				j,
+				nledger;
+	Datum	   *lp = NULL,
+			   *ld = NULL,
+			   *le = NULL;
 	SubTransactionId subid = GetCurrentSubTransactionId();
 	MemoryContext cxt;
 	MemoryContext old;
@@ -672,6 +801,16 @@ okr_maint_flush(void)
 	old = MemoryContextSwitchTo(cxt);
 	qsort(all, count, sizeof(Note *), note_cmp);
 
+	nledger = 0;
+	for (i = 0; i < count; i++)
+		nledger += all[i]->nledger;
+	if (nledger > 0)
+	{
+		lp = palloc(nledger * sizeof(Datum));
+		ld = palloc(nledger * sizeof(Datum));
+		le = palloc(nledger * sizeof(Datum));
+	}
+	nledger = 0;
 	for (i = 0; i < count; i = j)
 	{
 		Note		merged = *all[i];
@@ -682,8 +821,22 @@ okr_maint_flush(void)
 		if (merged.key.kind == NOTE_KEY_RESULT)
 			flush_key_result(merged.key.id, &merged);
 		else
+		{
 			flush_project(merged.key.id, &merged);
+			/* a recount rebuilt its ledger rows from its tasks */
+			for (long k = i; k < j && !merged.recompute; k++)
+				for (int e = 0; e < all[k]->nledger; e++)
+				{
+					lp[nledger] = Int64GetDatum(merged.key.id);
+					ld[nledger] = TimestampTzGetDatum(all[k]->ledger[e].done_at);
+					le[nledger] = Float8GetDatum(all[k]->ledger[e].effort);
+					nledger++;
+				}
+		}
 	}
+	/* (1.0's tables, before the update, have no ledger) */
+	if (nledger > 0 && okr_has_effort_ledger())
+		okr_ledger_append(lp, ld, le, (int) nledger);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
 }
@@ -720,6 +873,7 @@ PG_FUNCTION_INFO_V1(okr_truncate_sync);
 Datum
 okr_truncate_sync(PG_FUNCTION_ARGS)
 {
+	static SPIPlanPtr truncated_plan = NULL;
 	TriggerData *td = okr_trigger_data(fcinfo, "okr_truncate_sync", NULL, false);
 	const char *table = RelationGetRelationName(td->tg_relation);
 	const char *sql;
@@ -742,6 +896,22 @@ okr_truncate_sync(PG_FUNCTION_ARGS)
 
 	okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 	(void) run_sync(NULL, sql, NULL, NULL);
+	/* no task is done any more (1.0's tables, before the update, have no ledger) */
+	if (strcmp(table, "task") == 0 && okr_has_effort_ledger())
+		(void) run_sync(NULL, "DELETE FROM okr.effort_ledger", NULL, NULL);
+	/* its versions outlive its rows (see okr.history_truncated) */
+	if (okr_has_effort_ledger())
+	{
+		Oid			argtypes[1] = {TEXTOID};
+		Datum		values[1] = {CStringGetTextDatum(table)};
+
+		okr_run_plan(okr_spi_plan(&truncated_plan,
+								  "INSERT INTO okr.history_truncated (table_name, truncated_at)"
+								  " VALUES ($1, pg_catalog.now()) ON CONFLICT (table_name)"
+								  " DO UPDATE SET truncated_at = EXCLUDED.truncated_at",
+								  1, argtypes),
+					 values, NULL, 0);
+	}
 	okr_spi_leave(&st);
 	return PointerGetDatum(NULL);
 }
@@ -794,6 +964,22 @@ okr_effort_guard(PG_FUNCTION_ARGS)
 	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
 }
 
+/* okr.effort_ledger BEFORE each statement: written by okr only (428C9). */
+PG_FUNCTION_INFO_V1(okr_ledger_guard);
+
+Datum
+okr_ledger_guard(PG_FUNCTION_ARGS)
+{
+	(void) okr_trigger_data(fcinfo, "okr_ledger_guard", "effort_ledger", false);
+
+	if (!okr_syncing_current_value)
+		ereport(ERROR,
+				(errcode(ERRCODE_GENERATED_ALWAYS),
+				 errmsg("okr.effort_ledger is maintained from the tasks"),
+				 errhint("Write okr.task; to rebuild it call okr.refresh_maintained().")));
+	return PointerGetDatum(NULL);
+}
+
 /* ---------------------------------------------------------------------
  * okr.refresh_maintained(): recompute every maintained column from the rows
  * themselves.  For bulk loads done with triggers off (session_replication_role
@@ -801,6 +987,53 @@ okr_effort_guard(PG_FUNCTION_ARGS)
  * the number of rows it had to correct, and warns about each row that breaks
  * a rule (okr.check_integrity()), which it cannot correct.
  * --------------------------------------------------------------------- */
+
+/*
+ * okr.effort_ledger against the done tasks, (project, done_at) by
+ * (project, done_at): the projects whose rows do not sum to their tasks'
+ * efforts (counted as corrected), or that hold more rows than tasks (rows
+ * that cancel out, folded), get their rows again from their tasks.
+ */
+static uint64
+refresh_ledger(void)
+{
+	static SPIPlanPtr delete_plan = NULL;
+	static SPIPlanPtr insert_plan = NULL;
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		values[1];
+	bool		isnull;
+	uint64		wrong;
+
+	if (!okr_has_effort_ledger())
+		return 0;
+	if (SPI_execute("WITH l AS (SELECT project_id, done_at, sum(effort::numeric) AS s, count(*) AS n"
+					"   FROM okr.effort_ledger GROUP BY project_id, done_at),"
+					" t AS (SELECT project_id, done_at, sum(effort::numeric) AS s, count(*) AS n"
+					"   FROM okr.task WHERE status = 'done' AND done_at IS NOT NULL"
+					"   GROUP BY project_id, done_at),"
+					" g AS (SELECT COALESCE(l.project_id, t.project_id) AS p,"
+					"   COALESCE(l.s, 0) <> COALESCE(t.s, 0) AS wrong, COALESCE(l.n, 0) > COALESCE(t.n, 0) AS loose"
+					"   FROM l FULL JOIN t ON t.project_id = l.project_id AND t.done_at = l.done_at)"
+					" SELECT count(*) FILTER (WHERE wrong), array_agg(DISTINCT p) FILTER (WHERE wrong OR loose) FROM g",
+					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "okr: could not compare okr.effort_ledger with the tasks");
+	wrong = (uint64) DatumGetInt64(okr_result_datum(0, 1, INT8OID, &isnull));
+	values[0] = okr_result_datum(0, 2, INT8ARRAYOID, &isnull);
+	if (isnull)
+		return wrong;
+	values[0] = PointerGetDatum(DatumGetArrayTypePCopy(values[0]));
+	run_sync_plan(okr_spi_plan(&delete_plan,
+							   "DELETE FROM okr.effort_ledger WHERE project_id = ANY ($1)",
+							   1, argtypes),
+				  values, NULL);
+	run_sync_plan(okr_spi_plan(&insert_plan,
+							   "INSERT INTO okr.effort_ledger (project_id, done_at, effort)"
+							   " SELECT t.project_id, t.done_at, t.effort FROM okr.task t"
+							   " WHERE t.project_id = ANY ($1) AND t.status = 'done' AND t.done_at IS NOT NULL",
+							   1, argtypes),
+				  values, NULL);
+	return wrong;
+}
 
 PG_FUNCTION_INFO_V1(okr_refresh_maintained);
 
@@ -845,6 +1078,7 @@ okr_refresh_maintained(PG_FUNCTION_ARGS)
 					  "   FROM okr.project p LEFT JOIN okr.task t ON t.project_id = p.id GROUP BY p.id) s"
 					  " WHERE s.id = e.project_id AND (e.effort_total <> s.total OR e.effort_done <> s.done)",
 					  NULL, NULL);
+	fixed += refresh_ledger();
 	/* what it cannot fix: rows that break a rule, one warning each */
 	if (SPI_execute("SELECT item, id, rule, problem FROM okr.check_integrity()"
 					" ORDER BY item, id, rule, problem LIMIT 101", true, 0) != SPI_OK_SELECT)

@@ -93,6 +93,7 @@
 
 /* ---- schema.c: the version of okr's tables in this database */
 extern bool okr_has_key_result_alignment(void);
+extern bool okr_has_effort_ledger(void);
 
 /* ---- guc.c */
 extern double okr_on_track_ratio;
@@ -232,6 +233,11 @@ extern void okr_maint_note_checkin(int64 key_result_id, bool inserted,
 /* A task's contribution to a project moves from old to new. */
 extern void okr_maint_note_effort(int64 project_id, double old_total, double new_total,
 								  double old_done, double new_done);
+/* A done task's effort enters okr.effort_ledger (> 0) or leaves it (< 0). */
+extern void okr_maint_note_done(int64 project_id, TimestampTz done_at, double effort);
+/* This transaction wrote okr.task (its history is written at commit). */
+extern void okr_maint_note_task_written(void);
+extern bool okr_maint_tasks_written(void);
 /* Notes not yet applied: the maintained columns lag in this transaction. */
 extern bool okr_maint_pending(void);
 /* True while maintain.c writes a maintained column: the guards let it. */

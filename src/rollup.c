@@ -255,8 +255,8 @@ grow(void *arr, int n, int *cap, Size elem)
  * For the whole organisation the same figures come from scans joined in
  * memory by id, cheaper than hash joins over every project: the projects,
  * their effort sums, and the tasks done after T (one pass over
- * task_done_at_idx, an index-only scan; nothing for T = now(), done_at is
- * never in the future).  The tasks' efforts are summed in C (late_add), and
+ * task_done_at_idx, or okr.effort_ledger in the past; nothing for T = now(),
+ * done_at is never in the future).  The efforts are summed in C (exact_add), and
  * a project with such tasks takes its done effort in numeric from
  * Q_EFFORT_NUMERIC, less those tasks, exactly as the maintained sum was
  * formed, so that the same set of tasks gives the same bits (SPEC 7).
@@ -271,6 +271,14 @@ grow(void *arr, int n, int *cap, Size elem)
 	" FROM okr.project_effort WHERE $1 IS NOT NULL"
 #define Q_LATE \
 	"SELECT t.project_id, t.effort FROM okr.task t WHERE t.status = 'done' AND t.done_at > $1"
+/*
+ * The same in the past, from okr.effort_ledger (its rows after T sum per
+ * project to those tasks' efforts, exactly): okr.task's visibility map,
+ * which any update of a task clears, would turn that index-only scan back
+ * into one heap fetch per task.
+ */
+#define Q_LATE_LEDGER \
+	"SELECT l.project_id, l.effort FROM okr.effort_ledger l WHERE l.done_at > $1"
 /* With notes pending in this transaction: from the tasks. */
 #define Q_EFFORT_OF_TASKS \
 	" sum(t.effort::numeric) FILTER (WHERE t.status <> 'cancelled') AS total," \
@@ -299,7 +307,9 @@ grow(void *arr, int n, int *cap, Size elem)
  * version recorded after M (an insert counts only after K) are read from
  * the history; every other row is as it is now, read from its table.
  * H_CHANGED is that set of ids, H_VERSIONS their versions at M with "gone"
- * (deleted by K).
+ * (deleted by K), read by id from <t>_history_id_idx: a generic plan
+ * expects far more changed rows than there usually are and would hash the
+ * whole history instead.
  */
 #define H_M "least($1, $2)"
 #define H_CHANGED(t, m) \
@@ -308,7 +318,8 @@ grow(void *arr, int n, int *cap, Size elem)
 #define H_VERSIONS(t, chg, m) \
 	"SELECT DISTINCT ON (h.id) h.*," \
 	" pg_catalog.bool_or(h.action = 'delete') OVER (PARTITION BY h.id) AS gone" \
-	" FROM " chg " c JOIN okr." t "_history h ON h.id = c.id AND h.recorded_at <= $2" \
+	" FROM " chg " c CROSS JOIN LATERAL (SELECT * FROM okr." t "_history h" \
+	"  WHERE h.id = c.id AND h.recorded_at <= $2 OFFSET 0) h" \
 	" ORDER BY h.id, (h.recorded_at <= " m ") DESC," \
 	"  CASE WHEN h.recorded_at <= " m " THEN h.hid END DESC, h.recorded_at, h.hid DESC"
 /*
@@ -416,6 +427,22 @@ grow(void *arr, int n, int *cap, Size elem)
 	" JOIN okr.task_history h ON h.id = ch.id" \
 	" ORDER BY h.id, h.hid"
 /*
+ * The same without the task's row now: its latest version is that row, as
+ * the history is written at commit with the row (when no change of this
+ * transaction is pending) and none of okr.task's rows was truncated since
+ * (okr.history_truncated); one random read of okr.task per changed task
+ * saved.
+ */
+#define Q_TASK_VERSIONS_LATEST \
+	"WITH ch AS (" H_CHANGED("task", H_M) ")" \
+	" SELECT h.id, h.hid, h.recorded_at, h.action = 'delete', h.project_id, h.status, h.effort," \
+	"  h.done_at, NULL::boolean, NULL::bigint, NULL::text, NULL::float8, NULL::timestamptz" \
+	" FROM ch JOIN okr.task_history h ON h.id = ch.id" \
+	" ORDER BY h.id, h.hid"
+#define Q_TASK_TRUNCATED \
+	"SELECT FROM okr.history_truncated WHERE table_name = 'task'"
+
+/*
  * The same inside a transaction whose own changes are still noted for its
  * commit (okr.project_effort lags): every project from its tasks.
  */
@@ -441,6 +468,9 @@ typedef struct PastPlans
 	SPIPlanPtr	projects;
 	SPIPlanPtr	effort_exact;
 	SPIPlanPtr	task_versions;	/* Q_TASK_VERSIONS */
+	SPIPlanPtr	task_versions_latest;	/* Q_TASK_VERSIONS_LATEST */
+	SPIPlanPtr	task_truncated; /* Q_TASK_TRUNCATED */
+	SPIPlanPtr	late;			/* Q_LATE_LEDGER */
 } PastPlans;
 
 static PastPlans past_plans;
@@ -551,6 +581,7 @@ typedef struct RowReceiver
 	IdMap	   *project_map;	/* for LOAD_EFFORT and LOAD_LATE */
 	EffortAdjust *adjust;		/* per project: LOAD_LATE, LOAD_TASK_VERSIONS, LOAD_EFFORT */
 	int64		task_id;		/* LOAD_TASK_VERSIONS: the task whose versions these are */
+	bool		now_from_history;	/* its row now is its latest version */
 	bool		task_now;		/* ... whether it exists now, and its row now */
 	int			task_now_project;
 	bool		task_now_done;
@@ -640,6 +671,18 @@ task_versions_end(Rollup *r, RowReceiver *rr)
 				i;
 	bool		gone = false,
 				deleted_after_k = false;
+
+	if (rr->now_from_history)
+	{
+		TaskVersion *last = &rr->versions[rr->nversions - 1];
+
+		rr->task_now = !last->deleted;
+		rr->task_now_project = last->project;
+		rr->task_now_done = last->done;
+		rr->task_now_cancelled = last->cancelled;
+		rr->task_now_effort = last->effort;
+		rr->task_now_done_at = last->done_at_null ? DT_NOEND : last->done_at;
+	}
 
 	for (i = 0; i < rr->nversions; i++)
 	{
@@ -1151,11 +1194,31 @@ load_effort(Rollup *r, RowReceiver *rr)
 	bool		any = false;
 
 	rr->adjust = MemoryContextAllocZero(rr->cxt, Max(r->nprojects, 1) * sizeof(EffortAdjust));
-	run_query(&full_plans.late, Q_LATE, false, r->as_of, (Datum) 0, rr, LOAD_LATE);
+	if (r->past)
+		run_query(&past_plans.late, Q_LATE_LEDGER, false, r->as_of, (Datum) 0, rr, LOAD_LATE);
+	else
+		run_query(&full_plans.late, Q_LATE, false, r->as_of, (Datum) 0, rr, LOAD_LATE);
 	if (r->past)
 	{
+		/*
+		 * A task's latest version is its row now unless this transaction
+		 * wrote tasks (their versions come at commit) or okr.task was
+		 * truncated (its rows went, their versions stayed).
+		 */
+		rr->now_from_history = !okr_maint_tasks_written();
+		if (rr->now_from_history)
+		{
+			if (SPI_execute_plan(okr_spi_plan(&past_plans.task_truncated, Q_TASK_TRUNCATED, 0, NULL),
+								 NULL, NULL, true, 1) != SPI_OK_SELECT)
+				elog(ERROR, "okr: could not read okr.history_truncated");
+			rr->now_from_history = SPI_processed == 0;
+		}
 		rr->nversions = 0;
-		run_past_query(&past_plans.task_versions, Q_TASK_VERSIONS, r, false, rr, LOAD_TASK_VERSIONS);
+		if (rr->now_from_history)
+			run_past_query(&past_plans.task_versions_latest, Q_TASK_VERSIONS_LATEST, r, false, rr,
+						   LOAD_TASK_VERSIONS);
+		else
+			run_past_query(&past_plans.task_versions, Q_TASK_VERSIONS, r, false, rr, LOAD_TASK_VERSIONS);
 		if (rr->nversions > 0)
 			task_versions_end(r, rr);
 	}

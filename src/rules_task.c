@@ -207,6 +207,32 @@ parents_known_open(FunctionCallInfo fcinfo, int64 project_id, bool add)
 	return found;
 }
 
+/*
+ * okr.effort_ledger: a done task's effort leaves it as it was (old) and
+ * enters it as it is (new), unless neither moved.
+ */
+static void
+note_done(TriggerData *td, HeapTuple oldtup, HeapTuple newtup,
+		  int64 old_project, int64 new_project)
+{
+	bool		on,
+				nn;
+	Datum		oat = oldtup ? okr_get_col(td, oldtup, "done_at", &on) : (Datum) 0;
+	Datum		nat = newtup ? okr_get_col(td, newtup, "done_at", &nn) : (Datum) 0;
+	bool		was = oldtup && !on && okr_streq(okr_get_text(td, oldtup, "status"), "done");
+	bool		is = newtup && !nn && okr_streq(okr_get_text(td, newtup, "status"), "done");
+	double		oe = was ? DatumGetFloat8(okr_get_col(td, oldtup, "effort", &on)) : 0.0;
+	double		ne = is ? DatumGetFloat8(okr_get_col(td, newtup, "effort", &nn)) : 0.0;
+
+	if (was && is && old_project == new_project && oe == ne &&
+		DatumGetTimestampTz(oat) == DatumGetTimestampTz(nat))
+		return;
+	if (was)
+		okr_maint_note_done(old_project, DatumGetTimestampTz(oat), -oe);
+	if (is)
+		okr_maint_note_done(new_project, DatumGetTimestampTz(nat), ne);
+}
+
 PG_FUNCTION_INFO_V1(okr_task_sync);
 
 Datum
@@ -227,6 +253,7 @@ okr_task_sync(PG_FUNCTION_ARGS)
 	OkrRow		row;
 
 	okr_begin_row(&row, td);
+	okr_maint_note_task_written();
 	if (oldtup)
 		task_contribution(td, oldtup, &old_total, &old_done);
 	if (newtup)
@@ -244,6 +271,7 @@ okr_task_sync(PG_FUNCTION_ARGS)
 			(void) parents_known_open(fcinfo, new_project, true);
 	}
 
+	note_done(td, oldtup, newtup, old_project, new_project);
 	if (oldtup && newtup && !moved)
 	{
 		/* same contribution (todo -> doing, a title): nothing to note */

@@ -21,3 +21,12 @@ okr_has_key_result_alignment(void)
 
 	return OidIsValid(rel) && get_attnum(rel, "parent_key_result_id") != InvalidAttrNumber;
 }
+
+/* okr.effort_ledger (1.1): the effort of done tasks by their done_at */
+bool
+okr_has_effort_ledger(void)
+{
+	Oid			nsp = get_namespace_oid("okr", true);
+
+	return OidIsValid(nsp) && OidIsValid(get_relname_relid("effort_ledger", nsp));
+}

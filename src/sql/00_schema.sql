@@ -190,13 +190,29 @@ CREATE UNIQUE INDEX task_manual_key_idx ON okr.task (external_key) WHERE feed_id
 CREATE UNIQUE INDEX objective_external_key_idx ON okr.objective (external_key);
 CREATE UNIQUE INDEX key_result_external_key_idx ON okr.key_result (external_key);
 CREATE UNIQUE INDEX project_external_key_idx ON okr.project (external_key);
--- "Done after T": what the rollup subtracts from effort_done for a past T,
--- for the whole organisation (an index-only scan: it carries what the
--- rollup sums, 1.1) and for one project.
-CREATE INDEX task_done_at_idx ON okr.task (done_at) INCLUDE (project_id, effort)
-    WHERE status OPERATOR(pg_catalog.=) 'done';
+-- "Done after T", of one project (the rollup of a subtree) and by time
+-- (okr.changes); the whole organisation's reads okr.effort_ledger.
+CREATE INDEX task_done_at_idx ON okr.task (done_at) WHERE status OPERATOR(pg_catalog.=) 'done';
 CREATE INDEX task_project_done_idx ON okr.task (project_id, done_at) WHERE status OPERATOR(pg_catalog.=) 'done';
 COMMENT ON TABLE okr.task IS 'Something we do; belongs to a project';
+
+-- 1.1 (SPEC 7): the effort of done tasks by the moment it was done,
+-- appended at commit (maintain.c) and never updated: a task that becomes
+-- done adds (project, done_at, +effort), one that stops being done, moves
+-- or changes its effort adds the opposite of what it had added.  So, for
+-- any T, the rows with done_at > T sum, per project, to the effort of the
+-- tasks now done after T, exactly as okr.project_effort sums them.  The
+-- rollup of a past moment reads them instead of okr.task, whose visibility
+-- map any update of a task clears: an index-only scan here stays one, as
+-- the table only grows (vacuum, which inserts trigger, marks it visible).
+-- okr.refresh_maintained() corrects it and folds rows that cancel out.
+CREATE TABLE okr.effort_ledger (
+    project_id bigint NOT NULL,
+    done_at    timestamptz NOT NULL,
+    effort     double precision NOT NULL
+) WITH (autovacuum_vacuum_insert_scale_factor = 0.02);
+CREATE INDEX effort_ledger_done_at_idx ON okr.effort_ledger (done_at) INCLUDE (project_id, effort);
+COMMENT ON TABLE okr.effort_ledger IS 'Maintained by okr (read-only for users): effort of done tasks by the moment they were done, appended at commit (+effort when a task becomes done, -effort when it stops being done, moves or changes its effort); rows with done_at > T sum per project to the effort of the tasks now done after T';
 
 -- pg_dump keeps the rows of these tables (they are members of the extension).
 SELECT pg_catalog.pg_extension_config_dump('okr.cycle', '');
@@ -209,6 +225,7 @@ SELECT pg_catalog.pg_extension_config_dump('okr.task', '');
 -- Registered, but no row is dumped: a restore rebuilds them from the
 -- restored projects and tasks (their triggers fire during the restore).
 SELECT pg_catalog.pg_extension_config_dump('okr.project_effort', 'WHERE false');
+SELECT pg_catalog.pg_extension_config_dump('okr.effort_ledger', 'WHERE false');
 -- ... and the identity sequences, so restored databases hand out fresh ids.
 SELECT pg_catalog.pg_extension_config_dump('okr.cycle_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('okr.team_id_seq', '');

@@ -30,6 +30,8 @@ CREATE FUNCTION okr.maintain() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_maintain' LANGUAGE C;
 CREATE FUNCTION okr.effort_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_effort_guard' LANGUAGE C;
+CREATE FUNCTION okr.ledger_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_ledger_guard' LANGUAGE C;
 CREATE FUNCTION okr.objective_values() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_objective_values' LANGUAGE C;
 CREATE FUNCTION okr.delete_check() RETURNS trigger
@@ -99,6 +101,8 @@ CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
     ON okr.project FOR EACH STATEMENT EXECUTE FUNCTION okr.truncate_sync();
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE OR DELETE
     ON okr.project_effort FOR EACH ROW EXECUTE FUNCTION okr.effort_guard();
+CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON okr.effort_ledger FOR EACH STATEMENT EXECUTE FUNCTION okr.ledger_guard();
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.task FOR EACH ROW EXECUTE FUNCTION okr.task_guard();
 CREATE TRIGGER okr_20_sync AFTER INSERT OR UPDATE OR DELETE

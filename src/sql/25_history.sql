@@ -120,6 +120,17 @@ CREATE TABLE okr.task_history (
     feed_id     bigint
 );
 
+-- The tables TRUNCATE emptied, and when last (okr_30_truncate): their rows
+-- are gone at every moment, but their versions stay, so the latest version
+-- of a row no longer says whether it exists; the past rollup then asks the
+-- table itself (rollup.c, Q_TASK_VERSIONS).
+CREATE TABLE okr.history_truncated (
+    table_name   text NOT NULL PRIMARY KEY,
+    truncated_at timestamptz NOT NULL
+);
+COMMENT ON TABLE okr.history_truncated IS 'The tables of okr that TRUNCATE emptied, and when it last did: their truncated rows are gone at every moment';
+SELECT pg_catalog.pg_extension_config_dump('okr.history_truncated', '');
+
 -- The moment history starts (the upgrade from 1.0, or okr.forget_history):
 -- a known_at before it is an error.  No row on a fresh install.
 CREATE TABLE okr.history_horizon (

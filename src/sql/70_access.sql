@@ -123,6 +123,9 @@ CREATE POLICY okr_access ON okr.project
 ALTER TABLE okr.project_effort ENABLE ROW LEVEL SECURITY;
 CREATE POLICY okr_access ON okr.project_effort
     USING (okr.project_visible(project_id)) WITH CHECK (true);
+ALTER TABLE okr.effort_ledger ENABLE ROW LEVEL SECURITY;
+CREATE POLICY okr_access ON okr.effort_ledger
+    USING (okr.project_visible(project_id)) WITH CHECK (true);
 ALTER TABLE okr.task ENABLE ROW LEVEL SECURITY;
 CREATE POLICY okr_access ON okr.task
     USING (okr.project_visible(project_id)) WITH CHECK (true);

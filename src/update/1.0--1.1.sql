@@ -75,10 +75,23 @@ CREATE UNIQUE INDEX task_manual_key_idx ON okr.task (external_key) WHERE feed_id
 CREATE UNIQUE INDEX objective_external_key_idx ON okr.objective (external_key);
 CREATE UNIQUE INDEX key_result_external_key_idx ON okr.key_result (external_key);
 CREATE UNIQUE INDEX project_external_key_idx ON okr.project (external_key);
--- The past rollup's "done after T" reads this index only (rollup.c, Q_LATE).
-DROP INDEX okr.task_done_at_idx;
-CREATE INDEX task_done_at_idx ON okr.task (done_at) INCLUDE (project_id, effort)
-    WHERE status OPERATOR(pg_catalog.=) 'done';
+-- The effort of done tasks by the moment it was done (00_schema.sql), for
+-- the past rollup; it starts from the tasks done now.
+CREATE TABLE okr.effort_ledger (
+    project_id bigint NOT NULL,
+    done_at    timestamptz NOT NULL,
+    effort     double precision NOT NULL
+) WITH (autovacuum_vacuum_insert_scale_factor = 0.02);
+INSERT INTO okr.effort_ledger (project_id, done_at, effort)
+SELECT t.project_id, t.done_at, t.effort FROM okr.task t
+ WHERE t.status OPERATOR(pg_catalog.=) 'done' AND t.done_at IS NOT NULL;
+CREATE INDEX effort_ledger_done_at_idx ON okr.effort_ledger (done_at) INCLUDE (project_id, effort);
+COMMENT ON TABLE okr.effort_ledger IS 'Maintained by okr (read-only for users): effort of done tasks by the moment they were done, appended at commit (+effort when a task becomes done, -effort when it stops being done, moves or changes its effort); rows with done_at > T sum per project to the effort of the tasks now done after T';
+SELECT pg_catalog.pg_extension_config_dump('okr.effort_ledger', 'WHERE false');
+CREATE FUNCTION okr.ledger_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'okr_ledger_guard' LANGUAGE C;
+CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON okr.effort_ledger FOR EACH STATEMENT EXECUTE FUNCTION okr.ledger_guard();
 
 -- grant_write covers the sources and feeds and the functions that run
 -- them: 80_grants_api.sql, appended below, creates it again (issue 17).
