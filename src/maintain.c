@@ -964,20 +964,27 @@ okr_effort_guard(PG_FUNCTION_ARGS)
 	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
 }
 
-/* okr.effort_ledger BEFORE each statement: written by okr only (428C9). */
+/*
+ * okr.effort_ledger BEFORE ROW, and BEFORE TRUNCATE: written by okr only
+ * (428C9).
+ */
 PG_FUNCTION_INFO_V1(okr_ledger_guard);
 
 Datum
 okr_ledger_guard(PG_FUNCTION_ARGS)
 {
-	(void) okr_trigger_data(fcinfo, "okr_ledger_guard", "effort_ledger", false);
+	bool		truncate = CALLED_AS_TRIGGER(fcinfo) &&
+		TRIGGER_FIRED_BY_TRUNCATE(((TriggerData *) fcinfo->context)->tg_event);
+	TriggerData *td = okr_trigger_data(fcinfo, "okr_ledger_guard", "effort_ledger", !truncate);
 
 	if (!okr_syncing_current_value)
 		ereport(ERROR,
 				(errcode(ERRCODE_GENERATED_ALWAYS),
 				 errmsg("okr.effort_ledger is maintained from the tasks"),
 				 errhint("Write okr.task; to rebuild it call okr.refresh_maintained().")));
-	return PointerGetDatum(NULL);
+	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event))
+		return PointerGetDatum(NULL);
+	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
 }
 
 /* ---------------------------------------------------------------------

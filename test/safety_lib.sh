@@ -60,14 +60,16 @@ okr_snapshot() {
     [ "${OKR_SNAPSHOT_HISTORY:-yes}" = no ] && skip_history=true
     PGTZ=Europe/Paris PGDATESTYLE=ISO PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=on -c extra_float_digits=1" \
         psql -X -At -q -v ON_ERROR_STOP=1 "$@" <<SQL
-SELECT format('SELECT %L || t::text FROM okr.%I t ORDER BY t.id, t::text',
+SELECT format('SELECT %L || t::text FROM okr.%I t ORDER BY %s',
               'table ' || c.relname || ' ('
               || (SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) FROM pg_attribute a
                   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) || '): ',
-              c.relname)
+              c.relname,
+              CASE WHEN EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'id')
+                   THEN 't.id, t::text' ELSE 't::text' END)
 FROM pg_class c
 WHERE c.relnamespace = 'okr'::regnamespace AND c.relkind IN ('r', 'p')
-  AND c.relname <> 'project_effort'   -- derived, its ids are internal: see the invariants
+  AND c.relname NOT IN ('project_effort', 'effort_ledger')   -- derived: see the invariants
   AND NOT ($skip_history AND (c.relname ~ '_history\$' OR c.relname = 'history_horizon'))
 ORDER BY c.relname
 \gexec
@@ -102,5 +104,13 @@ WHERE e.effort_total IS DISTINCT FROM
       (SELECT coalesce(sum(t.effort::numeric), 0) FROM okr.task t WHERE t.project_id = p.id AND t.status = 'done');
 SELECT 'invariant: okr.project_effort rows of no project: '
        || count(*) FROM okr.project_effort e WHERE NOT EXISTS (SELECT FROM okr.project p WHERE p.id = e.project_id);
+SELECT to_regclass('okr.effort_ledger') IS NOT NULL AS okr_has_ledger \\gset
+\\if :okr_has_ledger
+SELECT 'invariant: (project, done_at) whose okr.effort_ledger rows do not sum to its done tasks: ' || count(*)
+FROM (SELECT project_id, done_at, sum(effort::numeric) AS s FROM okr.effort_ledger GROUP BY 1, 2) l
+FULL JOIN (SELECT project_id, done_at, sum(effort::numeric) AS s FROM okr.task WHERE status = 'done' GROUP BY 1, 2) t
+  ON t.project_id = l.project_id AND t.done_at = l.done_at
+WHERE coalesce(l.s, 0) <> coalesce(t.s, 0);
+\\endif
 SQL
 }

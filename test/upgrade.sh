@@ -172,7 +172,9 @@ old_rows() {            # old_rows DB COLUMNS_FILE
     # the sequences of the tables of that version (a later one adds its own)
     local seqs
     seqs="$(cut -d' ' -f1 "$2" | sed 's/$/_id_seq/' | paste -sd'|')"
-    okr_snapshot -d "$db" | grep -E "^(progress|objective_progress|objective_score|invariant)|^sequence ($seqs) "
+    # (not the invariant of okr.effort_ledger, a table of 1.1, checked by the fresh-install comparison)
+    okr_snapshot -d "$db" | grep -E "^(progress|objective_progress|objective_score|invariant)|^sequence ($seqs) " |
+        grep -v '^invariant: (project, done_at) whose okr.effort_ledger'
 }
 
 # ---------------------------------------------------------------------------

@@ -101,7 +101,10 @@ CREATE TRIGGER okr_30_truncate AFTER TRUNCATE
     ON okr.project FOR EACH STATEMENT EXECUTE FUNCTION okr.truncate_sync();
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE OR DELETE
     ON okr.project_effort FOR EACH ROW EXECUTE FUNCTION okr.effort_guard();
-CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE
+-- (per row, not per statement: a restore's COPY of its no rows must pass)
+CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE OR DELETE
+    ON okr.effort_ledger FOR EACH ROW EXECUTE FUNCTION okr.ledger_guard();
+CREATE TRIGGER okr_11_guard BEFORE TRUNCATE
     ON okr.effort_ledger FOR EACH STATEMENT EXECUTE FUNCTION okr.ledger_guard();
 CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE
     ON okr.task FOR EACH ROW EXECUTE FUNCTION okr.task_guard();

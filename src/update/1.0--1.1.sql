@@ -87,10 +87,12 @@ SELECT t.project_id, t.done_at, t.effort FROM okr.task t
  WHERE t.status OPERATOR(pg_catalog.=) 'done' AND t.done_at IS NOT NULL;
 CREATE INDEX effort_ledger_done_at_idx ON okr.effort_ledger (done_at) INCLUDE (project_id, effort);
 COMMENT ON TABLE okr.effort_ledger IS 'Maintained by okr (read-only for users): effort of done tasks by the moment they were done, appended at commit (+effort when a task becomes done, -effort when it stops being done, moves or changes its effort); rows with done_at > T sum per project to the effort of the tasks now done after T';
-SELECT pg_catalog.pg_extension_config_dump('okr.effort_ledger', 'WHERE false');
 CREATE FUNCTION okr.ledger_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'okr_ledger_guard' LANGUAGE C;
-CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE
+SELECT pg_catalog.pg_extension_config_dump('okr.effort_ledger', 'WHERE false');
+CREATE TRIGGER okr_10_guard BEFORE INSERT OR UPDATE OR DELETE
+    ON okr.effort_ledger FOR EACH ROW EXECUTE FUNCTION okr.ledger_guard();
+CREATE TRIGGER okr_11_guard BEFORE TRUNCATE
     ON okr.effort_ledger FOR EACH STATEMENT EXECUTE FUNCTION okr.ledger_guard();
 
 -- grant_write covers the sources and feeds and the functions that run

@@ -814,6 +814,14 @@ sub invariants {
             SELECT format('okr.project_effort row for project %s, which does not exist', e.project_id)
             FROM okr.project_effort e WHERE NOT EXISTS (SELECT FROM okr.project p WHERE p.id = e.project_id)) s});
     push @r, ['okr.project_effort holds the sums of every project\'s tasks, and nothing else', defined $v && $v eq '', $v // $why];
+    ($v, $why) = psql_checked($DB, q{
+        SELECT string_agg(format('project %s, done at %s: ledger sums to %s, its done tasks to %s',
+                                 coalesce(l.project_id, t.project_id), coalesce(l.done_at, t.done_at), l.s, t.s), E'\n')
+        FROM (SELECT project_id, done_at, sum(effort::numeric) AS s FROM okr.effort_ledger GROUP BY 1, 2) l
+        FULL JOIN (SELECT project_id, done_at, sum(effort::numeric) AS s FROM okr.task WHERE status = 'done' GROUP BY 1, 2) t
+          ON t.project_id = l.project_id AND t.done_at = l.done_at
+        WHERE coalesce(l.s, 0) <> coalesce(t.s, 0)});
+    push @r, ['okr.effort_ledger sums, by project and done_at, to the efforts of the done tasks', defined $v && $v eq '', $v // $why];
     ($v, $why) = psql_checked($DB, q{SELECT string_agg(c, ', ') FROM okr_fuzz.cycles() c});
     push @r, ['rule 1: no cycle in the parent_id of cycle, team and objective', defined $v && $v eq '', $v // $why];
 
