@@ -28,6 +28,7 @@
 #include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
@@ -45,12 +46,24 @@ static const char *const history_tables[] = {
 };
 #define N_HISTORY_TABLES lengthof(history_tables)
 
+/*
+ * How a version of one table is written.  Each kept column goes as it is
+ * into the history table's column of the same name and type, inserted
+ * straight into the heap and its indexes (an SPI INSERT per version was
+ * most of what history cost a write: its executor start and end); when a
+ * column's type differs (okr's owner altered one), through the INSERT that
+ * casts.
+ */
 typedef struct HistoryPlan
 {
 	Oid			rowtype;		/* the table's row type the plan was made for */
-	SPIPlanPtr	plan;
+	SPIPlanPtr	plan;			/* the INSERT, when not direct */
+	bool		direct;
+	Oid			relid;			/* okr.<t>_history */
+	Oid			seqid;			/* okr.history_hid_seq */
 	int			ncols;
 	AttrNumber *attnums;		/* the kept columns in the table */
+	AttrNumber *hist_attnums;	/* ... and in the history table */
 } HistoryPlan;
 
 static HistoryPlan plans[N_HISTORY_TABLES];
@@ -92,16 +105,27 @@ history_plan(int t, Relation rel)
 	SPIPlanPtr	plan;
 	uint64		i;
 	int			rc;
+	bool		direct,
+				isnull0;
 
-	if (hp->plan && hp->rowtype == rowtype)
+	if (hp->rowtype == rowtype && (hp->plan || hp->direct))
 		return hp;
 	if (hp->plan)
+		SPI_freeplan(hp->plan); /* the extension was created again */
+	if (hp->attnums)
 	{
-		SPI_freeplan(hp->plan);	/* the extension was created again */
-		hp->plan = NULL;
 		pfree(hp->attnums);
+		pfree(hp->hist_attnums);
 	}
-	rc = SPI_execute(psprintf("SELECT a.attname FROM pg_catalog.pg_attribute a"
+	hp->plan = NULL;
+	hp->direct = false;
+	hp->attnums = hp->hist_attnums = NULL;
+	rc = SPI_execute(psprintf("SELECT a.attname, a.attnum, a.atttypid, a.attrelid,"
+							  " 'okr.history_hid_seq'::pg_catalog.regclass,"
+							  " (SELECT pg_catalog.array_agg(f.atttypid ORDER BY f.attnum)::text"
+							  "   FROM pg_catalog.pg_attribute f WHERE f.attrelid = a.attrelid"
+							  "   AND f.attnum BETWEEN 1 AND 4)"
+							  " FROM pg_catalog.pg_attribute a"
 							  " WHERE a.attrelid = 'okr.%s_history'::pg_catalog.regclass"
 							  " AND a.attnum > 4 AND NOT a.attisdropped ORDER BY a.attnum",
 							  history_tables[t]), true, 0);
@@ -111,10 +135,15 @@ history_plan(int t, Relation rel)
 	initStringInfo(&vals);
 	hp->ncols = (int) SPI_processed;
 	hp->attnums = MemoryContextAlloc(TopMemoryContext, sizeof(AttrNumber) * SPI_processed);
+	hp->hist_attnums = MemoryContextAlloc(TopMemoryContext, sizeof(AttrNumber) * SPI_processed);
+	/* hid bigint, recorded_at timestamptz, actor text, action text, then the row */
+	direct = strcmp(okr_result_text(0, 6),
+					psprintf("{%u,%u,%u,%u}", INT8OID, TIMESTAMPTZOID, TEXTOID, TEXTOID)) == 0;
 	for (i = 0; i < SPI_processed; i++)
 	{
 		char	   *name = okr_result_text((int) i, 1);
 		const char *col = quote_identifier(name);
+		bool		isnull;
 
 		hp->attnums[i] = SPI_fnumber(RelationGetDescr(rel), name);
 		if (hp->attnums[i] <= 0)
@@ -123,9 +152,20 @@ history_plan(int t, Relation rel)
 					 errmsg("okr cannot keep the history of okr.%s: it has no column %s",
 							history_tables[t], col),
 					 errhint("okr's tables must keep the columns that CREATE EXTENSION gave them.")));
-
+		hp->hist_attnums[i] = DatumGetInt16(okr_result_datum((int) i, 2, INT2OID, &isnull));
+		if (DatumGetObjectId(okr_result_datum((int) i, 3, OIDOID, &isnull)) !=
+			TupleDescAttr(RelationGetDescr(rel), hp->attnums[i] - 1)->atttypid)
+			direct = false;
 		appendStringInfo(&cols, ", %s", col);
 		appendStringInfo(&vals, ", ($4).%s", col);
+	}
+	hp->relid = DatumGetObjectId(okr_result_datum(0, 4, OIDOID, &isnull0));
+	hp->seqid = DatumGetObjectId(okr_result_datum(0, 5, REGCLASSOID, &isnull0));
+	hp->rowtype = rowtype;
+	if (direct)
+	{
+		hp->direct = true;
+		return hp;
 	}
 	initStringInfo(&sql);
 	appendStringInfo(&sql,
@@ -139,8 +179,40 @@ history_plan(int t, Relation rel)
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "okr: SPI_keepplan failed");
 	hp->plan = plan;
-	hp->rowtype = rowtype;
 	return hp;
+}
+
+/* Write one version into okr.<t>_history (insert.c: as an INSERT would). */
+static void
+write_version(HistoryPlan *hp, Relation rel, HeapTuple tuple, Datum moment,
+			  Datum actor, Datum action)
+{
+	OkrInserter ins;
+	TupleDesc	hdesc;
+	TupleDesc	desc = RelationGetDescr(rel);
+	Datum	   *values;
+	bool	   *nulls;
+	int			i;
+
+	okr_inserter_open(&ins, hp->relid);
+	hdesc = RelationGetDescr(ins.rel);
+	values = palloc0(hdesc->natts * sizeof(Datum));
+	nulls = palloc(hdesc->natts * sizeof(bool));
+	memset(nulls, true, hdesc->natts * sizeof(bool));
+	values[0] = Int64GetDatum(nextval_internal(hp->seqid, false));
+	values[1] = moment;
+	values[2] = actor;
+	values[3] = action;
+	nulls[0] = nulls[1] = nulls[2] = nulls[3] = false;
+	for (i = 0; i < hp->ncols; i++)
+	{
+		int			h = hp->hist_attnums[i] - 1;
+
+		if (h >= 0 && h < hdesc->natts)
+			values[h] = heap_getattr(tuple, hp->attnums[i], desc, &nulls[h]);
+	}
+	okr_inserter_put(&ins, values, nulls);
+	okr_inserter_close(&ins);
 }
 
 /* Did an UPDATE change a kept column (not only the maintained ones)? */
@@ -179,17 +251,36 @@ transaction_moment(void)
 	return moment;
 }
 
-/* session_user, and " as " current_user when that differs (SPEC 7) */
+/*
+ * session_user, and " as " current_user when that differs (SPEC 7); kept
+ * for the pair of roles of the last version written (a role's name can
+ * change only between transactions).
+ */
 static char *
 history_actor(void)
 {
+	static Oid	last_session = InvalidOid;
+	static Oid	last_current = InvalidOid;
+	static FullTransactionId last_xid;
+	static char actor[2 * NAMEDATALEN + 8];
 	Oid			session = GetSessionUserId();
 	Oid			current = GetUserId();
-	const char *s = GetUserNameFromId(session, false);
+	FullTransactionId xid = GetTopFullTransactionId();
 
-	if (session == current)
-		return pstrdup(s);
-	return psprintf("%s as %s", s, GetUserNameFromId(current, false));
+	if (session != last_session || current != last_current ||
+		!FullTransactionIdEquals(xid, last_xid))
+	{
+		const char *s = GetUserNameFromId(session, false);
+
+		if (session == current)
+			strlcpy(actor, s, sizeof(actor));
+		else
+			snprintf(actor, sizeof(actor), "%s as %s", s, GetUserNameFromId(current, false));
+		last_session = session;
+		last_current = current;
+		last_xid = xid;
+	}
+	return actor;
 }
 
 /* A pg_dump restore, by the table's owner (trigger_util.c, "Restored rows"). */
@@ -269,7 +360,6 @@ okr_record_history(PG_FUNCTION_ARGS)
 
 	values[1] = CStringGetTextDatum(history_actor());
 	values[2] = CStringGetTextDatum(action);
-	values[3] = heap_copy_tuple_as_datum(tuple, RelationGetDescr(rel));
 
 	okr_spi_enter(&st, okr_access_owner());
 	hp = history_plan(t, rel);
@@ -280,7 +370,16 @@ okr_record_history(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 	}
 	values[0] = TimestampTzGetDatum(transaction_moment());
-	rc = SPI_execute_plan(hp->plan, values, NULL, false, 0);
+	if (hp->direct)
+	{
+		write_version(hp, rel, tuple, values[0], values[1], values[2]);
+		rc = SPI_OK_INSERT;
+	}
+	else
+	{
+		values[3] = heap_copy_tuple_as_datum(tuple, RelationGetDescr(rel));
+		rc = SPI_execute_plan(hp->plan, values, NULL, false, 0);
+	}
 	if (rc == SPI_OK_INSERT && strcmp(history_tables[t], "objective") == 0)
 		freeze_score(td);
 	if (rc != SPI_OK_INSERT)

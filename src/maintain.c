@@ -49,12 +49,14 @@
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
@@ -607,22 +609,37 @@ okr_ledger_from_tasks(int64 project_id)
 				  values, NULL);
 }
 
-/* Append the noted rows of okr.effort_ledger, in one statement. */
+/*
+ * Append the noted rows of okr.effort_ledger (insert.c: straight into the
+ * heap, as an INSERT would; its guard is for writes by others).
+ */
 static void
-okr_ledger_append(Datum *projects, Datum *done_at, Datum *effort, int n)
+okr_ledger_append(const Datum *projects, const Datum *done_at, const Datum *effort, int n)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[3] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID};
+	Oid			nsp = get_namespace_oid("okr", false);
+	OkrInserter ins;
+	TupleDesc	desc;
 	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	int			i;
 
-	values[0] = PointerGetDatum(construct_array(projects, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	values[1] = PointerGetDatum(construct_array(done_at, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	values[2] = PointerGetDatum(construct_array(effort, n, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	run_sync_plan(okr_spi_plan(&plan,
-							   "INSERT INTO okr.effort_ledger (project_id, done_at, effort)"
-							   " SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3))",
-							   3, argtypes),
-				  values, NULL);
+	okr_inserter_open(&ins, get_relname_relid("effort_ledger", nsp));
+	desc = RelationGetDescr(ins.rel);
+	if (desc->natts != 3 || TupleDescAttr(desc, 0)->atttypid != INT8OID ||
+		TupleDescAttr(desc, 1)->atttypid != TIMESTAMPTZOID ||
+		TupleDescAttr(desc, 2)->atttypid != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("okr.effort_ledger no longer has the columns okr created it with"),
+				 errhint("Drop and create the extension again, or restore its columns (project_id bigint, done_at timestamptz, effort double precision).")));
+	for (i = 0; i < n; i++)
+	{
+		values[0] = projects[i];
+		values[1] = done_at[i];
+		values[2] = effort[i];
+		okr_inserter_put(&ins, values, nulls);
+	}
+	okr_inserter_close(&ins);
 }
 
 /* Recount a project's effort from its tasks (after a TRUNCATE). */

@@ -49,6 +49,8 @@
  *	  history.c    the deferred trigger that writes every committed version
  *	               into okr.<table>_history (SPEC 7); rollup.c reads them
  *	               back for the organisation as it was
+ *	  insert.c     rows okr writes into its own tables at commit (versions,
+ *	               the effort ledger), straight into the heap and indexes
  *
  *	  schema.c     which version of okr's tables this database has (one
  *	               okr.so serves a database until ALTER EXTENSION UPDATE)
@@ -69,8 +71,9 @@
  *	  access.c and spi_util.c (rollup.c never calls it); sources.c and feeds.c call
  *	  run_as.c, spi_util.c, access.c (the caller's scope) and (for their
  *	  guards) trigger_util.c only; forecast.c calls spi_util.c, access.c and
- *	  progress.c; bar.c nothing; history.c calls spi_util.c, access.c and
- *	  trigger_util.c only.
+ *	  progress.c; bar.c nothing; history.c calls spi_util.c, access.c,
+ *	  trigger_util.c and insert.c only; maintain.c also insert.c; insert.c
+ *	  calls nothing of okr's.
  */
 #ifndef OKR_H
 #define OKR_H
@@ -90,6 +93,18 @@
 #define ERRCODE_OKR_OUTSIDE_CYCLE		MAKE_SQLSTATE('2','3','O','0','5')	/* rule 5 */
 #define ERRCODE_OKR_PARENT_INACTIVE		MAKE_SQLSTATE('2','3','O','0','6')	/* rule 6 */
 #define ERRCODE_OKR_DONE_AT_INVALID		MAKE_SQLSTATE('2','3','O','0','7')	/* rule 7 */
+
+/* ---- insert.c: rows okr writes into its own tables, straight into the heap */
+typedef struct OkrInserter
+{
+	Relation	rel;
+	struct EState *estate;
+	struct ResultRelInfo *rri;
+	struct TupleTableSlot *slot;
+} OkrInserter;
+extern void okr_inserter_open(OkrInserter *ins, Oid relid);
+extern void okr_inserter_put(OkrInserter *ins, Datum *values, bool *nulls);
+extern void okr_inserter_close(OkrInserter *ins);
 
 /* ---- schema.c: the version of okr's tables in this database */
 extern bool okr_has_key_result_alignment(void);
