@@ -102,6 +102,8 @@ extern int	okr_max_depth;			/* levels of any hierarchy (rule 1's walks) */
 extern int	okr_history_max_rows;	/* rows of one progress_history call */
 extern int	okr_source_timeout_ms;	/* okr.source_timeout: one source query */
 extern void okr_define_gucs(void);
+/* The moment okr.known_at pins (false: none, as known now); a bad one is 22007. */
+extern bool okr_pinned_known_at(TimestampTz *t);
 
 /* ---- progress.c: key-result kinds */
 typedef enum OkrKrKind
