@@ -96,6 +96,8 @@ typedef struct Forecast
 	Rollup		r;
 	FKeyResult *krs;
 	FObjective *objectives;
+	bool	   *project_fc_null;	/* the projects' forecasts, by index */
+	double	   *project_fc;
 	/* key result id -> index: a plain array over [kr_min, kr_min + kr_range) */
 	int64		kr_min;
 	int64		kr_range;
@@ -109,9 +111,10 @@ find_kr(const Forecast *f, int64 id)
 	int			lo = 0,
 				hi = f->r.nkrs - 1;
 
+	/* in unsigned arithmetic: any bigint is an id, the difference may not fit */
 	if (f->kr_direct)
-		return id >= f->kr_min && id - f->kr_min < f->kr_range ?
-			f->kr_direct[id - f->kr_min] : -1;
+		return id >= f->kr_min && (uint64) id - (uint64) f->kr_min < (uint64) f->kr_range ?
+			f->kr_direct[(uint64) id - (uint64) f->kr_min] : -1;
 	while (lo <= hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
@@ -137,11 +140,11 @@ build_kr_map(Forecast *f)
 	/* ids are dense identity values: a direct array unless they are not */
 	if ((uint64) f->r.krs[n - 1].id - (uint64) f->kr_min >= (uint64) n * 4 + 1024)
 		return;
-	f->kr_range = f->r.krs[n - 1].id - f->kr_min + 1;
+	f->kr_range = (int64) ((uint64) f->r.krs[n - 1].id - (uint64) f->kr_min) + 1;
 	f->kr_direct = palloc(sizeof(int) * f->kr_range);
 	memset(f->kr_direct, -1, sizeof(int) * f->kr_range);
 	for (int i = 0; i < n; i++)
-		f->kr_direct[f->r.krs[i].id - f->kr_min] = i;
+		f->kr_direct[(uint64) f->r.krs[i].id - (uint64) f->kr_min] = i;
 }
 
 /*
@@ -557,7 +560,6 @@ forecast_key_result(Forecast *f, int i)
 	RKeyResult *rk = &r->krs[i];
 	FKeyResult *k = &f->krs[i];
 	Mean		m = {0, 0, 0};
-	double		fc;
 
 	if (k->state == FS_DONE)
 		return;
@@ -588,15 +590,15 @@ forecast_key_result(Forecast *f, int i)
 					RProject   *pr = &r->projects[p];
 
 					any |= pr->state != RS_CANCELLED && pr->weight > 0;
-					if (COUNTS(pr->state != RS_CANCELLED, pr->weight, !project_forecast(r, p, &fc)))
+					if (COUNTS(pr->state != RS_CANCELLED, pr->weight, f->project_fc_null[p]))
 						m.wmax = Max(m.wmax, pr->weight);
 				}
 				for (p = rk->first_project; p >= 0; p = r->projects[p].next_project)
 				{
 					RProject   *pr = &r->projects[p];
 
-					if (COUNTS(pr->state != RS_CANCELLED, pr->weight, !project_forecast(r, p, &fc)))
-						mean_add(&m, pr->weight, fc);
+					if (COUNTS(pr->state != RS_CANCELLED, pr->weight, f->project_fc_null[p]))
+						mean_add(&m, pr->weight, f->project_fc[p]);
 				}
 				if (!any)
 				{
@@ -718,6 +720,10 @@ okr_forecast(PG_FUNCTION_ARGS)
 	okr_spi_leave(&st);
 
 	old = MemoryContextSwitchTo(work);
+	f.project_fc_null = palloc(sizeof(bool) * Max(r->nprojects, 1));
+	f.project_fc = palloc0(sizeof(double) * Max(r->nprojects, 1));
+	for (i = 0; i < r->nprojects; i++)
+		f.project_fc_null[i] = !project_forecast(r, i, &f.project_fc[i]);
 	/* children before parents, as the rollup computes them */
 	for (i = r->norder; i-- > 0;)
 		forecast_objective(&f, r->order[i]);
@@ -745,12 +751,10 @@ okr_forecast(PG_FUNCTION_ARGS)
 	}
 	for (i = 0; i < r->nprojects; i++)
 	{
-		double		fc = 0.0;
-		bool		fc_null = !project_forecast(r, i, &fc);
-
 		if (okr_access_hidden(acc, OKR_ACCESS_PROJECT, r->projects[i].id))
 			continue;
-		put(rsinfo, &r->texts, "project", r->projects[i].id, true, (Datum) 0, fc_null, fc, NULL);
+		put(rsinfo, &r->texts, "project", r->projects[i].id, true, (Datum) 0,
+			f.project_fc_null[i], f.project_fc[i], NULL);
 	}
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(work);

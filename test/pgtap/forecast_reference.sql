@@ -8,7 +8,7 @@
 -- of okr.forecast, okr.progress, okr.kr_progress, okr.expected_progress or
 -- okr.grade.  Values are scaled per key result by 10^-30 .. 10^30 and some
 -- carry many digits, so both ways a value becomes a double are used (the
--- fast exact one and the text one).
+-- fast exact one and the text one); even seeds have sparse key result ids.
 --
 -- To reproduce a failure: the diag() names the seed and the moment;
 -- SELECT pg_temp.gen_org(<seed>) builds the same organisation again.
@@ -86,6 +86,16 @@ BEGIN
           FROM k2 ORDER BY k2.oid, k2.g
         RETURNING id, title)
     INSERT INTO kr_scale SELECT ins.id, k2.s FROM ins JOIN k2 ON ins.title = format('KR %s.%s', k2.oid, k2.g);
+
+    -- even seeds: key results with ids 10^12 further on, so that ids are
+    -- too sparse for okr.forecast's direct lookup (its binary search)
+    IF seed::int % 2 = 0 THEN
+        PERFORM setval(pg_get_serial_sequence('okr.key_result', 'id'),
+                       (SELECT max(k.id) FROM okr.key_result k) + 1000000000000);
+        INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value)
+        SELECT o.id, format('KR far %s', o.id), 'metric', 0, 100 FROM okr.objective o WHERE o.id % 5 = 0 ORDER BY o.id;
+        INSERT INTO kr_scale SELECT k.id, 1 FROM okr.key_result k WHERE k.title LIKE 'KR far %';
+    END IF;
 
     -- SPEC 1b: some key results with children become kind objectives, and
     -- a third of the objectives below level 0 align to a key result of
