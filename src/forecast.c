@@ -700,7 +700,7 @@ okr_forecast(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	/* the moment okr.progress(as_of) takes: known at okr.known_at() */
-	known_null = !okr_pinned_known_at(&known_at);
+	known_null = !okr_known_at_pinned(&known_at);
 	work = AllocSetContextCreate(CurrentMemoryContext, "okr forecast",
 								 ALLOCSET_DEFAULT_SIZES);
 	memset(&f, 0, sizeof(f));
@@ -709,7 +709,7 @@ okr_forecast(PG_FUNCTION_ARGS)
 	okr_access_require_select();
 	acc = okr_access_read(work);
 	okr_spi_enter(&st, okr_access_owner());
-	okr_rollup_organisation(r, work, as_of, known_null, known_at);
+	okr_rollup_at(r, work, as_of, known_null, known_at);
 	old = MemoryContextSwitchTo(work);
 	f.krs = palloc0(sizeof(FKeyResult) * Max(r->nkrs, 1));
 	f.objectives = palloc0(sizeof(FObjective) * Max(r->nobjectives, 1));

@@ -232,7 +232,7 @@ okr_known_at(PG_FUNCTION_ARGS)
 
 /* For C callers whose moment defaults to okr.known_at() (forecast.c). */
 bool
-okr_pinned_known_at(TimestampTz *t)
+okr_known_at_pinned(TimestampTz *t)
 {
 	return pinned_moment("okr.known_at", okr_known_at_text, t);
 }

@@ -104,7 +104,7 @@ extern int	okr_history_max_rows;	/* rows of one progress_history call */
 extern int	okr_source_timeout_ms;	/* okr.source_timeout: one source query */
 extern void okr_define_gucs(void);
 /* The moment okr.known_at pins (false: none, as known now); a bad one is 22007. */
-extern bool okr_pinned_known_at(TimestampTz *t);
+extern bool okr_known_at_pinned(TimestampTz *t);
 
 /* ---- progress.c: key-result kinds */
 typedef enum OkrKrKind

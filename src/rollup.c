@@ -2375,8 +2375,8 @@ okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f)
 
 /* For forecast.c (rollup.h): the whole organisation, as okr.progress() */
 void
-okr_rollup_organisation(Rollup *r, MemoryContext cxt, TimestampTz as_of,
-						bool known_null, TimestampTz known_at)
+okr_rollup_at(Rollup *r, MemoryContext cxt, TimestampTz as_of, bool known_null,
+			  TimestampTz known_at)
 {
 	rollup_moment(r, as_of, known_null, known_at);
 	rollup_run(r, cxt, (Datum) 0);

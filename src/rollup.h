@@ -276,7 +276,7 @@ extern void okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f);
  * Roll up the whole organisation at (as_of, known_at), as okr.progress
  * does, every row loaded (the caller leaves out what acc hides).
  */
-extern void okr_rollup_organisation(Rollup *r, MemoryContext cxt, TimestampTz as_of,
-									bool known_null, TimestampTz known_at);
+extern void okr_rollup_at(Rollup *r, MemoryContext cxt, TimestampTz as_of,
+						  bool known_null, TimestampTz known_at);
 
 #endif							/* OKR_ROLLUP_H */
