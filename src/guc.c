@@ -230,6 +230,13 @@ okr_known_at(PG_FUNCTION_ARGS)
 	PG_RETURN_TIMESTAMPTZ(t);
 }
 
+/* For C callers whose moment defaults to okr.known_at() (forecast.c). */
+bool
+okr_known_at_pinned(TimestampTz *t)
+{
+	return pinned_moment("okr.known_at", okr_known_at_text, t);
+}
+
 /* An interval with a unit, > 0, parsed without raising (a check hook). */
 static bool
 check_stale_after(char **newval, void **extra, GucSource source)

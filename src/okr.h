@@ -42,8 +42,9 @@
  *	               security policies
  *	  rules_access.c  the write-scope trigger of every okr table
  *	  forecast.c   okr.forecast(): where every item will land at the end of its
- *	               cycle, from okr.progress() (through SPI) and one least-squares
- *	               query over the check-ins; reads as the owner, shows what
+ *	               cycle, on the organisation rollup.c loaded and computed
+ *	               (rollup.h) and one pass over the check-ins for the
+ *	               least-squares lines; reads as the owner, shows what
  *	               access.c lets the caller read
  *	  bar.c        okr.bar(): progress drawn as text
  *	  history.c    the deferred trigger that writes every committed version
@@ -70,10 +71,10 @@
  *	  asks maintain.c only okr_maint_pending(); explain.c calls rollup.c,
  *	  access.c and spi_util.c (rollup.c never calls it); sources.c and feeds.c call
  *	  run_as.c, spi_util.c, access.c (the caller's scope) and (for their
- *	  guards) trigger_util.c only; forecast.c calls spi_util.c, access.c and
- *	  progress.c; bar.c nothing; history.c calls spi_util.c, access.c,
- *	  trigger_util.c and insert.c only; maintain.c also insert.c; insert.c
- *	  calls nothing of okr's.
+ *	  guards) trigger_util.c only; forecast.c calls rollup.c (which never
+ *	  calls it), guc.c, spi_util.c, access.c and progress.c; bar.c nothing;
+ *	  history.c calls spi_util.c, access.c, trigger_util.c and insert.c
+ *	  only; maintain.c also insert.c; insert.c calls nothing of okr's.
  */
 #ifndef OKR_H
 #define OKR_H
@@ -118,6 +119,8 @@ extern int	okr_max_depth;			/* levels of any hierarchy (rule 1's walks) */
 extern int	okr_history_max_rows;	/* rows of one progress_history call */
 extern int	okr_source_timeout_ms;	/* okr.source_timeout: one source query */
 extern void okr_define_gucs(void);
+/* The moment okr.known_at pins (false: none, as known now); a bad one is 22007. */
+extern bool okr_known_at_pinned(TimestampTz *t);
 
 /* ---- progress.c: key-result kinds */
 typedef enum OkrKrKind

@@ -805,7 +805,7 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 									k->id, DatumGetCString(DirectFunctionCall1(numeric_out, v[5]))),
 							 errhint("Correct the row; okr.check_integrity() lists the rows that break okr's rules.")));
 				MemoryContextSwitchTo(rr->cxt);
-				if (r->keep_values)
+				if (r->keep_values || r->keep_targets)
 				{
 					k->start_null = n[5];
 					k->target_null = n[6];
@@ -2434,4 +2434,13 @@ void
 okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f)
 {
 	project_figures(r, i, f);
+}
+
+/* For forecast.c (rollup.h): the whole organisation, as okr.progress() */
+void
+okr_rollup_at(Rollup *r, MemoryContext cxt, TimestampTz as_of, bool known_null,
+			  TimestampTz known_at)
+{
+	rollup_moment(r, as_of, known_null, known_at);
+	rollup_run(r, cxt, (Datum) 0);
 }

@@ -1,10 +1,10 @@
 /*
  * rollup.h
- *	  The rollup's organisation in memory (rollup.c), shared with explain.c:
- *	  the rows of one moment, linked by index, and the figures computed on
- *	  them.  explain.c reads what rollup.c loaded and computed; the rules of
- *	  what a parent counts are written once, below, and rollup_compute()
- *	  uses them.
+ *	  The rollup's organisation in memory (rollup.c), shared with explain.c
+ *	  and forecast.c: the rows of one moment, linked by index, and the
+ *	  figures computed on them.  They read what rollup.c loaded and
+ *	  computed; the rules of what a parent counts are written once, below,
+ *	  and rollup_compute() uses them.
  */
 #ifndef OKR_ROLLUP_H
 #define OKR_ROLLUP_H
@@ -151,6 +151,7 @@ typedef struct Rollup
 	bool		past;
 	TimestampTz known_at;
 	bool		keep_values;	/* history: keep start/target for re-scoring */
+	bool		keep_targets;	/* forecast: keep start/target, scored as usual */
 	int		   *order;			/* objectives, parents before children */
 	int			norder;
 	int			ncycles;
@@ -269,5 +270,13 @@ extern int	okr_rollup_objective(Rollup *r, MemoryContext cxt, OkrAccess *acc,
 extern void okr_rollup_objective_figures(Rollup *r, int i, ItemFigures *f);
 extern void okr_rollup_kr_figures(Rollup *r, int i, ItemFigures *f);
 extern void okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f);
+
+/* ---- rollup.c, for forecast.c (inside SPI, as the owner) */
+/*
+ * Roll up the whole organisation at (as_of, known_at), as okr.progress
+ * does, every row loaded (the caller leaves out what acc hides).
+ */
+extern void okr_rollup_at(Rollup *r, MemoryContext cxt, TimestampTz as_of,
+						  bool known_null, TimestampTz known_at);
 
 #endif							/* OKR_ROLLUP_H */
