@@ -150,7 +150,7 @@ compare() {             # compare LABEL
     okr_snapshot "${primary[@]}" 2>&1 | grep -v '^sequence ' >"$dir/primary.$1"
     okr_snapshot "${standby[@]}" 2>&1 | grep -v '^sequence ' >"$dir/standby.$1"
     check "$1: the snapshot (read-only transactions) runs to the end on both" \
-        test "$(grep -c '^invariant' "$dir/primary.$1")" = 3 -a "$(grep -c '^invariant' "$dir/standby.$1")" = 3
+        test "$(grep -c '^invariant' "$dir/primary.$1")" = 4 -a "$(grep -c '^invariant' "$dir/standby.$1")" = 4
     same "$1: every row, okr.progress, objective_progress, score and view is the same on the standby" \
         "$dir/primary.$1" "$dir/standby.$1"
 }
