@@ -76,6 +76,10 @@ typedef struct XText
 typedef struct XCheckin
 {
 	bool		wanted;			/* shown, and measured by check-ins */
+	bool		trusted;		/* the scan may go by its last_checkin_at (below) */
+	bool		last_null;		/* ... which is this (the rollup's RKeyResult's) */
+	bool		stale;			/* ... which a check-in dated by T contradicts */
+	TimestampTz last;
 	bool		found;
 	int64		id;
 	TimestampTz at;
@@ -539,6 +543,26 @@ load_titles(Rollup *r, XRow *rows, int nrows, XText **texts, MemoryContext cxt)
 				i;
 	bool		any_gone = false;
 
+	/* the rollup's scans brought them (rows of now: none is gone) */
+	if (r->explain_loaded)
+	{
+		for (i = 0; i < nrows; i++)
+		{
+			XRow	   *x = &rows[i];
+			XText	   *t;
+			Datum		title;
+
+			if (x->kind == X_HIDDEN)
+				continue;
+			t = &texts[x->kind][x->index];
+			title = x->kind == X_OBJECTIVE ? r->objectives[x->index].title :
+				x->kind == X_KEY_RESULT ? r->krs[x->index].title : r->projects[x->index].title;
+			t->shown = true;
+			t->found = title != (Datum) 0;
+			t->title = title;
+		}
+		return;
+	}
 	for (i = 0; i < nrows; i++)
 		if (rows[i].kind != X_HIDDEN)
 			texts[rows[i].kind][rows[i].index].shown = true;
@@ -594,9 +618,13 @@ load_titles(Rollup *r, XRow *rows, int nrows, XText **texts, MemoryContext cxt)
 	" CROSS JOIN LATERAL (SELECT c.id, c.value, c.checked_at, c.author FROM okr.checkin c" \
 	"  WHERE c.key_result_id = s.id AND c.checked_at <= $2" \
 	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) c WHERE $3 IS NOT NULL"
+/*
+ * The scan: every check-in, its columns in the table's order so that the
+ * rows reach the receiver without a projection; the receiver drops those
+ * dated after T (cheaper in C than as a qual).
+ */
 #define Q_CHECKIN_SCAN \
-	"SELECT c.key_result_id, c.id, c.value, c.checked_at, c.author FROM okr.checkin c" \
-	" WHERE c.checked_at <= $2 AND $1 IS NOT NULL AND $3 IS NOT NULL"
+	"SELECT id, key_result_id, value, confidence, note, checked_at, author FROM okr.checkin"
 #define Q_CHECKIN_KNOWN \
 	"WITH cch AS (SELECT DISTINCT h.id FROM okr.checkin_history h WHERE h.recorded_at > $3)," \
 	" cv AS (SELECT DISTINCT ON (h.id) h.id, h.key_result_id, h.value, h.checked_at, h.author," \
@@ -635,7 +663,16 @@ keep_checkin(XCheckin *c, int64 id, TimestampTz at, Datum value, bool value_null
 	c->author = author_null ? (Datum) 0 : copy ? datumCopy(author, false, -1) : author;
 }
 
-/* The scan's rows, straight from the executor: the latest of each key result wins. */
+/*
+ * The scan's rows, straight from the executor: the latest of each key
+ * result wins.  With the rollup's last_checkin_at (Rollup.explain_loaded;
+ * maintained with current_value, the value the rollup took), only the
+ * check-ins dated exactly then are candidates, so that the few winners are
+ * copied rather than every later row in heap order; a check-in that
+ * contradicts it (dated by T, later, or with none maintained) marks the key
+ * result stale, to be probed afterwards, so the result never depends on the
+ * maintained column being right.
+ */
 typedef struct CheckinScan
 {
 	DestReceiver pub;
@@ -645,6 +682,12 @@ typedef struct CheckinScan
 	XMap		map;
 } CheckinScan;
 
+/* the columns of Q_CHECKIN_SCAN that are read */
+enum
+{
+	CS_ID = 0, CS_KEY_RESULT = 1, CS_VALUE = 2, CS_AT = 5, CS_AUTHOR = 6, CS_NCOLUMNS = 7
+};
+
 static bool
 checkin_scan_row(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -652,19 +695,37 @@ checkin_scan_row(TupleTableSlot *slot, DestReceiver *self)
 	Datum	   *v;
 	bool	   *n;
 	int			i;
+	TimestampTz at;
+	XCheckin   *c;
 	MemoryContext old;
 
-	slot_getallattrs(slot);
+	/* the author only for a candidate */
+	slot_getsomeattrs(slot, CS_AT + 1);
 	v = slot->tts_values;
 	n = slot->tts_isnull;
-	if (n[0] || n[1] || n[3])
+	if (n[CS_ID] || n[CS_KEY_RESULT] || n[CS_AT])
 		return true;
-	i = xmap_get(&cs->map, DatumGetInt64(v[0]));
+	at = DatumGetTimestampTz(v[CS_AT]);
+	if (at > cs->r->as_of)
+		return true;
+	i = xmap_get(&cs->map, DatumGetInt64(v[CS_KEY_RESULT]));
 	if (i < 0 || !cs->checkins[i].wanted)
 		return true;
+	c = &cs->checkins[i];
+	if (c->trusted)
+	{
+		if (c->last_null || at > c->last)
+		{
+			c->stale = true;
+			return true;
+		}
+		if (at < c->last)
+			return true;
+	}
+	slot_getsomeattrs(slot, CS_NCOLUMNS);
 	old = MemoryContextSwitchTo(cs->cxt);
-	keep_checkin(&cs->checkins[i], DatumGetInt64(v[1]), DatumGetTimestampTz(v[3]),
-				 v[2], n[2], v[4], n[4], true);
+	keep_checkin(c, DatumGetInt64(v[CS_ID]), at, v[CS_VALUE], n[CS_VALUE],
+				 v[CS_AUTHOR], n[CS_AUTHOR], true);
 	MemoryContextSwitchTo(old);
 	return true;
 }
@@ -672,63 +733,44 @@ checkin_scan_row(TupleTableSlot *slot, DestReceiver *self)
 static void
 checkin_scan_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
-	static const Oid types[5] = {INT8OID, INT8OID, NUMERICOID, TIMESTAMPTZOID, TEXTOID};
+	static const struct
+	{
+		int			column;
+		Oid			type;
+	}			cols[] = {
+		{CS_ID, INT8OID}, {CS_KEY_RESULT, INT8OID}, {CS_VALUE, NUMERICOID},
+		{CS_AT, TIMESTAMPTZOID}, {CS_AUTHOR, TEXTOID}
+	};
 	int			i;
 
 	/* the datums are taken as these types: okr's owner may have altered a column */
-	for (i = 0; i < 5; i++)
-		if (i >= typeinfo->natts || TupleDescAttr(typeinfo, i)->atttypid != types[i])
+	for (i = 0; i < (int) lengthof(cols); i++)
+		if (typeinfo->natts != CS_NCOLUMNS ||
+			TupleDescAttr(typeinfo, cols[i].column)->atttypid != cols[i].type)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("okr cannot read okr.checkin: a column has another type than CREATE EXTENSION gave it"),
 					 errhint("Alter the column back.")));
 }
 
+/*
+ * The check-ins of the key results ids (a bigint[]) by probes, or as known
+ * at K (Q_CHECKIN_NOW, Q_CHECKIN_KNOWN); the datums kept point into SPI's
+ * result, which outlives the output.
+ */
 static void
-load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContext cxt)
+probe_checkins(Rollup *r, Datum ids, XCheckin *checkins)
 {
 	static SPIPlanPtr now_plan = NULL,
-				scan_plan = NULL,
 				known_plan = NULL;
 	Oid			argtypes[3] = {INT8ARRAYOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
 	Datum		values[3];
 	bool		known = r->known_at != DT_NOEND;
-	int			nwanted;
 	uint64		j;
 
-	nwanted = 0;
-	for (j = 0; j < (uint64) nrows; j++)
-		if (rows[j].kind == X_KEY_RESULT && !OKR_KR_DERIVED(r->krs[rows[j].index].kind))
-		{
-			checkins[rows[j].index].wanted = true;
-			nwanted++;
-		}
-	if (nwanted == 0)
-		return;
-	/* (the scan takes every check-in and keeps those wanted) */
-	values[0] = !known && nwanted > X_PROBE_MAX ? PointerGetDatum(construct_empty_array(INT8OID)) :
-		shown_ids(rows, nrows, X_KEY_RESULT, r, true);
+	values[0] = ids;
 	values[1] = TimestampTzGetDatum(r->as_of);
 	values[2] = TimestampTzGetDatum(r->known_at);
-
-	if (!known && nwanted > X_PROBE_MAX)
-	{
-		CheckinScan cs;
-
-		memset(&cs, 0, sizeof(cs));
-		cs.pub.receiveSlot = checkin_scan_row;
-		cs.pub.rStartup = checkin_scan_startup;
-		cs.pub.rShutdown = receiver_noop;
-		cs.pub.rDestroy = receiver_noop;
-		cs.pub.mydest = DestNone;
-		cs.r = r;
-		cs.checkins = checkins;
-		cs.cxt = cxt;
-		xmap_build(&cs.map, r->krs, r->nkrs, sizeof(RKeyResult));
-		run_into(&scan_plan, Q_CHECKIN_SCAN, 3, argtypes, values, (DestReceiver *) &cs);
-		return;
-	}
-
 	if (SPI_execute_plan(okr_spi_plan(known ? &known_plan : &now_plan,
 									  known ? Q_CHECKIN_KNOWN : Q_CHECKIN_NOW, 3, argtypes),
 						 values, NULL, true, 0) != SPI_OK_SELECT)
@@ -747,10 +789,81 @@ load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContex
 		TimestampTz at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
 		Datum		author = SPI_getbinval(tup, desc, 5, &author_null);
 
-		/* (points into SPI's result, which outlives the output) */
 		if (i >= 0 && checkins[i].wanted)
 			keep_checkin(&checkins[i], id, at, value, value_null, author, author_null, false);
 	}
+}
+
+static void
+load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContext cxt)
+{
+	static SPIPlanPtr scan_plan = NULL;
+	bool		known = r->known_at != DT_NOEND;
+	int			nwanted,
+				nstale;
+	int			j;
+	Datum	   *stale;
+	CheckinScan cs;
+	SPIExecuteOptions options;
+	int			rc;
+
+	nwanted = 0;
+	for (j = 0; j < nrows; j++)
+		if (rows[j].kind == X_KEY_RESULT && !OKR_KR_DERIVED(r->krs[rows[j].index].kind))
+		{
+			XCheckin   *c = &checkins[rows[j].index];
+			const RKeyResult *k = &r->krs[rows[j].index];
+
+			c->wanted = true;
+			/* its value at T is its current_value: its last check-in is the one */
+			c->trusted = r->explain_loaded &&
+				(k->last_checkin_null || k->last_checkin_at <= r->as_of);
+			c->last_null = k->last_checkin_null;
+			c->last = k->last_checkin_at;
+			nwanted++;
+		}
+	if (nwanted == 0)
+		return;
+	if (known || nwanted <= X_PROBE_MAX)
+	{
+		probe_checkins(r, shown_ids(rows, nrows, X_KEY_RESULT, r, true), checkins);
+		return;
+	}
+
+	/* (the scan takes every check-in and keeps those wanted) */
+	memset(&cs, 0, sizeof(cs));
+	cs.pub.receiveSlot = checkin_scan_row;
+	cs.pub.rStartup = checkin_scan_startup;
+	cs.pub.rShutdown = receiver_noop;
+	cs.pub.rDestroy = receiver_noop;
+	cs.pub.mydest = DestNone;
+	cs.r = r;
+	cs.checkins = checkins;
+	cs.cxt = cxt;
+	xmap_build(&cs.map, r->krs, r->nkrs, sizeof(RKeyResult));
+	memset(&options, 0, sizeof(options));
+	options.read_only = true;	/* the caller's snapshot, as the rollup's */
+	options.dest = (DestReceiver *) &cs;
+	rc = SPI_execute_plan_extended(okr_spi_plan(&scan_plan, Q_CHECKIN_SCAN, 0, NULL), &options);
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "okr: explain query failed: %s", SPI_result_code_string(rc));
+
+	/* the key results whose last_checkin_at the scan did not bear out */
+	stale = palloc(sizeof(Datum) * r->nkrs);
+	nstale = 0;
+	for (j = 0; j < r->nkrs; j++)
+	{
+		XCheckin   *c = &checkins[j];
+
+		if (c->wanted && c->trusted && (c->stale || (!c->found && !c->last_null)))
+		{
+			c->found = false;
+			stale[nstale++] = Int64GetDatum(r->krs[j].id);
+		}
+	}
+	if (nstale > 0)
+		probe_checkins(r, PointerGetDatum(construct_array(stale, nstale, INT8OID, sizeof(int64),
+														  true, TYPALIGN_DOUBLE)), checkins);
 }
 
 static void
@@ -906,6 +1019,7 @@ okr_explain(PG_FUNCTION_ARGS)
 								 ALLOCSET_DEFAULT_SIZES);
 	memset(&r, 0, sizeof(r));
 	memset(&tc, 0, sizeof(tc));
+	r.explain = true;
 	okr_access_require_select();
 	acc = okr_access_read(work);
 	okr_spi_enter(&st, okr_access_owner());
