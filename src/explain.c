@@ -76,10 +76,7 @@ typedef struct XText
 typedef struct XCheckin
 {
 	bool		wanted;			/* shown, and measured by check-ins */
-	bool		trusted;		/* the scan may go by its last_checkin_at (below) */
-	bool		last_null;		/* ... which is this (the rollup's RKeyResult's) */
-	bool		stale;			/* ... which a check-in dated by T contradicts */
-	TimestampTz last;
+	bool		stale;			/* the scan found its last_checkin_at wrong */
 	bool		found;
 	int64		id;
 	TimestampTz at;
@@ -269,6 +266,9 @@ walk(Rollup *r, OkrAccess *acc, int root, int *nrows)
 	XChildren	c;
 
 	memset(&c, 0, sizeof(c));
+	/* every item has one row at most, plus the hidden rows (few) */
+	cap_out = r->nobjectives + r->nkrs + r->nprojects + 1;
+	out = palloc(sizeof(XRow) * cap_out);
 	stack = grow_array(stack, nstack, &cap_stack, sizeof(XRow));
 	memset(&stack[0], 0, sizeof(XRow));
 	stack[0].kind = X_OBJECTIVE;
@@ -543,26 +543,6 @@ load_titles(Rollup *r, XRow *rows, int nrows, XText **texts, MemoryContext cxt)
 				i;
 	bool		any_gone = false;
 
-	/* the rollup's scans brought them (rows of now: none is gone) */
-	if (r->explain_loaded)
-	{
-		for (i = 0; i < nrows; i++)
-		{
-			XRow	   *x = &rows[i];
-			XText	   *t;
-			Datum		title;
-
-			if (x->kind == X_HIDDEN)
-				continue;
-			t = &texts[x->kind][x->index];
-			title = x->kind == X_OBJECTIVE ? r->objectives[x->index].title :
-				x->kind == X_KEY_RESULT ? r->krs[x->index].title : r->projects[x->index].title;
-			t->shown = true;
-			t->found = title != (Datum) 0;
-			t->title = title;
-		}
-		return;
-	}
 	for (i = 0; i < nrows; i++)
 		if (rows[i].kind != X_HIDDEN)
 			texts[rows[i].kind][rows[i].index].shown = true;
@@ -678,9 +658,19 @@ typedef struct CheckinScan
 	DestReceiver pub;
 	Rollup	   *r;
 	XCheckin   *checkins;
+	/*
+	 * What the scan looks for, per key result (its index): its
+	 * last_checkin_at, or one of the marks below; 8 bytes each, so that the
+	 * rows that are not candidates touch little memory.
+	 */
+	TimestampTz *keys;
 	MemoryContext cxt;
 	XMap		map;
 } CheckinScan;
+
+#define KEY_SKIP		PG_INT64_MIN	/* not wanted */
+#define KEY_NONE		(PG_INT64_MIN + 1)	/* trusted, none maintained */
+#define KEY_ANY			PG_INT64_MAX	/* not trusted: the latest row wins */
 
 /* the columns of Q_CHECKIN_SCAN that are read */
 enum
@@ -695,8 +685,8 @@ checkin_scan_row(TupleTableSlot *slot, DestReceiver *self)
 	Datum	   *v;
 	bool	   *n;
 	int			i;
-	TimestampTz at;
-	XCheckin   *c;
+	TimestampTz at,
+				key;
 	MemoryContext old;
 
 	/* the author only for a candidate */
@@ -709,22 +699,24 @@ checkin_scan_row(TupleTableSlot *slot, DestReceiver *self)
 	if (at > cs->r->as_of)
 		return true;
 	i = xmap_get(&cs->map, DatumGetInt64(v[CS_KEY_RESULT]));
-	if (i < 0 || !cs->checkins[i].wanted)
+	if (i < 0)
 		return true;
-	c = &cs->checkins[i];
-	if (c->trusted)
+	key = cs->keys[i];
+	if (key != at)
 	{
-		if (c->last_null || at > c->last)
+		if (key == KEY_SKIP)
+			return true;
+		if (key != KEY_ANY)
 		{
-			c->stale = true;
+			/* (KEY_NONE is below any check-in's time) */
+			if (at > key)
+				cs->checkins[i].stale = true;
 			return true;
 		}
-		if (at < c->last)
-			return true;
 	}
 	slot_getsomeattrs(slot, CS_NCOLUMNS);
 	old = MemoryContextSwitchTo(cs->cxt);
-	keep_checkin(c, DatumGetInt64(v[CS_ID]), at, v[CS_VALUE], n[CS_VALUE],
+	keep_checkin(&cs->checkins[i], DatumGetInt64(v[CS_ID]), at, v[CS_VALUE], n[CS_VALUE],
 				 v[CS_AUTHOR], n[CS_AUTHOR], true);
 	MemoryContextSwitchTo(old);
 	return true;
@@ -811,15 +803,7 @@ load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContex
 	for (j = 0; j < nrows; j++)
 		if (rows[j].kind == X_KEY_RESULT && !OKR_KR_DERIVED(r->krs[rows[j].index].kind))
 		{
-			XCheckin   *c = &checkins[rows[j].index];
-			const RKeyResult *k = &r->krs[rows[j].index];
-
-			c->wanted = true;
-			/* its value at T is its current_value: its last check-in is the one */
-			c->trusted = r->explain_loaded &&
-				(k->last_checkin_null || k->last_checkin_at <= r->as_of);
-			c->last_null = k->last_checkin_null;
-			c->last = k->last_checkin_at;
+			checkins[rows[j].index].wanted = true;
 			nwanted++;
 		}
 	if (nwanted == 0)
@@ -830,8 +814,25 @@ load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContex
 		return;
 	}
 
-	/* (the scan takes every check-in and keeps those wanted) */
+	/*
+	 * (the scan takes every check-in and keeps those wanted).  A key
+	 * result's value at T is its current_value when its last_checkin_at is
+	 * not after T (Q_KRS): its check-in is then the latest dated exactly at
+	 * last_checkin_at, unless that column is wrong, which a check-in dated
+	 * later, or none at that moment, shows.
+	 */
 	memset(&cs, 0, sizeof(cs));
+	cs.keys = palloc(sizeof(TimestampTz) * Max(r->nkrs, 1));
+	for (j = 0; j < r->nkrs; j++)
+	{
+		const RKeyResult *k = &r->krs[j];
+
+		cs.keys[j] = !checkins[j].wanted ? KEY_SKIP :
+			!r->explain_loaded ? KEY_ANY :
+			k->last_checkin_null ? KEY_NONE :
+			k->last_checkin_at <= r->as_of && k->last_checkin_at > KEY_NONE ? k->last_checkin_at :
+			KEY_ANY;
+	}
 	cs.pub.receiveSlot = checkin_scan_row;
 	cs.pub.rStartup = checkin_scan_startup;
 	cs.pub.rShutdown = receiver_noop;
@@ -848,14 +849,15 @@ load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContex
 	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
 		elog(ERROR, "okr: explain query failed: %s", SPI_result_code_string(rc));
 
-	/* the key results whose last_checkin_at the scan did not bear out */
-	stale = palloc(sizeof(Datum) * r->nkrs);
+	/* the key results whose last_checkin_at the scan did not bear out: probed */
+	stale = palloc(sizeof(Datum) * Max(r->nkrs, 1));
 	nstale = 0;
 	for (j = 0; j < r->nkrs; j++)
 	{
 		XCheckin   *c = &checkins[j];
+		TimestampTz key = cs.keys[j];
 
-		if (c->wanted && c->trusted && (c->stale || (!c->found && !c->last_null)))
+		if (key != KEY_SKIP && key != KEY_ANY && (c->stale || (!c->found && key != KEY_NONE)))
 		{
 			c->found = false;
 			stale[nstale++] = Int64GetDatum(r->krs[j].id);
@@ -866,6 +868,7 @@ load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContex
 														  true, TYPALIGN_DOUBLE)), checkins);
 }
 
+/* One output row; texts NULL: the titles are the rollup's (Rollup.explain_loaded). */
 static void
 put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheckin *checkins,
 				TextCache *tc)
@@ -953,7 +956,16 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 		values[XC_PARENT_ID] = Int64GetDatum(f.parent_id);
 		nulls[XC_PARENT_ID] = false;
 	}
-	if (texts[x->kind][x->index].found)
+	if (!texts)
+	{
+		/* the rollup's scans brought them (Rollup.explain_loaded) */
+		Datum		title = x->kind == X_OBJECTIVE ? r->objectives[x->index].title :
+			x->kind == X_KEY_RESULT ? r->krs[x->index].title : r->projects[x->index].title;
+
+		values[XC_TITLE] = title;
+		nulls[XC_TITLE] = title == (Datum) 0;
+	}
+	else if (texts[x->kind][x->index].found)
 	{
 		values[XC_TITLE] = texts[x->kind][x->index].title;
 		nulls[XC_TITLE] = false;
@@ -1003,6 +1015,7 @@ okr_explain(PG_FUNCTION_ARGS)
 	Rollup		r;
 	XRow	   *rows;
 	XText	   *texts[X_LEVELS];
+	XText	  **shown_texts = NULL;
 	XCheckin   *checkins;
 	TextCache	tc;
 	bool		known_null;
@@ -1028,17 +1041,22 @@ okr_explain(PG_FUNCTION_ARGS)
 
 	old = MemoryContextSwitchTo(work);
 	rows = walk(&r, acc, root, &nrows);
-	texts[X_OBJECTIVE] = palloc0(sizeof(XText) * Max(r.nobjectives, 1));
-	texts[X_KEY_RESULT] = palloc0(sizeof(XText) * Max(r.nkrs, 1));
-	texts[X_PROJECT] = palloc0(sizeof(XText) * Max(r.nprojects, 1));
+	if (!r.explain_loaded)
+	{
+		texts[X_OBJECTIVE] = palloc0(sizeof(XText) * Max(r.nobjectives, 1));
+		texts[X_KEY_RESULT] = palloc0(sizeof(XText) * Max(r.nkrs, 1));
+		texts[X_PROJECT] = palloc0(sizeof(XText) * Max(r.nprojects, 1));
+		shown_texts = texts;
+	}
 	checkins = palloc0(sizeof(XCheckin) * Max(r.nkrs, 1));
 	MemoryContextSwitchTo(old);
-	load_titles(&r, rows, nrows, texts, work);
+	if (shown_texts)
+		load_titles(&r, rows, nrows, shown_texts, work);
 	load_checkins(&r, rows, nrows, checkins, work);
 
 	old = MemoryContextSwitchTo(work);
 	for (i = 0; i < nrows; i++)
-		put_explain_row(rsinfo, &r, &rows[i], texts, checkins, &tc);
+		put_explain_row(rsinfo, &r, &rows[i], shown_texts, checkins, &tc);
 	MemoryContextSwitchTo(old);
 	okr_spi_leave(&st);
 	MemoryContextDelete(work);
