@@ -46,6 +46,9 @@ INSERT INTO okr.checkin (key_result_id, value, checked_at, author) VALUES (4, 1,
 UPDATE okr.key_result SET last_checkin_at = now() + interval '1 day' WHERE id = 4;
 RESET session_replication_role;
 
+-- a title stored out of line (TOAST): its row is formed the generic way
+UPDATE okr.objective SET title = (SELECT string_agg(md5(g::text), '') FROM generate_series(1, 200) g) WHERE id = 1101;
+
 CREATE TEMP TABLE e AS SELECT * FROM okr.explain(1);
 
 -- ---------------------------------------------------------------------------
@@ -85,7 +88,7 @@ SELECT is((SELECT count(*)::int FROM e
              LEFT JOIN okr.key_result k ON e.item = 'key_result' AND k.id = e.id
              LEFT JOIN okr.project p ON e.item = 'project' AND p.id = e.id
             WHERE e.title = coalesce(o.title, k.title, p.name)),
-    1 + 1100 + 1101 + 2, 'every row''s title (a project''s name), from the rollup''s own scans');
+    1 + 1100 + 1101 + 2, 'every row''s title (a project''s name, one stored out of line), from the rollup''s own scans');
 
 -- ---------------------------------------------------------------------------
 -- The figures are okr.progress()'s
