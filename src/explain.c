@@ -921,7 +921,7 @@ xform_init(XForm *xf, ReturnSetInfo *rsinfo)
 		xf->packable[i] = att->attstorage != TYPSTORAGE_PLAIN;
 		xf->fixed += att->attlen > 0 ? att->attlen + MAXIMUM_ALIGNOF : MAXIMUM_ALIGNOF;
 	}
-	xf->cap = 1024;
+	xf->cap = Max(1024, 2 * xf->fixed);
 	xf->buf = palloc(xf->cap);
 	xf->slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 }
@@ -960,8 +960,7 @@ put_tuple(XForm *xf, Datum *values, bool *nulls)
 	MinimalTuple tuple;
 	char	   *data;
 	Size		hoff,
-				off,
-				need;
+				off;
 	uint16		infomask = 0;
 	bool		hasnull = false;
 	int			i;
@@ -971,30 +970,8 @@ put_tuple(XForm *xf, Datum *values, bool *nulls)
 		tuplestore_putvalues(xf->store, xf->desc, values, nulls);
 		return;
 	}
-	/* the room needed at most */
-	need = xf->fixed;
 	for (i = 0; i < XC_NCOLUMNS; i++)
-	{
-		if (nulls[i])
-			hasnull = true;
-		else if (xf->len[i] < 0)
-		{
-			Pointer		val = DatumGetPointer(values[i]);
-
-			if (VARATT_IS_EXTERNAL(val))
-			{
-				tuplestore_putvalues(xf->store, xf->desc, values, nulls);
-				return;
-			}
-			need += VARSIZE_ANY(val);
-		}
-	}
-	if (need > xf->cap)
-	{
-		xf->cap = Max(need, xf->cap * 2);
-		xf->buf = repalloc(xf->buf, xf->cap);
-	}
-
+		hasnull |= nulls[i];
 	hoff = MAXALIGN(SizeofMinimalTupleHeader + (hasnull ? BITMAPLEN(XC_NCOLUMNS) : 0));
 	memset(xf->buf, 0, hoff);
 	tuple = (MinimalTuple) xf->buf;
@@ -1008,6 +985,7 @@ put_tuple(XForm *xf, Datum *values, bool *nulls)
 			tuple->t_bits[i >> 3] |= 1 << (i & 7);
 		if (xf->len[i] > 0)
 		{
+			/* (xf->cap keeps room for all fixed-width columns past any offset) */
 			off = xform_align(data, off, xf->align[i]);
 			store_att_byval(data + off, values[i], xf->len[i]);
 			off += xf->len[i];
@@ -1015,17 +993,30 @@ put_tuple(XForm *xf, Datum *values, bool *nulls)
 		else
 		{
 			Pointer		val = DatumGetPointer(values[i]);
+			Size		len;
 
+			if (VARATT_IS_EXTERNAL(val))
+			{
+				tuplestore_putvalues(xf->store, xf->desc, values, nulls);
+				return;
+			}
+			len = VARSIZE_ANY(val);
+			if (hoff + off + len + xf->fixed > xf->cap)
+			{
+				xf->cap = Max(hoff + off + len + xf->fixed, xf->cap * 2);
+				xf->buf = repalloc(xf->buf, xf->cap);
+				tuple = (MinimalTuple) xf->buf;
+				data = xf->buf + hoff;
+			}
 			infomask |= HEAP_HASVARWIDTH;
 			if (VARATT_IS_SHORT(val))
 			{
-				memcpy(data + off, val, VARSIZE_SHORT(val));
-				off += VARSIZE_SHORT(val);
+				memcpy(data + off, val, len);
+				off += len;
 			}
 			else if (xf->packable[i] && VARATT_CAN_MAKE_SHORT(val))
 			{
-				Size		len = VARATT_CONVERTED_SHORT_SIZE(val);
-
+				len = VARATT_CONVERTED_SHORT_SIZE(val);
 				SET_VARSIZE_SHORT(data + off, len);
 				memcpy(data + off + 1, VARDATA(val), len - 1);
 				off += len;
@@ -1033,8 +1024,8 @@ put_tuple(XForm *xf, Datum *values, bool *nulls)
 			else
 			{
 				off = xform_align(data, off, xf->align[i]);
-				memcpy(data + off, val, VARSIZE(val));
-				off += VARSIZE(val);
+				memcpy(data + off, val, len);
+				off += len;
 			}
 		}
 	}
