@@ -15,7 +15,9 @@
  * every figure is okr.progress()'s for the same moment.  Two more queries
  * (of the items shown only) bring the titles and, for each key result
  * measured by check-ins, the check-in its value comes from at as_of, as
- * known at known_at.
+ * known at known_at; for the whole organisation as it is now the rollup's
+ * own scans bring the titles (Rollup.explain), and the check-in scan goes
+ * by the key results' last_checkin_at (CheckinScan).
  *
  * Access (SPEC 9): the rollup reads as the owner, so a parent counts what
  * its reader may not see; the walk shows none of it.  An item the caller
