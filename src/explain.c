@@ -15,7 +15,9 @@
  * every figure is okr.progress()'s for the same moment.  Two more queries
  * (of the items shown only) bring the titles and, for each key result
  * measured by check-ins, the check-in its value comes from at as_of, as
- * known at known_at.
+ * known at known_at; for the whole organisation as it is now the rollup's
+ * own scans bring the titles (Rollup.explain), and the check-in scan goes
+ * by the key results' last_checkin_at (CheckinScan).
  *
  * Access (SPEC 9): the rollup reads as the owner, so a parent counts what
  * its reader may not see; the walk shows none of it.  An item the caller
@@ -28,6 +30,8 @@
 #include "okr.h"
 #include "rollup.h"
 
+#include "access/htup_details.h"
+#include "access/tupmacs.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "funcapi.h"
@@ -37,6 +41,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/memutils.h"
+#include "utils/tuplestore.h"
 #include "tcop/dest.h"
 
 PG_FUNCTION_INFO_V1(okr_explain);
@@ -76,6 +81,7 @@ typedef struct XText
 typedef struct XCheckin
 {
 	bool		wanted;			/* shown, and measured by check-ins */
+	bool		stale;			/* the scan found its last_checkin_at wrong */
 	bool		found;
 	int64		id;
 	TimestampTz at;
@@ -265,6 +271,9 @@ walk(Rollup *r, OkrAccess *acc, int root, int *nrows)
 	XChildren	c;
 
 	memset(&c, 0, sizeof(c));
+	/* every item has one row at most, plus the hidden rows (few) */
+	cap_out = r->nobjectives + r->nkrs + r->nprojects + 1;
+	out = palloc(sizeof(XRow) * cap_out);
 	stack = grow_array(stack, nstack, &cap_stack, sizeof(XRow));
 	memset(&stack[0], 0, sizeof(XRow));
 	stack[0].kind = X_OBJECTIVE;
@@ -594,9 +603,13 @@ load_titles(Rollup *r, XRow *rows, int nrows, XText **texts, MemoryContext cxt)
 	" CROSS JOIN LATERAL (SELECT c.id, c.value, c.checked_at, c.author FROM okr.checkin c" \
 	"  WHERE c.key_result_id = s.id AND c.checked_at <= $2" \
 	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) c WHERE $3 IS NOT NULL"
+/*
+ * The scan: every check-in, its columns in the table's order so that the
+ * rows reach the receiver without a projection; the receiver drops those
+ * dated after T (cheaper in C than as a qual).
+ */
 #define Q_CHECKIN_SCAN \
-	"SELECT c.key_result_id, c.id, c.value, c.checked_at, c.author FROM okr.checkin c" \
-	" WHERE c.checked_at <= $2 AND $1 IS NOT NULL AND $3 IS NOT NULL"
+	"SELECT id, key_result_id, value, confidence, note, checked_at, author FROM okr.checkin"
 #define Q_CHECKIN_KNOWN \
 	"WITH cch AS (SELECT DISTINCT h.id FROM okr.checkin_history h WHERE h.recorded_at > $3)," \
 	" cv AS (SELECT DISTINCT ON (h.id) h.id, h.key_result_id, h.value, h.checked_at, h.author," \
@@ -635,15 +648,40 @@ keep_checkin(XCheckin *c, int64 id, TimestampTz at, Datum value, bool value_null
 	c->author = author_null ? (Datum) 0 : copy ? datumCopy(author, false, -1) : author;
 }
 
-/* The scan's rows, straight from the executor: the latest of each key result wins. */
+/*
+ * The scan's rows, straight from the executor: the latest of each key
+ * result wins.  With the rollup's last_checkin_at (Rollup.explain_loaded;
+ * maintained with current_value, the value the rollup took), only the
+ * check-ins dated exactly then are candidates, so that the few winners are
+ * copied rather than every later row in heap order; a check-in that
+ * contradicts it (dated by T, later, or with none maintained) marks the key
+ * result stale, to be probed afterwards, so the result never depends on the
+ * maintained column being right.
+ */
 typedef struct CheckinScan
 {
 	DestReceiver pub;
 	Rollup	   *r;
 	XCheckin   *checkins;
+	/*
+	 * What the scan looks for, per key result (its index): its
+	 * last_checkin_at, or one of the marks below; 8 bytes each, so that the
+	 * rows that are not candidates touch little memory.
+	 */
+	TimestampTz *keys;
 	MemoryContext cxt;
 	XMap		map;
 } CheckinScan;
+
+#define KEY_SKIP		PG_INT64_MIN	/* not wanted */
+#define KEY_NONE		(PG_INT64_MIN + 1)	/* trusted, none maintained */
+#define KEY_ANY			PG_INT64_MAX	/* not trusted: the latest row wins */
+
+/* the columns of Q_CHECKIN_SCAN that are read */
+enum
+{
+	CS_ID = 0, CS_KEY_RESULT = 1, CS_VALUE = 2, CS_AT = 5, CS_AUTHOR = 6, CS_NCOLUMNS = 7
+};
 
 static bool
 checkin_scan_row(TupleTableSlot *slot, DestReceiver *self)
@@ -652,19 +690,39 @@ checkin_scan_row(TupleTableSlot *slot, DestReceiver *self)
 	Datum	   *v;
 	bool	   *n;
 	int			i;
+	TimestampTz at,
+				key;
 	MemoryContext old;
 
-	slot_getallattrs(slot);
+	/* the author only for a candidate */
+	slot_getsomeattrs(slot, CS_AT + 1);
 	v = slot->tts_values;
 	n = slot->tts_isnull;
-	if (n[0] || n[1] || n[3])
+	if (n[CS_ID] || n[CS_KEY_RESULT] || n[CS_AT])
 		return true;
-	i = xmap_get(&cs->map, DatumGetInt64(v[0]));
-	if (i < 0 || !cs->checkins[i].wanted)
+	at = DatumGetTimestampTz(v[CS_AT]);
+	if (at > cs->r->as_of)
 		return true;
+	i = xmap_get(&cs->map, DatumGetInt64(v[CS_KEY_RESULT]));
+	if (i < 0)
+		return true;
+	key = cs->keys[i];
+	if (key != at)
+	{
+		if (key == KEY_SKIP)
+			return true;
+		if (key != KEY_ANY)
+		{
+			/* (KEY_NONE is below any check-in's time) */
+			if (at > key)
+				cs->checkins[i].stale = true;
+			return true;
+		}
+	}
+	slot_getsomeattrs(slot, CS_NCOLUMNS);
 	old = MemoryContextSwitchTo(cs->cxt);
-	keep_checkin(&cs->checkins[i], DatumGetInt64(v[1]), DatumGetTimestampTz(v[3]),
-				 v[2], n[2], v[4], n[4], true);
+	keep_checkin(&cs->checkins[i], DatumGetInt64(v[CS_ID]), at, v[CS_VALUE], n[CS_VALUE],
+				 v[CS_AUTHOR], n[CS_AUTHOR], true);
 	MemoryContextSwitchTo(old);
 	return true;
 }
@@ -672,63 +730,44 @@ checkin_scan_row(TupleTableSlot *slot, DestReceiver *self)
 static void
 checkin_scan_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
-	static const Oid types[5] = {INT8OID, INT8OID, NUMERICOID, TIMESTAMPTZOID, TEXTOID};
+	static const struct
+	{
+		int			column;
+		Oid			type;
+	}			cols[] = {
+		{CS_ID, INT8OID}, {CS_KEY_RESULT, INT8OID}, {CS_VALUE, NUMERICOID},
+		{CS_AT, TIMESTAMPTZOID}, {CS_AUTHOR, TEXTOID}
+	};
 	int			i;
 
 	/* the datums are taken as these types: okr's owner may have altered a column */
-	for (i = 0; i < 5; i++)
-		if (i >= typeinfo->natts || TupleDescAttr(typeinfo, i)->atttypid != types[i])
+	for (i = 0; i < (int) lengthof(cols); i++)
+		if (typeinfo->natts != CS_NCOLUMNS ||
+			TupleDescAttr(typeinfo, cols[i].column)->atttypid != cols[i].type)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("okr cannot read okr.checkin: a column has another type than CREATE EXTENSION gave it"),
 					 errhint("Alter the column back.")));
 }
 
+/*
+ * The check-ins of the key results ids (a bigint[]) by probes, or as known
+ * at K (Q_CHECKIN_NOW, Q_CHECKIN_KNOWN); the datums kept point into SPI's
+ * result, which outlives the output.
+ */
 static void
-load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContext cxt)
+probe_checkins(Rollup *r, Datum ids, XCheckin *checkins)
 {
 	static SPIPlanPtr now_plan = NULL,
-				scan_plan = NULL,
 				known_plan = NULL;
 	Oid			argtypes[3] = {INT8ARRAYOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
 	Datum		values[3];
 	bool		known = r->known_at != DT_NOEND;
-	int			nwanted;
 	uint64		j;
 
-	nwanted = 0;
-	for (j = 0; j < (uint64) nrows; j++)
-		if (rows[j].kind == X_KEY_RESULT && !OKR_KR_DERIVED(r->krs[rows[j].index].kind))
-		{
-			checkins[rows[j].index].wanted = true;
-			nwanted++;
-		}
-	if (nwanted == 0)
-		return;
-	/* (the scan takes every check-in and keeps those wanted) */
-	values[0] = !known && nwanted > X_PROBE_MAX ? PointerGetDatum(construct_empty_array(INT8OID)) :
-		shown_ids(rows, nrows, X_KEY_RESULT, r, true);
+	values[0] = ids;
 	values[1] = TimestampTzGetDatum(r->as_of);
 	values[2] = TimestampTzGetDatum(r->known_at);
-
-	if (!known && nwanted > X_PROBE_MAX)
-	{
-		CheckinScan cs;
-
-		memset(&cs, 0, sizeof(cs));
-		cs.pub.receiveSlot = checkin_scan_row;
-		cs.pub.rStartup = checkin_scan_startup;
-		cs.pub.rShutdown = receiver_noop;
-		cs.pub.rDestroy = receiver_noop;
-		cs.pub.mydest = DestNone;
-		cs.r = r;
-		cs.checkins = checkins;
-		cs.cxt = cxt;
-		xmap_build(&cs.map, r->krs, r->nkrs, sizeof(RKeyResult));
-		run_into(&scan_plan, Q_CHECKIN_SCAN, 3, argtypes, values, (DestReceiver *) &cs);
-		return;
-	}
-
 	if (SPI_execute_plan(okr_spi_plan(known ? &known_plan : &now_plan,
 									  known ? Q_CHECKIN_KNOWN : Q_CHECKIN_NOW, 3, argtypes),
 						 values, NULL, true, 0) != SPI_OK_SELECT)
@@ -747,14 +786,264 @@ load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContex
 		TimestampTz at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
 		Datum		author = SPI_getbinval(tup, desc, 5, &author_null);
 
-		/* (points into SPI's result, which outlives the output) */
 		if (i >= 0 && checkins[i].wanted)
 			keep_checkin(&checkins[i], id, at, value, value_null, author, author_null, false);
 	}
 }
 
 static void
-put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheckin *checkins,
+load_checkins(Rollup *r, XRow *rows, int nrows, XCheckin *checkins, MemoryContext cxt)
+{
+	static SPIPlanPtr scan_plan = NULL;
+	bool		known = r->known_at != DT_NOEND;
+	int			nwanted,
+				nstale;
+	int			j;
+	Datum	   *stale;
+	CheckinScan cs;
+	SPIExecuteOptions options;
+	int			rc;
+
+	nwanted = 0;
+	for (j = 0; j < nrows; j++)
+		if (rows[j].kind == X_KEY_RESULT && !OKR_KR_DERIVED(r->krs[rows[j].index].kind))
+		{
+			checkins[rows[j].index].wanted = true;
+			nwanted++;
+		}
+	if (nwanted == 0)
+		return;
+	if (known || nwanted <= X_PROBE_MAX)
+	{
+		probe_checkins(r, shown_ids(rows, nrows, X_KEY_RESULT, r, true), checkins);
+		return;
+	}
+
+	/*
+	 * (the scan takes every check-in and keeps those wanted).  A key
+	 * result's value at T is its current_value when its last_checkin_at is
+	 * not after T (Q_KRS): its check-in is then the latest dated exactly at
+	 * last_checkin_at, unless that column is wrong, which a check-in dated
+	 * later, or none at that moment, shows.
+	 */
+	memset(&cs, 0, sizeof(cs));
+	cs.keys = palloc(sizeof(TimestampTz) * Max(r->nkrs, 1));
+	for (j = 0; j < r->nkrs; j++)
+	{
+		const RKeyResult *k = &r->krs[j];
+
+		cs.keys[j] = !checkins[j].wanted ? KEY_SKIP :
+			!r->explain_loaded ? KEY_ANY :
+			k->last_checkin_null ? KEY_NONE :
+			k->last_checkin_at <= r->as_of && k->last_checkin_at > KEY_NONE ? k->last_checkin_at :
+			KEY_ANY;
+	}
+	cs.pub.receiveSlot = checkin_scan_row;
+	cs.pub.rStartup = checkin_scan_startup;
+	cs.pub.rShutdown = receiver_noop;
+	cs.pub.rDestroy = receiver_noop;
+	cs.pub.mydest = DestNone;
+	cs.r = r;
+	cs.checkins = checkins;
+	cs.cxt = cxt;
+	xmap_build(&cs.map, r->krs, r->nkrs, sizeof(RKeyResult));
+	memset(&options, 0, sizeof(options));
+	options.read_only = true;	/* the caller's snapshot, as the rollup's */
+	options.dest = (DestReceiver *) &cs;
+	rc = SPI_execute_plan_extended(okr_spi_plan(&scan_plan, Q_CHECKIN_SCAN, 0, NULL), &options);
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "okr: explain query failed: %s", SPI_result_code_string(rc));
+
+	/* the key results whose last_checkin_at the scan did not bear out: probed */
+	stale = palloc(sizeof(Datum) * Max(r->nkrs, 1));
+	nstale = 0;
+	for (j = 0; j < r->nkrs; j++)
+	{
+		XCheckin   *c = &checkins[j];
+		TimestampTz key = cs.keys[j];
+
+		if (key != KEY_SKIP && key != KEY_ANY && (c->stale || (!c->found && key != KEY_NONE)))
+		{
+			c->found = false;
+			stale[nstale++] = Int64GetDatum(r->krs[j].id);
+		}
+	}
+	if (nstale > 0)
+		probe_checkins(r, PointerGetDatum(construct_array(stale, nstale, INT8OID, sizeof(int64),
+														  true, TYPALIGN_DOUBLE)), checkins);
+}
+
+/*
+ * The output rows, formed here rather than by tuplestore_putvalues: at
+ * scale L okr.explain writes 111,110 rows of 19 columns, and the generic
+ * heap_form_minimal_tuple walks the descriptor twice a row, calling out
+ * for every column (a sixth of the call).  One pass over the columns'
+ * lengths and alignments, kept from the descriptor, writes the same bytes
+ * heap_fill_tuple writes (access/common/heaptuple.c: the null bitmap, the
+ * zeroed padding that readers rely on, varlenas packed to a 1-byte header
+ * when they fit), into a scratch buffer that the tuplestore copies.  A row
+ * with a TOAST pointer or an expanded datum, or a descriptor with a column
+ * of another kind, goes the generic way.
+ */
+typedef struct XForm
+{
+	Tuplestorestate *store;
+	TupleDesc	desc;
+	TupleTableSlot *slot;		/* NULL: always the generic way */
+	char	   *buf;			/* MAXALIGNed scratch */
+	Size		cap;
+	Size		fixed;			/* room for every fixed-width column, padded */
+	int16		len[XC_NCOLUMNS];
+	char		align[XC_NCOLUMNS];
+	bool		packable[XC_NCOLUMNS];
+} XForm;
+
+static void
+xform_init(XForm *xf, ReturnSetInfo *rsinfo)
+{
+	TupleDesc	desc = rsinfo->setDesc;
+	int			i;
+
+	memset(xf, 0, sizeof(XForm));
+	xf->store = rsinfo->setResult;
+	xf->desc = desc;
+	if (desc->natts != XC_NCOLUMNS)
+		return;
+	xf->fixed = MAXALIGN(SizeofMinimalTupleHeader + BITMAPLEN(XC_NCOLUMNS));
+	for (i = 0; i < XC_NCOLUMNS; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped ||
+			!(att->attlen == -1 || (att->attbyval && (att->attlen == 1 || att->attlen == 2 ||
+													 att->attlen == 4 || att->attlen == 8))))
+			return;
+		xf->len[i] = att->attlen;
+		xf->align[i] = att->attalign;
+		xf->packable[i] = att->attstorage != TYPSTORAGE_PLAIN;
+		xf->fixed += att->attlen > 0 ? att->attlen + MAXIMUM_ALIGNOF : MAXIMUM_ALIGNOF;
+	}
+	xf->cap = Max(1024, 2 * xf->fixed);
+	xf->buf = palloc(xf->cap);
+	xf->slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+}
+
+/*
+ * Data offset off aligned as att_align_nominal aligns a pointer (the data
+ * start is MAXALIGNed), the padding zeroed.
+ */
+static inline Size
+xform_align(char *data, Size off, char align)
+{
+	Size		to;
+
+	switch (align)
+	{
+		case TYPALIGN_INT:
+			to = INTALIGN(off);
+			break;
+		case TYPALIGN_CHAR:
+			return off;
+		case TYPALIGN_DOUBLE:
+			to = DOUBLEALIGN(off);
+			break;
+		default:
+			to = SHORTALIGN(off);
+			break;
+	}
+	while (off < to)
+		data[off++] = 0;
+	return to;
+}
+
+static void
+put_tuple(XForm *xf, Datum *values, bool *nulls)
+{
+	MinimalTuple tuple;
+	char	   *data;
+	Size		hoff,
+				off;
+	uint16		infomask = 0;
+	bool		hasnull = false;
+	int			i;
+
+	if (!xf->slot)
+	{
+		tuplestore_putvalues(xf->store, xf->desc, values, nulls);
+		return;
+	}
+	for (i = 0; i < XC_NCOLUMNS; i++)
+		hasnull |= nulls[i];
+	hoff = MAXALIGN(SizeofMinimalTupleHeader + (hasnull ? BITMAPLEN(XC_NCOLUMNS) : 0));
+	memset(xf->buf, 0, hoff);
+	tuple = (MinimalTuple) xf->buf;
+	data = xf->buf + hoff;
+	off = 0;
+	for (i = 0; i < XC_NCOLUMNS; i++)
+	{
+		if (nulls[i])
+			continue;
+		if (hasnull)
+			tuple->t_bits[i >> 3] |= 1 << (i & 7);
+		if (xf->len[i] > 0)
+		{
+			/* (xf->cap keeps room for all fixed-width columns past any offset) */
+			off = xform_align(data, off, xf->align[i]);
+			store_att_byval(data + off, values[i], xf->len[i]);
+			off += xf->len[i];
+		}
+		else
+		{
+			Pointer		val = DatumGetPointer(values[i]);
+			Size		len;
+
+			if (VARATT_IS_EXTERNAL(val))
+			{
+				tuplestore_putvalues(xf->store, xf->desc, values, nulls);
+				return;
+			}
+			len = VARSIZE_ANY(val);
+			if (hoff + off + len + xf->fixed > xf->cap)
+			{
+				xf->cap = Max(hoff + off + len + xf->fixed, xf->cap * 2);
+				xf->buf = repalloc(xf->buf, xf->cap);
+				tuple = (MinimalTuple) xf->buf;
+				data = xf->buf + hoff;
+			}
+			infomask |= HEAP_HASVARWIDTH;
+			if (VARATT_IS_SHORT(val))
+			{
+				memcpy(data + off, val, len);
+				off += len;
+			}
+			else if (xf->packable[i] && VARATT_CAN_MAKE_SHORT(val))
+			{
+				len = VARATT_CONVERTED_SHORT_SIZE(val);
+				SET_VARSIZE_SHORT(data + off, len);
+				memcpy(data + off + 1, VARDATA(val), len - 1);
+				off += len;
+			}
+			else
+			{
+				off = xform_align(data, off, xf->align[i]);
+				memcpy(data + off, val, len);
+				off += len;
+			}
+		}
+	}
+	if (hasnull)
+		infomask |= HEAP_HASNULL;
+	tuple->t_len = hoff + off;
+	HeapTupleHeaderSetNatts(tuple, XC_NCOLUMNS);
+	tuple->t_infomask = infomask;
+	tuple->t_hoff = hoff + MINIMAL_TUPLE_OFFSET;
+	ExecStoreMinimalTuple(tuple, xf->slot, false);
+	tuplestore_puttupleslot(xf->store, xf->slot);
+}
+
+/* One output row; texts NULL: the titles are the rollup's (Rollup.explain_loaded). */
+static void
+put_explain_row(XForm *xf, Rollup *r, XRow *x, XText **texts, XCheckin *checkins,
 				TextCache *tc)
 {
 	Datum		values[XC_NCOLUMNS];
@@ -787,7 +1076,7 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 		nulls[XC_CONTRIBUTION] = false;
 		values[XC_COUNTED] = BoolGetDatum(true);
 		nulls[XC_COUNTED] = false;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		put_tuple(xf, values, nulls);
 		return;
 	}
 
@@ -840,7 +1129,16 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 		values[XC_PARENT_ID] = Int64GetDatum(f.parent_id);
 		nulls[XC_PARENT_ID] = false;
 	}
-	if (texts[x->kind][x->index].found)
+	if (!texts)
+	{
+		/* the rollup's scans brought them (Rollup.explain_loaded) */
+		Datum		title = x->kind == X_OBJECTIVE ? r->objectives[x->index].title :
+			x->kind == X_KEY_RESULT ? r->krs[x->index].title : r->projects[x->index].title;
+
+		values[XC_TITLE] = title;
+		nulls[XC_TITLE] = title == (Datum) 0;
+	}
+	else if (texts[x->kind][x->index].found)
 	{
 		values[XC_TITLE] = texts[x->kind][x->index].title;
 		nulls[XC_TITLE] = false;
@@ -871,7 +1169,7 @@ put_explain_row(ReturnSetInfo *rsinfo, Rollup *r, XRow *x, XText **texts, XCheck
 			nulls[XC_REASON] = false;
 		}
 	}
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	put_tuple(xf, values, nulls);
 }
 
 /*
@@ -890,8 +1188,10 @@ okr_explain(PG_FUNCTION_ARGS)
 	Rollup		r;
 	XRow	   *rows;
 	XText	   *texts[X_LEVELS];
+	XText	  **shown_texts = NULL;
 	XCheckin   *checkins;
 	TextCache	tc;
+	XForm		xf;
 	bool		known_null;
 	int			root,
 				nrows,
@@ -906,6 +1206,7 @@ okr_explain(PG_FUNCTION_ARGS)
 								 ALLOCSET_DEFAULT_SIZES);
 	memset(&r, 0, sizeof(r));
 	memset(&tc, 0, sizeof(tc));
+	r.explain = true;
 	okr_access_require_select();
 	acc = okr_access_read(work);
 	okr_spi_enter(&st, okr_access_owner());
@@ -914,17 +1215,25 @@ okr_explain(PG_FUNCTION_ARGS)
 
 	old = MemoryContextSwitchTo(work);
 	rows = walk(&r, acc, root, &nrows);
-	texts[X_OBJECTIVE] = palloc0(sizeof(XText) * Max(r.nobjectives, 1));
-	texts[X_KEY_RESULT] = palloc0(sizeof(XText) * Max(r.nkrs, 1));
-	texts[X_PROJECT] = palloc0(sizeof(XText) * Max(r.nprojects, 1));
+	if (!r.explain_loaded)
+	{
+		texts[X_OBJECTIVE] = palloc0(sizeof(XText) * Max(r.nobjectives, 1));
+		texts[X_KEY_RESULT] = palloc0(sizeof(XText) * Max(r.nkrs, 1));
+		texts[X_PROJECT] = palloc0(sizeof(XText) * Max(r.nprojects, 1));
+		shown_texts = texts;
+	}
 	checkins = palloc0(sizeof(XCheckin) * Max(r.nkrs, 1));
 	MemoryContextSwitchTo(old);
-	load_titles(&r, rows, nrows, texts, work);
+	if (shown_texts)
+		load_titles(&r, rows, nrows, shown_texts, work);
 	load_checkins(&r, rows, nrows, checkins, work);
 
 	old = MemoryContextSwitchTo(work);
+	xform_init(&xf, rsinfo);
 	for (i = 0; i < nrows; i++)
-		put_explain_row(rsinfo, &r, &rows[i], texts, checkins, &tc);
+		put_explain_row(&xf, &r, &rows[i], shown_texts, checkins, &tc);
+	if (xf.slot)
+		ExecDropSingleTupleTableSlot(xf.slot);
 	MemoryContextSwitchTo(old);
 	okr_spi_leave(&st);
 	MemoryContextDelete(work);

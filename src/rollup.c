@@ -212,6 +212,10 @@ grow(void *arr, int n, int *cap, Size elem)
 #define Q_OBJECTIVES_SUB_10 \
 	"SELECT o.id, o.parent_id, o.cycle_id, o.weight, o.rollup, o.state, NULL::bigint" \
 	" FROM unnest($2) s(id) JOIN okr.objective o ON o.id = s.id"
+/* okr.explain (Rollup.explain): the same rows, with what it shows of them */
+#define Q_OBJECTIVES_EXPLAIN \
+	"SELECT id, parent_id, cycle_id, weight, rollup, state, parent_key_result_id, title" \
+	" FROM okr.objective"
 /*
  * Value at T: the latest check-in with checked_at <= T.  current_value is
  * that value whenever the latest check-in is not after T (always so for
@@ -227,6 +231,7 @@ grow(void *arr, int n, int *cap, Size elem)
 	"SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= $1" \
 	"  ORDER BY c.checked_at DESC, c.id DESC LIMIT 1"
 #define Q_KRS		Q_KRS_COLS " FROM okr.key_result k"
+#define Q_KRS_EXPLAIN	Q_KRS_COLS ", k.title, k.last_checkin_at FROM okr.key_result k"
 #define Q_KRS_SUB	Q_KRS_COLS \
 	" FROM unnest($2) s(id) JOIN okr.key_result k ON k.objective_id = s.id"
 /* With notes pending in this transaction (maintain.c): from the check-ins. */
@@ -263,6 +268,7 @@ grow(void *arr, int n, int *cap, Size elem)
  */
 #define Q_PROJECTS_PLAIN \
 	"SELECT id, key_result_id, weight, state FROM okr.project WHERE $1 IS NOT NULL"
+#define Q_PROJECTS_EXPLAIN "SELECT id, key_result_id, weight, state, name FROM okr.project"
 #define Q_EFFORT \
 	"SELECT project_id, effort_total_float, effort_done_float FROM okr.project_effort" \
 	" WHERE $1 IS NOT NULL"
@@ -487,6 +493,7 @@ typedef struct RollupPlans
 } RollupPlans;
 
 static RollupPlans full_plans;
+static RollupPlans explain_plans;	/* .objectives, .krs and .projects */
 static RollupPlans sub_plans;
 static SPIPlanPtr objectives_10_plans[2];	/* full, subtree: the 1.0 tables */
 static RollupPlans full_exact_plans;	/* .krs and .projects only */
@@ -596,6 +603,7 @@ typedef struct RowReceiver
 	MemoryContext cxt;			/* where the arrays live */
 	MemoryContext rowcxt;		/* scratch, reset after every row */
 	int			cap;
+	int			explain_at;		/* Rollup.explain: its first column (0: none) */
 } RowReceiver;
 
 /* 1e15: below it, an integral double's numeric (15 significant digits) is exact */
@@ -780,6 +788,8 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				o->parent_kr_id = n[6] ? 0 : DatumGetInt64(v[6]);
 				o->first_child = o->next_sibling = o->first_kr = -1;
 				o->via_kr = o->next_aligned = -1;
+				if (rr->explain_at && !n[rr->explain_at])
+					o->title = datumCopy(v[rr->explain_at], false, -1);
 				break;
 			}
 		case LOAD_KRS:
@@ -795,6 +805,14 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				k->weight = DatumGetFloat8(v[3]);
 				k->state = parse_state(v[4], "key_result", k->id);
 				k->first_project = k->next_kr = k->first_aligned = -1;
+				if (rr->explain_at)
+				{
+					int			x = rr->explain_at;
+
+					k->title = n[x] ? (Datum) 0 : datumCopy(v[x], false, -1);
+					k->last_checkin_null = n[x + 1];
+					k->last_checkin_at = n[x + 1] ? 0 : DatumGetTimestampTz(v[x + 1]);
+				}
 				/* numeric arithmetic allocates: keep it in the row context */
 				MemoryContextSwitchTo(rr->rowcxt);
 				if (k->kind == OKR_KR_METRIC && !n[5] && !n[6] &&
@@ -838,6 +856,8 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 				p->key_result_id = DatumGetInt64(v[1]);
 				p->weight = DatumGetFloat8(v[2]);
 				p->state = parse_state(v[3], "project", p->id);
+				if (rr->explain_at && !n[rr->explain_at])
+					p->title = datumCopy(v[rr->explain_at], false, -1);
 				/* (Q_PROJECTS_PLAIN has no effort: LOAD_EFFORT brings it) */
 				if (slot->tts_tupleDescriptor->natts > 5)
 				{
@@ -999,33 +1019,53 @@ static const LoadColumn load_columns[][MAX_LOAD_COLUMNS] = {
 	{"okr.task.done_at", TIMESTAMPTZOID}},
 };
 
+/* okr.explain's columns (RowReceiver.explain_at on) */
+static const LoadColumn explain_columns[][3] = {
+	[LOAD_OBJECTIVES] = {{"okr.objective.title", TEXTOID}},
+	[LOAD_KRS] = {{"okr.key_result.title", TEXTOID},
+	{"okr.key_result.last_checkin_at", TIMESTAMPTZOID}},
+	[LOAD_PROJECTS] = {{"okr.project.name", TEXTOID}},
+};
+
+/* Column i of the rows must be of col's type. */
+static void
+check_load_column(TupleDesc typeinfo, int i, const LoadColumn *col)
+{
+	Oid			got = i < typeinfo->natts ? TupleDescAttr(typeinfo, i)->atttypid : InvalidOid;
+
+	if (got != col->type)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("okr cannot read %s: it is of type %s, not %s",
+						col->name,
+						OidIsValid(got) ? format_type_be(got) : "(missing)",
+						format_type_be(col->type)),
+				 errhint("okr's tables must keep the column types that CREATE EXTENSION gave them; alter the column back.")));
+}
+
 static void
 receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
 	LoadKind	kind = ((RowReceiver *) self)->kind;
+	int			explain_at = ((RowReceiver *) self)->explain_at;
 	const LoadColumn *cols = load_columns[kind];
 	int			i;
 
 	for (i = 0; i < MAX_LOAD_COLUMNS && cols[i].name; i++)
 	{
-		Oid			got = i < typeinfo->natts ? TupleDescAttr(typeinfo, i)->atttypid : InvalidOid;
-
+		/* okr.explain's columns come next (the projects' effort comes later) */
+		if (explain_at && i >= explain_at)
+			break;
 		/* the whole-organisation project query brings no effort (LOAD_EFFORT does) */
 		if (kind == LOAD_PROJECTS && i >= 4 && typeinfo->natts == 4)
 			break;
 		/* and only Q_EFFORT_NUMERIC brings the numeric sum */
 		if (kind == LOAD_EFFORT && i >= 3 && typeinfo->natts == 3)
 			break;
-
-		if (got != cols[i].type)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("okr cannot read %s: it is of type %s, not %s",
-							cols[i].name,
-							OidIsValid(got) ? format_type_be(got) : "(missing)",
-							format_type_be(cols[i].type)),
-					 errhint("okr's tables must keep the column types that CREATE EXTENSION gave them; alter the column back.")));
+		check_load_column(typeinfo, i, &cols[i]);
 	}
+	for (i = 0; explain_at && i < (int) lengthof(explain_columns[0]) && explain_columns[kind][i].name; i++)
+		check_load_column(typeinfo, explain_at + i, &explain_columns[kind][i]);
 }
 
 static void
@@ -1277,6 +1317,9 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	rr.cxt = cxt;
 	rr.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "okr rollup row",
 									  ALLOCSET_SMALL_SIZES);
+	/* okr.explain's columns come with the whole organisation as it is now */
+	r->explain_loaded = r->explain && !r->past && !sub && !exact &&
+		okr_has_key_result_alignment();
 
 	if (r->past)
 	{
@@ -1302,7 +1345,13 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	else
 	{
 		run_query(&plans->cycles, sub ? Q_CYCLES_SUB : Q_CYCLES, sub, r->as_of, subtree_ids, &rr, LOAD_CYCLES);
-		if (okr_has_key_result_alignment())
+		if (r->explain_loaded)
+		{
+			rr.explain_at = 7;
+			run_query(&explain_plans.objectives, Q_OBJECTIVES_EXPLAIN, false, r->as_of, (Datum) 0, &rr, LOAD_OBJECTIVES);
+			rr.explain_at = 0;
+		}
+		else if (okr_has_key_result_alignment())
 			run_query(&plans->objectives, sub ? Q_OBJECTIVES_SUB : Q_OBJECTIVES, sub, r->as_of, subtree_ids, &rr, LOAD_OBJECTIVES);
 		else
 			run_query(&objectives_10_plans[sub ? 1 : 0], sub ? Q_OBJECTIVES_SUB_10 : Q_OBJECTIVES_10,
@@ -1317,10 +1366,21 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 			run_query(&plans->krs, Q_KRS_SUB, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
 			run_query(&plans->projects, Q_PROJECTS_SUB, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
 		}
+		else if (r->explain_loaded)
+		{
+			rr.explain_at = 9;
+			run_query(&explain_plans.krs, Q_KRS_EXPLAIN, false, r->as_of, (Datum) 0, &rr, LOAD_KRS);
+			rr.explain_at = 4;
+			run_query(&explain_plans.projects, Q_PROJECTS_EXPLAIN, false, r->as_of, (Datum) 0, &rr, LOAD_PROJECTS);
+			rr.explain_at = 0;
+		}
 		else
 		{
 			run_query(&plans->krs, Q_KRS, sub, r->as_of, subtree_ids, &rr, LOAD_KRS);
 			run_query(&plans->projects, Q_PROJECTS_PLAIN, sub, r->as_of, subtree_ids, &rr, LOAD_PROJECTS);
+		}
+		if (!exact && !sub)
+		{
 			sort_by_id(r->projects, r->nprojects, sizeof(RProject));
 			old = MemoryContextSwitchTo(cxt);
 			idmap_build(&project_map, r->projects ? (const char *) &r->projects[0].id : NULL,

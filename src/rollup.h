@@ -61,6 +61,7 @@ typedef struct RObjective
 	/* the mean of its counted items: sum of (weight / wmax) (explain.c) */
 	double		counted_w;
 	double		wmax;
+	Datum		title;			/* Rollup.explain_loaded: its title, 0 if NULL */
 } RObjective;
 
 typedef struct RKeyResult
@@ -88,6 +89,10 @@ typedef struct RKeyResult
 	Datum		target;
 	bool		start_null;
 	bool		target_null;
+	/* Rollup.explain_loaded: its title, and the maintained last_checkin_at */
+	Datum		title;
+	bool		last_checkin_null;
+	TimestampTz last_checkin_at;
 } RKeyResult;
 
 typedef struct RProject
@@ -101,6 +106,7 @@ typedef struct RProject
 	double		progress;
 	double		done_effort;
 	double		total_effort;
+	Datum		title;			/* Rollup.explain_loaded: its name, 0 if NULL */
 } RProject;
 
 
@@ -166,6 +172,14 @@ typedef struct Rollup
 	IdMap		kr_map;
 	IdMap		project_map;
 	TextCache	texts;			/* datums of this call's item and status names */
+	/*
+	 * okr.explain: the load's own scans also bring what explain shows of
+	 * every row (the title fields above), when they read the whole
+	 * organisation from its tables as they are now, without notes pending;
+	 * explain_loaded says they did (else explain reads them itself).
+	 */
+	bool		explain;
+	bool		explain_loaded;
 } Rollup;
 
 /*
