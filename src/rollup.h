@@ -270,4 +270,8 @@ extern void okr_rollup_objective_figures(Rollup *r, int i, ItemFigures *f);
 extern void okr_rollup_kr_figures(Rollup *r, int i, ItemFigures *f);
 extern void okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f);
 
+/* ---- rollup.c, for view_figures.c (inside SPI, as the owner) */
+extern bool okr_rollup_subtree(Rollup *r, MemoryContext cxt, int64 objective_id, int limit,
+							   TimestampTz as_of, bool known_null, TimestampTz known_at);
+
 #endif							/* OKR_ROLLUP_H */
