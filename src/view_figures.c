@@ -21,6 +21,10 @@
  *	  caller sees the tree; the paths walked are kept, and after
  *	  PATH_BUDGET steps the whole tree is read once from okr.objective_tree().
  *
+ *	  okr.project_tasks(project_id, as_of): a project's tasks by status and
+ *	  effort, probed per project and, past TASK_BUDGET, counted for every
+ *	  project in one grouped scan.
+ *
  *	  Calls rollup.c (okr_rollup_subtree and the figures), access.c and
  *	  spi_util.c; nothing calls it.
  */
@@ -37,6 +41,7 @@
 
 PG_FUNCTION_INFO_V1(okr_item_figures);
 PG_FUNCTION_INFO_V1(okr_objective_path);
+PG_FUNCTION_INFO_V1(okr_project_tasks);
 
 /*
  * Objectives rolled up subtree by subtree before the whole organisation is:
@@ -581,6 +586,138 @@ okr_objective_path(PG_FUNCTION_ARGS)
 		if (e->path)
 			values[1] = CStringGetTextDatum(e->path);
 		nulls[1] = e->path == NULL;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(c->desc, values, nulls)));
+}
+
+/* ---------------------------------------------------------------------
+ * project_tasks(project_id, as_of)
+ * --------------------------------------------------------------------- */
+
+/*
+ * A project's tasks by status and effort at as_of, as the caller reads
+ * them (row-level security on okr.task): project_report joins it per row.
+ * The first projects of a query are probed one by one; past TASK_BUDGET
+ * the tasks of every project are counted in one grouped scan, the rest
+ * served from it (a filtered report reads the tasks of its rows only, a
+ * whole one scans okr.task once, as a grouped join would).
+ */
+#define TASK_BUDGET 64
+#define TASK_COLUMNS 8
+
+#define Q_TASKS_COLS \
+	"SELECT t.project_id," \
+	" count(*) FILTER (WHERE t.status <> 'cancelled')," \
+	" count(*) FILTER (WHERE t.status = 'todo')," \
+	" count(*) FILTER (WHERE t.status = 'doing')," \
+	" count(*) FILTER (WHERE t.status = 'done' AND t.done_at <= $1)," \
+	" count(*) FILTER (WHERE t.status = 'cancelled')," \
+	" count(*) FILTER (WHERE (t.status IN ('todo', 'doing') OR (t.status = 'done' AND t.done_at > $1))" \
+	"                    AND t.due_on < $1::date)," \
+	" sum(t.effort) FILTER (WHERE t.status = 'done' AND t.done_at <= $1)," \
+	" sum(t.effort) FILTER (WHERE t.status <> 'cancelled')" \
+	" FROM okr.task t"
+
+typedef struct TaskEntry
+{
+	int64		project_id;
+	Datum		values[TASK_COLUMNS];
+	bool		nulls[TASK_COLUMNS];
+} TaskEntry;
+
+typedef struct TaskCache
+{
+	Oid			userid;
+	TimestampTz as_of;
+	MemoryContext cxt;
+	HTAB	   *tasks;			/* project id -> TaskEntry */
+	int			probes;
+	bool		whole;			/* every project with tasks is in tasks */
+	TupleDesc	desc;
+} TaskCache;
+
+/* keep one row of Q_TASKS_COLS (every column by value: bigint, float8) */
+static void
+task_keep(TaskCache *c, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull,
+				found;
+	int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+	TaskEntry  *e = hash_search(c->tasks, &id, HASH_ENTER, &found);
+	int			i;
+
+	for (i = 0; i < TASK_COLUMNS; i++)
+		e->values[i] = SPI_getbinval(tup, desc, i + 2, &e->nulls[i]);
+}
+
+Datum
+okr_project_tasks(PG_FUNCTION_ARGS)
+{
+	TaskCache  *c = (TaskCache *) fcinfo->flinfo->fn_extra;
+	int64		id = PG_GETARG_INT64(0);
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
+	TaskEntry  *e;
+	Datum		values[TASK_COLUMNS];
+	bool		nulls[TASK_COLUMNS];
+	int			i;
+
+	if (!c || c->userid != GetUserId() || c->as_of != as_of)
+	{
+		HASHCTL		ctl;
+
+		if (c)
+			MemoryContextDelete(c->cxt);
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TaskCache));
+		c->userid = GetUserId();
+		c->as_of = as_of;
+		c->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "okr task cache",
+									   ALLOCSET_DEFAULT_SIZES);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(TaskEntry);
+		ctl.hcxt = c->cxt;
+		c->tasks = hash_create("okr tasks", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		c->desc = result_desc(fcinfo, c->cxt);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	e = hash_search(c->tasks, &id, HASH_FIND, NULL);
+	if (!e && !c->whole)
+	{
+		static SPIPlanPtr one = NULL,
+					all = NULL;
+		Oid			argtypes[2] = {TIMESTAMPTZOID, INT8OID};
+		Datum		args[2] = {TimestampTzGetDatum(as_of), Int64GetDatum(id)};
+		OkrSpiState st;
+		uint64		n;
+		bool		whole = ++c->probes > TASK_BUDGET;
+
+		okr_spi_enter(&st, InvalidOid);
+		/* the scan of every task may use parallel workers, as a join would */
+		if (whole && all == NULL)
+		{
+			SPIPlanPtr	plan = SPI_prepare_cursor(Q_TASKS_COLS " GROUP BY t.project_id", 1, argtypes,
+												  CURSOR_OPT_PARALLEL_OK);
+
+			if (plan == NULL || SPI_keepplan(plan) != 0)
+				elog(ERROR, "okr: preparing the count of tasks failed");
+			all = plan;
+		}
+		if (SPI_execute_plan(whole ? all :
+							 okr_spi_plan(&one, Q_TASKS_COLS " WHERE t.project_id = $2 GROUP BY t.project_id",
+										  2, argtypes),
+							 args, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "okr: counting a project's tasks failed");
+		for (n = 0; n < SPI_processed; n++)
+			task_keep(c, SPI_tuptable->vals[n], SPI_tuptable->tupdesc);
+		okr_spi_leave(&st);
+		c->whole = whole;
+		e = hash_search(c->tasks, &id, HASH_FIND, NULL);
+	}
+	for (i = 0; i < TASK_COLUMNS; i++)
+	{
+		/* no task: zero counts, no effort (as the views' COALESCE shows it) */
+		values[i] = e ? e->values[i] : i < 6 ? Int64GetDatum(0) : (Datum) 0;
+		nulls[i] = e ? e->nulls[i] : i >= 6;
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(c->desc, values, nulls)));
 }

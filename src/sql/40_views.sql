@@ -99,6 +99,15 @@ LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION okr.objective_path(bigint) IS
 'Depth and path of titles of one objective in the alignment tree as the caller sees it, as okr.objective_tree() gives them; NULL when the caller cannot read it. Within one query it walks up from the objectives asked for, then reads the whole tree once: what objective_report joins per row';
 
+CREATE FUNCTION okr.project_tasks(project_id bigint, as_of timestamptz,
+                                  OUT tasks bigint, OUT todo bigint, OUT doing bigint, OUT done bigint,
+                                  OUT cancelled bigint, OUT overdue bigint,
+                                  OUT effort_done double precision, OUT effort_total double precision)
+AS 'MODULE_PATHNAME', 'okr_project_tasks'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.project_tasks(bigint, timestamptz) IS
+'A project''s tasks the caller reads, by status at as_of (done: by as_of; overdue: open at as_of and due before its day), and their effort done by as_of and in all (NULL with none); within one query it probes the projects asked for, then counts every project''s tasks in one scan: what project_report joins per row';
+
 ------------------------------------------------------------------------------
 -- okr.objective_report
 ------------------------------------------------------------------------------
@@ -217,12 +226,6 @@ cycles AS MATERIALIZED (
            okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
 ),
-projects AS (
-    SELECT p.key_result_id, pg_catalog.count(*) AS n
-      FROM okr.project p
-     WHERE p.state <> 'cancelled'
-     GROUP BY p.key_result_id
-),
 -- one row per key result, proven by GROUP BY: see objective_report
 forecasts AS (
     SELECT fc.id, pg_catalog.min(fc.forecast_value) AS forecast_value,
@@ -271,7 +274,11 @@ SELECT k.id                                   AS key_result_id,
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
   -- per row, so that a condition on the key results reaches it
   LEFT JOIN LATERAL okr.item_figures('key_result', k.id, k.objective_id, okr.as_of(), okr.known_at()) f ON true
-  LEFT JOIN projects pr     ON pr.key_result_id = k.id
+  -- LATERAL, so that a filtered query counts the projects of its rows only
+  LEFT JOIN LATERAL (
+        SELECT pg_catalog.count(*) AS n
+          FROM okr.project p
+         WHERE p.key_result_id = k.id AND p.state <> 'cancelled') pr ON true
   LEFT JOIN forecasts fc    ON fc.id = k.id
   -- the latest check-in up to the moment: one probe of checkin_latest_idx
   LEFT JOIN LATERAL (
@@ -285,25 +292,6 @@ SELECT k.id                                   AS key_result_id,
 -- okr.project_report
 ------------------------------------------------------------------------------
 CREATE VIEW okr.project_report WITH (security_invoker = true) AS
-WITH
-tasks AS (
-    SELECT t.project_id,
-           pg_catalog.count(*) FILTER (WHERE t.status <> 'cancelled') AS tasks,
-           pg_catalog.count(*) FILTER (WHERE t.status = 'todo')       AS todo,
-           pg_catalog.count(*) FILTER (WHERE t.status = 'doing')      AS doing,
-           pg_catalog.count(*) FILTER (WHERE t.status = 'done'
-                                         AND t.done_at <= okr.as_of())     AS done,
-           pg_catalog.count(*) FILTER (WHERE t.status = 'cancelled')  AS cancelled,
-           -- open at the moment: todo or doing, or done only after it
-           pg_catalog.count(*) FILTER (WHERE (t.status IN ('todo', 'doing')
-                                              OR (t.status = 'done' AND t.done_at > okr.as_of()))
-                                         AND t.due_on < okr.as_of()::date) AS overdue,
-           pg_catalog.sum(t.effort) FILTER (WHERE t.status = 'done'
-                                              AND t.done_at <= okr.as_of()) AS effort_done,
-           pg_catalog.sum(t.effort) FILTER (WHERE t.status <> 'cancelled') AS effort_total
-      FROM okr.task t
-     GROUP BY t.project_id
-)
 SELECT p.id                                   AS project_id,
        p.name                                 AS name,
        p.owner                                AS owner,
@@ -336,7 +324,14 @@ SELECT p.id                                   AS project_id,
   LEFT JOIN okr.team tm      ON tm.id = o.team_id
   -- per row, so that a condition on the projects reaches it
   LEFT JOIN LATERAL okr.item_figures('project', p.id, k.objective_id, okr.as_of(), okr.known_at()) f ON true
-  LEFT JOIN tasks t          ON t.project_id = p.id;
+  -- per row, so that a filtered query reads the tasks of its rows only; an
+  -- aggregate (of its one row), so that a query without its columns drops it
+  LEFT JOIN LATERAL (
+        SELECT pg_catalog.min(x.tasks) AS tasks, pg_catalog.min(x.todo) AS todo,
+               pg_catalog.min(x.doing) AS doing, pg_catalog.min(x.done) AS done,
+               pg_catalog.min(x.cancelled) AS cancelled, pg_catalog.min(x.overdue) AS overdue,
+               pg_catalog.min(x.effort_done) AS effort_done, pg_catalog.min(x.effort_total) AS effort_total
+          FROM okr.project_tasks(p.id, okr.as_of()) x) t ON true;
 
 ------------------------------------------------------------------------------
 -- okr.objective_facts: the per-objective figures team_report and

@@ -4,8 +4,9 @@
 -- only the subtrees it needs, the unfiltered one the whole organisation
 -- once.  Checked here, on random organisations (the generator of
 -- rollup_reference.sql, with teams and private objectives added):
---   - the unfiltered views agree with okr.progress() and okr.objective_tree()
---     (the figures and paths the views showed before 1.1's change);
+--   - the unfiltered views agree with okr.progress(), okr.objective_tree()
+--     and grouped counts of tasks and projects (what the views showed before
+--     issue 18's change);
 --   - every query filtered to one objective, to one team, or to the key
 --     results and projects of one objective gives exactly the rows of the
 --     unfiltered view, now and at pinned past moments (okr.as_of, okr.known_at),
@@ -331,6 +332,31 @@ CREATE FUNCTION pg_temp.kr_against_progress() RETURNS bigint LANGUAGE sql AS $$
                 OR (r.progress, r.activity, r.expected, r.status) IS DISTINCT FROM (f.progress, f.activity, f.expected, f.status))
 $$;
 
+-- the task and project counts against the grouped queries the views had before
+CREATE FUNCTION pg_temp.counts_against_sql() RETURNS bigint LANGUAGE sql AS $$
+    SELECT (SELECT count(*) FROM okr.project_report r
+              LEFT JOIN (SELECT t.project_id,
+                                count(*) FILTER (WHERE t.status <> 'cancelled') AS tasks,
+                                count(*) FILTER (WHERE t.status = 'todo') AS todo,
+                                count(*) FILTER (WHERE t.status = 'doing') AS doing,
+                                count(*) FILTER (WHERE t.status = 'done' AND t.done_at <= okr.as_of()) AS done,
+                                count(*) FILTER (WHERE t.status = 'cancelled') AS cancelled,
+                                count(*) FILTER (WHERE (t.status IN ('todo', 'doing')
+                                                        OR (t.status = 'done' AND t.done_at > okr.as_of()))
+                                                   AND t.due_on < okr.as_of()::date) AS overdue,
+                                sum(t.effort) FILTER (WHERE t.status = 'done' AND t.done_at <= okr.as_of()) AS effort_done,
+                                sum(t.effort) FILTER (WHERE t.status <> 'cancelled') AS effort_total
+                           FROM okr.task t GROUP BY t.project_id) g ON g.project_id = r.project_id
+             WHERE (r.tasks, r.tasks_todo, r.tasks_doing, r.tasks_done, r.tasks_cancelled, r.tasks_overdue,
+                    r.effort_done, r.effort_total)
+                   IS DISTINCT FROM (COALESCE(g.tasks, 0), COALESCE(g.todo, 0), COALESCE(g.doing, 0),
+                                     COALESCE(g.done, 0), COALESCE(g.cancelled, 0), COALESCE(g.overdue, 0),
+                                     COALESCE(g.effort_done, 0), COALESCE(g.effort_total, 0)))
+         + (SELECT count(*) FROM okr.key_result_report r
+             WHERE r.projects <> (SELECT count(*) FROM okr.project p
+                                   WHERE p.key_result_id = r.key_result_id AND p.state <> 'cancelled'))
+$$;
+
 -- all the filtered checks of one organisation, at the session's moment and role
 CREATE FUNCTION pg_temp.all_filters() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -358,12 +384,12 @@ BEGIN
     PERFORM pg_temp.add_teams(seed);
     PERFORM okr.grant_read('okr_vf_sales', (SELECT id FROM okr.team WHERE name = 'Sales'));
     PERFORM okr.grant_read('okr_vf_top', (SELECT id FROM okr.team WHERE name = 'Top'));
-    RETURN NEXT is(pg_temp.against_progress() + pg_temp.kr_against_progress(), 0::bigint,
+    RETURN NEXT is(pg_temp.against_progress() + pg_temp.kr_against_progress() + pg_temp.counts_against_sql(), 0::bigint,
                    format('seed %s: unfiltered views agree with okr.progress() and okr.objective_tree()', seed));
     RETURN NEXT is(pg_temp.all_filters(), 0::bigint, format('seed %s: filtered views = unfiltered, now', seed));
     FOR r IN SELECT t::text FROM moments ORDER BY n LOOP
         PERFORM set_config('okr.as_of', r, true);
-        bad := pg_temp.all_filters() + pg_temp.against_progress();
+        bad := pg_temp.all_filters() + pg_temp.against_progress() + pg_temp.counts_against_sql();
         details := details || format(' as_of %s: %s;', r, bad);
     END LOOP;
     PERFORM set_config('okr.as_of', '', true);
@@ -374,7 +400,7 @@ BEGIN
     RETURN NEXT is(details, ' as_of 2025-02-14 09:17:23.25+00: 0; as_of 2026-11-10 08:03:41+00: 0; known_at: 0;',
                    format('seed %s: filtered views = unfiltered at pinned moments', seed));
     SET LOCAL ROLE okr_vf_sales;
-    details := format('sales %s, ', pg_temp.all_filters() + pg_temp.against_progress());
+    details := format('sales %s, ', pg_temp.all_filters() + pg_temp.against_progress() + pg_temp.counts_against_sql());
     RESET ROLE;
     SET LOCAL ROLE okr_vf_top;
     details := details || format('top %s', pg_temp.all_filters());
