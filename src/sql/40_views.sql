@@ -148,18 +148,6 @@ scores AS (
       LEFT JOIN okr.frozen_score z ON z.id = s.id
      WHERE s.item = 'objective'
 ),
-key_results AS (
-    SELECT k.objective_id, pg_catalog.count(*) AS n
-      FROM okr.key_result k
-     WHERE k.state = 'active'
-     GROUP BY k.objective_id
-),
-children AS (
-    SELECT o.parent_id, pg_catalog.count(*) AS n
-      FROM okr.objective o
-     WHERE o.parent_id IS NOT NULL AND o.state IN ('active', 'closed')
-     GROUP BY o.parent_id
-),
 -- GROUP BY id proves one row per objective, so when a query selects no
 -- forecast column the planner removes the join and okr.forecast is not run
 forecasts AS (
@@ -212,8 +200,12 @@ SELECT o.id                                   AS objective_id,
   LEFT JOIN LATERAL okr.objective_path(o.id) tr ON true
   LEFT JOIN LATERAL okr.item_figures('objective', o.id, o.id, okr.as_of(), okr.known_at()) f ON true
   LEFT JOIN scores s        ON s.id = o.id
-  LEFT JOIN key_results kr  ON kr.objective_id = o.id
-  LEFT JOIN children ch     ON ch.parent_id = o.id
+  -- LATERAL counts (aggregates: one row, dropped when unused), so that a
+  -- condition on the objectives, such as a team, restricts them too
+  LEFT JOIN LATERAL (SELECT pg_catalog.count(*) AS n FROM okr.key_result k
+                      WHERE k.objective_id = o.id AND k.state = 'active') kr ON true
+  LEFT JOIN LATERAL (SELECT pg_catalog.count(*) AS n FROM okr.objective c
+                      WHERE c.parent_id = o.id AND c.state IN ('active', 'closed')) ch ON true
   LEFT JOIN forecasts fc    ON fc.id = o.id;
 
 ------------------------------------------------------------------------------
