@@ -78,7 +78,7 @@ for scale in $SCALES; do
     # stays within 1.2 times the rollup; each pair measured alternately
     read -r fv_leaf fv_leaf_sub fv_leaf_r <<< "$(alt "SELECT $VCOLS FROM okr.objective_report WHERE objective_id = $leaf" "SELECT okr.objective_progress($leaf)")"
     read -r fv_mid fv_mid_sub fv_mid_r <<< "$(alt "SELECT $VCOLS FROM okr.objective_report WHERE objective_id = $mid" "SELECT okr.objective_progress($mid)")"
-    read -r fv_kr fv_kr_sub fv_kr_r <<< "$(alt "SELECT * FROM okr.key_result_report WHERE objective_id = $leaf" "SELECT okr.objective_progress($leaf)")"
+    read -r fv_kr fv_kr_sub fv_kr_r <<< "$(alt "SELECT key_result_id, title, objective_id, progress, attainment, expected, status, confidence, last_checkin_at, stale, projects FROM okr.key_result_report WHERE objective_id = $leaf" "SELECT okr.objective_progress($leaf)")"
     read -r fv_pr fv_pr_sub fv_pr_r <<< "$(alt "SELECT * FROM okr.project_report WHERE objective_id = $leaf" "SELECT okr.objective_progress($leaf)")"
     read -r fv_all fv_all_eng fv_all_r <<< "$(alt "SELECT count(*) FROM okr.objective_report" "SELECT count(*) FROM okr.progress()")"
     read -r fv_kall fv_kall_eng fv_kall_r <<< "$(alt "SELECT count(*) FROM okr.key_result_report" "SELECT count(*) FROM okr.progress()")"
