@@ -11,6 +11,13 @@ ms() { q -c "SELECT round(bench.median_ms(\$q\$$1\$q\$, $RUNS)::numeric, 3)"; }
 # pinned MOMENT QUERY: ms() in a session with okr.as_of set to MOMENT
 pinned() { q -c "SET okr.as_of = '$1'" -c "SELECT round(bench.median_ms(\$q\$$2\$q\$, $RUNS)::numeric, 3)"; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+# alt A B: medians of A and B run alternately (A B A B ...), so that the load
+# of a shared machine falls on both alike: "a_ms b_ms a/b"
+alt() { q -c "SELECT format('%s %s %s', round(a_ms::numeric, 3), round(b_ms::numeric, 3), round(ratio::numeric, 2))
+              FROM bench.alternate_ms(\$q\$$1\$q\$, \$q\$$2\$q\$, $RUNS)"; }
+# the columns of objective_report a drill-down shows (not the forecast ones,
+# which run okr.forecast over the whole organisation)
+VCOLS="objective_id, title, team_path, parent_title, path, progress, expected, status, activity, key_results, child_objectives, score, grade"
 tps() {  # script, table, extra -D options...; median tps of 3 runs
     local s="$1" table="$2"; shift 2; local out=() f
     f=$(mktemp); sed "s/:table/$table/" "$s" > "$f"
@@ -66,10 +73,25 @@ for scale in $SCALES; do
     pinned_o=$(pinned "$past" "SELECT count(*) FROM okr.objective_report")
     pinned_k=$(pinned "$past" "SELECT count(*) FROM okr.key_result_report")
     pinned_p=$(pinned "$past" "SELECT count(*) FROM okr.project_report")
+    # (f) filtered views (issue 18): a view filtered to one objective costs
+    # what its subtree costs (okr.objective_progress of it), unfiltered it
+    # stays within 1.2 times the rollup; each pair measured alternately
+    read -r fv_leaf fv_leaf_sub fv_leaf_r <<< "$(alt "SELECT $VCOLS FROM okr.objective_report WHERE objective_id = $leaf" "SELECT okr.objective_progress($leaf)")"
+    read -r fv_mid fv_mid_sub fv_mid_r <<< "$(alt "SELECT $VCOLS FROM okr.objective_report WHERE objective_id = $mid" "SELECT okr.objective_progress($mid)")"
+    read -r fv_kr fv_kr_sub fv_kr_r <<< "$(alt "SELECT key_result_id, title, objective_id, progress, attainment, expected, status, confidence, last_checkin_at, stale, projects FROM okr.key_result_report WHERE objective_id = $leaf" "SELECT okr.objective_progress($leaf)")"
+    read -r fv_pr fv_pr_sub fv_pr_r <<< "$(alt "SELECT * FROM okr.project_report WHERE objective_id = $leaf" "SELECT okr.objective_progress($leaf)")"
+    read -r fv_all fv_all_eng fv_all_r <<< "$(alt "SELECT count(*) FROM okr.objective_report" "SELECT count(*) FROM okr.progress()")"
+    read -r fv_kall fv_kall_eng fv_kall_r <<< "$(alt "SELECT count(*) FROM okr.key_result_report" "SELECT count(*) FROM okr.progress()")"
+    read -r fv_pall fv_pall_eng fv_pall_r <<< "$(alt "SELECT count(*) FROM okr.project_report" "SELECT count(*) FROM okr.progress()")"
+    # (g) burn-up charts: 13 weekly points of okr.progress_history against one
+    # rollup of a past moment, before any update is recorded (the sweep) and
+    # after the churn below (one rollup as it was per moment)
+    read -r ph13 ph13_past ph13_r <<< "$(alt "SELECT count(*) FROM okr.progress_history(now() - interval '12 weeks', now(), '1 week')" "SELECT count(*) FROM okr.progress(now() - interval '20 days')")"
 
     # (c) and history (SPEC 7): a week's churn recorded now, then the past
     # as it was 20 and 40 days back (history_bench.sh)
     source ./history_bench.sh
+    read -r ph13c ph13c_past ph13c_r <<< "$(alt "SELECT count(*) FROM okr.progress_history(now() - interval '12 weeks', now(), '1 week')" "SELECT count(*) FROM okr.progress(now() - interval '20 days')")"
 
     # (e) writes: the same statements on copies of the tables without okr's triggers
     q <<'SQL'
@@ -106,6 +128,20 @@ GRANT ALL ON SCHEMA bench TO okr_bench_reader;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bench TO okr_bench_reader;
 VACUUM ANALYZE okr.objective;
 SQL
+    # (f) one team's objectives: a team owning one level-2 subtree (111
+    # objectives at L), its view against that subtree's rollup
+    team_root=$(q -c "SELECT min(o.id) FROM okr.objective o JOIN okr.objective p ON p.id = o.parent_id
+                      JOIN okr.objective g ON g.id = p.parent_id WHERE g.parent_id IS NULL")
+    q <<SQL
+INSERT INTO okr.team (name, parent_id) VALUES ('Subtree team', 1);
+WITH RECURSIVE sub AS (SELECT $team_root::bigint AS id UNION ALL
+                       SELECT o.id FROM okr.objective o JOIN sub ON o.parent_id = sub.id)
+UPDATE okr.objective SET team_id = (SELECT id FROM okr.team WHERE name = 'Subtree team')
+ WHERE id IN (SELECT id FROM sub) AND id % 10 <> 0;
+ANALYZE okr.objective;
+SQL
+    team_n=$(q -c "SELECT count(*) FROM okr.objective WHERE team_id = (SELECT id FROM okr.team WHERE name = 'Subtree team')")
+    read -r fv_team fv_team_sub fv_team_r <<< "$(alt "SELECT $VCOLS FROM okr.objective_report WHERE team_id = (SELECT id FROM okr.team WHERE name = 'Subtree team')" "SELECT okr.objective_progress($team_root)")"
     n_owner=$(q -c "SELECT count(*) FROM okr.progress() WHERE item = 'objective'")
     n_reader=$(PGOPTIONS="-c role=okr_bench_reader" q -c "SELECT count(*) FROM okr.progress() WHERE item = 'objective'")
     hidden=$((n_owner - n_reader))
@@ -138,6 +174,16 @@ SQL
     printf '   %-58s %10s %10s %8s  %s\n' "(g) objective_report pinned to $past vs rollup then, ms" "$pinned_o" "$engine_past" "$(ratio "$pinned_o" "$engine_past")x" "<= 1.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(g) key_result_report pinned to $past vs rollup then, ms" "$pinned_k" "$engine_past" "$(ratio "$pinned_k" "$engine_past")x" "<= 1.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(g) project_report pinned to $past vs rollup then, ms" "$pinned_p" "$engine_past" "$(ratio "$pinned_p" "$engine_past")x" "<= 1.5x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) objective_report WHERE objective_id = leaf vs its subtree, ms" "$fv_leaf" "$fv_leaf_sub" "${fv_leaf_r}x" "< 5 ms"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) objective_report WHERE objective_id = middle vs its subtree, ms" "$fv_mid" "$fv_mid_sub" "${fv_mid_r}x" "~ subtree"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) key_result_report WHERE objective_id = leaf vs its subtree, ms" "$fv_kr" "$fv_kr_sub" "${fv_kr_r}x" "~ subtree"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) project_report WHERE objective_id = leaf vs its subtree, ms" "$fv_pr" "$fv_pr_sub" "${fv_pr_r}x" "~ subtree"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) objective_report, unfiltered, vs okr.progress(), ms" "$fv_all" "$fv_all_eng" "${fv_all_r}x" "<= 1.2x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) key_result_report, unfiltered, vs okr.progress(), ms" "$fv_kall" "$fv_kall_eng" "${fv_kall_r}x" ""
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) project_report, unfiltered, vs okr.progress(), ms" "$fv_pall" "$fv_pall_eng" "${fv_pall_r}x" ""
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) objective_report WHERE team_id = ($team_n in one subtree) vs it, ms" "$fv_team" "$fv_team_sub" "${fv_team_r}x" "~ subtree"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) progress_history, 13 weekly points vs one past rollup, ms" "$ph13" "$ph13_past" "${ph13_r}x" "<= 2x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(g) same after a week's churn (a rollup per moment), ms" "$ph13c" "$ph13c_past" "${ph13c_r}x" "<= 2x"
     printf '   %-58s %10s %10s %8s  %s\n' "(e) task status updates, tps ($CLIENTS clients)" "$t_okr" "$t_plain" "$(ratio "$t_okr" "$t_plain")x" ">= 0.4x"
     printf '   %-58s %10s %10s %8s  %s\n' "(e) check-in inserts, tps ($CLIENTS clients)" "$c_okr" "$c_plain" "$(ratio "$c_okr" "$c_plain")x" ">= 0.4x"
     echo "   after pgbench (incl. $CLIENTS clients on one project): maintained rows differing from a full recomputation: $drift"
