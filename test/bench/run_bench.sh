@@ -79,8 +79,8 @@ for scale in $SCALES; do
     read -r engine_past reference_past < <(alt_ms "SELECT count(*) FROM okr.progress('$past')" \
         "SELECT count(*) FROM bench.ref_progress('$past')")
     # --- issue 18: peak memory of a backend running the full rollup (peak_memory.sh)
-    read -r mem_now mem_base mem_peak mem_reset < <(bash ./peak_memory.sh okr_bench "SELECT count(*) FROM okr.progress()")
-    read -r mem_past _ _ _ < <(bash ./peak_memory.sh okr_bench "SELECT count(*) FROM okr.progress('$past')")
+    read -r mem_now mem_now_all mem_base mem_now_shm mem_reset < <(bash ./peak_memory.sh okr_bench "SELECT count(*) FROM okr.progress()")
+    read -r mem_past mem_past_all _ mem_past_shm _ < <(bash ./peak_memory.sh okr_bench "SELECT count(*) FROM okr.progress('$past')")
     # --- end issue 18 memory
     leaf_ms=$(ms "SELECT okr.objective_progress($leaf)")
     mid_ms=$(ms "SELECT okr.objective_progress($mid)")
@@ -158,7 +158,7 @@ SQL
     printf '   %-58s %10s %10s %8s  %s\n' "(b) okr.progress() vs sum(weight) of the 3 goal tables, ms" "$engine" "$floor" "$(ratio "$engine" "$floor")x" "<= 4x the floor"
     printf '   %-58s %10s %10s %8s  %s\n' "(b) every row fetched by a client vs the goal rows, ms" "$client_rollup" "$client_floor" "$(ratio "$client_rollup" "$client_floor")x" "(no target)"
     printf '   %-58s %10s %10s %8s  %s\n' "(a) okr.progress('$past') vs best reference then, ms" "$engine_past" "$reference_past" "$(ratio "$reference_past" "$engine_past")x" "(no target)"
-    echo "   peak memory of a backend running okr.progress(): +$(mb "$mem_now") MB now, +$(mb "$mem_past") MB as of $past (VmHWM growth over VmRSS $(mb "$mem_base") MB before; peak reset: $mem_reset)"
+    echo "   peak private memory of a backend running okr.progress(): +$(mb "$mem_now") MB now, +$(mb "$mem_past") MB as of $past (VmHWM growth over VmRSS $(mb "$mem_base") MB before: +$(mb "$mem_now_all") and +$(mb "$mem_past_all") MB, less shared buffers mapped for the first time: $(mb "$mem_now_shm") and $(mb "$mem_past_shm") MB; peak reset: $mem_reset)"
     printf '   %-58s %10s\n' "(d) objective_progress leaf ($leaf), ms" "$leaf_ms"
     printf '   %-58s %10s\n' "(d) objective_progress middle ($mid), ms" "$mid_ms"
     printf '   %-58s %10s\n' "(d) objective_progress root ($root), ms" "$root_ms"
