@@ -5,13 +5,27 @@
 --
 -- Formulations tried (test/bench/reference_variants.sql, timed by
 -- reference_variants.sh, alternately, medians; at L, ratios to this one's
--- time; measured on commit @COMMIT@ of a loaded 2-core machine):
---   @TABLE@
+-- time; measured at L on commit 8db669d, a loaded 2-core machine, medians of 5
+-- and 9 alternated rounds):
+--   formulation (all read every task and check-in)            JIT on   JIT off
+--   1. one statement: closure joined twice per step, then
+--      to each objective's figures (the reference up to 1.0)   1.85x    0.88x
+--   2. as 1, latest check-in by LATERAL ... LIMIT 1, the
+--      weight shares computed once before the walk             1.82x    0.72x-1.08x
+--   3. the closure walked once carrying each descendant's
+--      weighted part (no join after it), PARALLEL SAFE         2.14x    0.89x
+--   4. as 3, latest check-in by row_number()                   2.21x    0.92x
+--   5. PL/pgSQL, level by level over temporary tables          0.86x    0.88x
+--   kept: 5 with the LATERAL probe of 2, and every column
+--      (expected, status, parents, cycle), which 1-5 lack        -      1.00x
+--   1-5 return progress and activity only, yet the kept one is the fastest
+--   (9 rounds: kept 485 ms, 5 548 ms, 2 526 ms, okr.progress() 43 ms).
+--   Parallel query (3) gained nothing on 2 busy cores; work_mem 64MB as
+--   bench.sh sets it.  The task aggregate alone is about half of any of them.
 -- Kept: PL/pgSQL, level by level over temporary tables, with JIT off (SET
--- on the function).  Whatever the formulation, aggregating the 2 million tasks
--- once per project is about half the time; the tree is small (11,111
--- objectives).  PostgreSQL's JIT (on by default) costs more than it saves on
--- every statement-sized formulation here, so the function turns it off.
+-- on the function), each key result's latest check-in by an index probe.
+-- PostgreSQL's JIT (on by default) costs more than it saves on every
+-- statement-sized formulation here, so the function turns it off.
 --
 -- It is exact for the generated organisations, in which no objective aligns
 -- to a key result (SPEC 1b) and every cycle is the objective's: parent_id
@@ -73,9 +87,9 @@ BEGIN
       FROM okr.key_result k
       JOIN okr.objective o ON o.id = k.objective_id
       JOIN ref_cycle cy ON cy.id = o.cycle_id
-      LEFT JOIN (SELECT DISTINCT ON (c.key_result_id) c.key_result_id, c.value
-                   FROM okr.checkin c WHERE c.checked_at <= t
-                  ORDER BY c.key_result_id, c.checked_at DESC, c.id DESC) v ON v.key_result_id = k.id
+      -- the latest check-in at t: one probe of checkin_latest_idx per key result that takes check-ins
+      LEFT JOIN LATERAL (SELECT c.value FROM okr.checkin c WHERE c.key_result_id = k.id AND c.checked_at <= t
+                          ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) v ON k.kind <> 'projects'
       LEFT JOIN (SELECT p.key_result_id, sum(p.total) AS total, sum(p.done) AS done,
                         sum(p.weight * p.prog) FILTER (WHERE p.state <> 'cancelled' AND p.weight > 0) AS wp,
                         sum(p.weight) FILTER (WHERE p.state <> 'cancelled' AND p.weight > 0) AS w
