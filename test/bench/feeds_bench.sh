@@ -90,6 +90,15 @@ INSERT INTO okr.key_result_source (key_result_id, query)
 SELECT id, 'SELECT count(*) FROM app.tasks WHERE status = ''done'' AND project_external_key = ''P' || id % 100 || '''' FROM okr.key_result WHERE kind = 'metric';
 SQL
 sample=$(t "SELECT count(*) FROM okr.sample()")
+# the same 100 queries run by plain SQL, each value inserted as a check-in
+# into a trigger-less copy of okr.checkin (what okr.sample does, less its
+# checks, its run_as role and its per-source error isolation)
+psql -X -q -v ON_ERROR_STOP=1 -d $db -c "CREATE TABLE app.checkin_copy (LIKE okr.checkin INCLUDING ALL)"
+sample_plain=$(t "DO \$\$ DECLARE r record; v numeric; BEGIN
+    FOR r IN SELECT key_result_id, query FROM okr.key_result_source LOOP
+        EXECUTE r.query INTO v;
+        INSERT INTO app.checkin_copy (key_result_id, value, checked_at) VALUES (r.key_result_id, v, now());
+    END LOOP; END \$\$")
 row() {  # phase, sync times..., then plain times (merge, upsert) as medians
     local phase=$1 s=$2 m=$3 u=$4 best
     best=$(printf '%s\n%s\n' "$m" "$u" | sort -g | head -1)
@@ -102,5 +111,17 @@ row "10% changed:" "$(median "${s2[@]}")" "$(median "${m2[@]}")" "$(median "${u2
 row "nothing changed:" "$(median "${s3[@]}")" "$(median "${m3[@]}")" "$(median "${u3[@]}")"
 echo "  rows that differ between okr.task and the copy at the end: $diff"
 [ "$diff" = 0 ] || { echo "feeds benchmark: okr.sync_tasks and plain SQL disagree" >&2; exit 1; }
-printf '  okr.sample() of 100 sources (count over the source table): %.2f s\n' "$sample"
+printf '  okr.sample() of 100 sources (count over the source table): %.2f s; the same queries and inserts in plain SQL %.2f s; throughput vs plain: %.2f (issue 16 sets no target)\n' "$sample" "$sample_plain" "$(echo "$sample_plain / $sample" | bc -l)"
+# --- issue 18: the feeds' figures for run_bench.sh's summary table
+if [ -n "${OKR_BENCH_SUMMARY:-}" ]; then
+    ratio_of() { printf '%.2fx' "$(echo "$1 / $2" | bc -l)"; }
+    best_of() { printf '%s\n%s\n' "$1" "$2" | sort -g | head -1; }
+    {
+        printf 'feeds\t(h) okr.sync_tasks first load, throughput vs MERGE/ON CONFLICT\t%s\t>= 0.5x\n' "$(ratio_of "$(best_of "$(median "${m1[@]}")" "$(median "${u1[@]}")")" "$(median "${s1[@]}")")"
+        printf 'feeds\t(h) okr.sync_tasks 10%% changed, throughput vs plain\t%s\t>= 0.5x\n' "$(ratio_of "$(best_of "$(median "${m2[@]}")" "$(median "${u2[@]}")")" "$(median "${s2[@]}")")"
+        printf 'feeds\t(h) okr.sync_tasks nothing changed, throughput vs plain\t%s\t>= 0.5x\n' "$(ratio_of "$(best_of "$(median "${m3[@]}")" "$(median "${u3[@]}")")" "$(median "${s3[@]}")")"
+        printf 'feeds\t(h) okr.sample() of 100 sources, throughput vs plain SQL\t%s\t(issue 16: none)\n' "$(ratio_of "$sample_plain" "$sample")"
+    } >> "$OKR_BENCH_SUMMARY"
+fi
+# --- end issue 18
 dropdb $db
