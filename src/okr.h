@@ -46,10 +46,6 @@
  *	               (rollup.h) and one pass over the check-ins for the
  *	               least-squares lines; reads as the owner, shows what
  *	               access.c lets the caller read
- *	  view_figures.c  what the reporting views join per row (okr.item_figures,
- *	               okr.objective_path), so that a WHERE on a view reaches the
- *	               rollup: subtrees first, the whole organisation once past a
- *	               budget, cached per query in fn_extra
  *	  bar.c        okr.bar(): progress drawn as text
  *	  history.c    the deferred trigger that writes every committed version
  *	               into okr.<table>_history (SPEC 7); rollup.c reads them
@@ -76,10 +72,9 @@
  *	  access.c and spi_util.c (rollup.c never calls it); sources.c and feeds.c call
  *	  run_as.c, spi_util.c, access.c (the caller's scope) and (for their
  *	  guards) trigger_util.c only; forecast.c calls rollup.c (which never
- *	  calls it), guc.c, spi_util.c, access.c and progress.c; view_figures.c
- *	  calls rollup.c, access.c and spi_util.c (nothing calls it); bar.c
- *	  nothing; history.c calls spi_util.c, access.c, trigger_util.c and
- *	  insert.c only; maintain.c also insert.c; insert.c calls nothing of okr's.
+ *	  calls it), guc.c, spi_util.c, access.c and progress.c; bar.c nothing;
+ *	  history.c calls spi_util.c, access.c, trigger_util.c and insert.c
+ *	  only; maintain.c also insert.c; insert.c calls nothing of okr's.
  */
 #ifndef OKR_H
 #define OKR_H

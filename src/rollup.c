@@ -1953,24 +1953,8 @@ okr_progress(PG_FUNCTION_ARGS)
  * stops after that many ids (the recursion is read lazily): enough to know
  * the subtree is too large for the subtree queries.
  */
-static Datum subtree_ids_or_missing(int64 objective_id, int limit, bool *missing);
-
 static Datum
 subtree_ids(int64 objective_id, OkrAccess *acc, int limit)
-{
-	bool		missing;
-	Datum		ids = subtree_ids_or_missing(objective_id, limit, &missing);
-
-	if (missing || okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, objective_id))
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("objective " INT64_FORMAT " does not exist", objective_id)));
-	return ids;
-}
-
-/* subtree_ids without the checks: *missing when there is no such objective */
-static Datum
-subtree_ids_or_missing(int64 objective_id, int limit, bool *missing)
 {
 	static SPIPlanPtr plans[2] = {NULL, NULL};	/* 1.1 tables, 1.0 tables */
 	bool		links = okr_has_key_result_alignment();
@@ -2001,8 +1985,11 @@ subtree_ids_or_missing(int64 objective_id, int limit, bool *missing)
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "okr: subtree query failed");
 	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	*missing = isnull;
-	return isnull ? (Datum) 0 : ids;
+	if (isnull || okr_access_hidden(acc, OKR_ACCESS_OBJECTIVE, objective_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("objective " INT64_FORMAT " does not exist", objective_id)));
+	return ids;
 }
 
 /*
@@ -2516,34 +2503,4 @@ okr_rollup_at(Rollup *r, MemoryContext cxt, TimestampTz as_of, bool known_null,
 {
 	rollup_moment(r, as_of, known_null, known_at);
 	rollup_run(r, cxt, (Datum) 0);
-}
-
-/*
- * For view_figures.c: roll up objective_id's subtree at (as_of, known_at)
- * when it is now and the subtree has at most limit objectives, else the
- * whole organisation (as it was, for a past moment); true when whole.  No
- * errors for an objective that does not exist (nothing of it is loaded)
- * and no access checks: the caller shows only what it may (inside SPI, as
- * the owner).
- */
-bool
-okr_rollup_subtree(Rollup *r, MemoryContext cxt, int64 objective_id, int limit,
-				   TimestampTz as_of, bool known_null, TimestampTz known_at)
-{
-	Datum		ids = (Datum) 0;
-
-	rollup_moment(r, as_of, known_null, known_at);
-	if (!r->past && limit > 0)
-	{
-		bool		missing;
-
-		ids = subtree_ids_or_missing(objective_id, limit + 1, &missing);
-		if (missing)
-			return false;		/* nothing to load: r stays empty */
-		if (ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(ids)),
-						   ARR_DIMS(DatumGetArrayTypeP(ids))) > limit)
-			ids = (Datum) 0;
-	}
-	rollup_run(r, cxt, ids);
-	return ids == (Datum) 0;
 }

@@ -293,8 +293,4 @@ extern void okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f);
 extern void okr_rollup_at(Rollup *r, MemoryContext cxt, TimestampTz as_of,
 						  bool known_null, TimestampTz known_at);
 
-/* ---- rollup.c, for view_figures.c (inside SPI, as the owner) */
-extern bool okr_rollup_subtree(Rollup *r, MemoryContext cxt, int64 objective_id, int limit,
-							   TimestampTz as_of, bool known_null, TimestampTz known_at);
-
 #endif							/* OKR_ROLLUP_H */

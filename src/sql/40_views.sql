@@ -8,11 +8,9 @@
 -- show as descriptions when they sync the schema.
 --
 -- Figures are as of okr.as_of() (1.1: now(), unless the setting okr.as_of
--- pins the session to a moment, SPEC 8): objective_report, key_result_report
--- and project_report join okr.item_figures per row (1.1, issue 18), which
--- rolls up the subtrees a filtered query asks for and, unfiltered, the
--- whole organisation once; objective_facts calls okr.progress(okr.as_of())
--- once.  Stale, days since a check-in, ended cycles, scores and overdue
+-- pins the session to a moment, SPEC 8): each view calls
+-- okr.progress(okr.as_of()) once, which computes the whole organisation in
+-- one pass; stale, days since a check-in, ended cycles, scores and overdue
 -- tasks are measured from that moment too.  The views never call
 -- okr.objective_progress per row.  Scores (progress at the end of a cycle)
 -- take one more okr.progress call per distinct end moment of the ended
@@ -74,41 +72,6 @@ COMMENT ON FUNCTION okr.objective_tree() IS
 'The alignment tree as the caller sees it: each readable objective with its root, depth, ids from the root down and path of titles (an objective whose parent the caller cannot read is a root); what the views show as paths';
 
 ------------------------------------------------------------------------------
--- What the views join per row (1.1, issue 18; src/view_figures.c)
-------------------------------------------------------------------------------
--- A view that called okr.progress() once computed the whole organisation
--- even for WHERE objective_id = 42: PostgreSQL cannot push a condition into
--- a function's arguments.  The views call these LATERAL instead, once per
--- row they keep, so a condition on the view's ids (or its team) reaches
--- them: the first ids roll up their subtree only, and past a budget the
--- whole organisation is rolled up once and the other rows read from it
--- (doc/performance.md, "Filtered views").
-CREATE FUNCTION okr.item_figures(item text, id bigint, objective_id bigint,
-                                 as_of timestamptz DEFAULT okr.as_of(),
-                                 known_at timestamptz DEFAULT okr.known_at(),
-                                 OUT progress double precision, OUT activity double precision,
-                                 OUT expected double precision, OUT status text)
-AS 'MODULE_PATHNAME', 'okr_item_figures'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
-COMMENT ON FUNCTION okr.item_figures(text, bigint, bigint, timestamptz, timestamptz) IS
-'The progress, activity, expected progress and status okr.progress(as_of, known_at) reports for one objective, key result or project (item), given the objective holding it (objective_id; NULL: any); all NULL when okr.progress has no row for it. Within one query it rolls up only the subtrees asked for, then the whole organisation once: what the views join per row';
-
-CREATE FUNCTION okr.objective_path(objective_id bigint, OUT depth integer, OUT path text)
-AS 'MODULE_PATHNAME', 'okr_objective_path'
-LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION okr.objective_path(bigint) IS
-'Depth and path of titles of one objective in the alignment tree as the caller sees it, as okr.objective_tree() gives them; NULL when the caller cannot read it. Within one query it walks up from the objectives asked for, then reads the whole tree once: what objective_report joins per row';
-
-CREATE FUNCTION okr.project_tasks(project_id bigint, as_of timestamptz,
-                                  OUT tasks bigint, OUT todo bigint, OUT doing bigint, OUT done bigint,
-                                  OUT cancelled bigint, OUT overdue bigint,
-                                  OUT effort_done double precision, OUT effort_total double precision)
-AS 'MODULE_PATHNAME', 'okr_project_tasks'
-LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION okr.project_tasks(bigint, timestamptz) IS
-'A project''s tasks the caller reads, by status at as_of (done: by as_of; overdue: open at as_of and due before its day), and their effort done by as_of and in all (NULL with none); within one query it probes the projects asked for, then counts every project''s tasks in one scan: what project_report joins per row';
-
-------------------------------------------------------------------------------
 -- okr.objective_report
 ------------------------------------------------------------------------------
 CREATE VIEW okr.objective_report WITH (security_invoker = true) AS
@@ -117,6 +80,15 @@ cycles AS MATERIALIZED (
     SELECT c.id, c.name, c.starts_on, c.ends_on,
            okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
+),
+-- the objective each one aligns to: its parent, or its key result's objective
+links AS MATERIALIZED (
+    SELECT o.id, COALESCE(o.parent_id, k.objective_id) AS parent_id
+      FROM okr.objective o
+      LEFT JOIN okr.key_result k ON k.id = o.parent_key_result_id
+),
+paths AS (
+    SELECT t.id, t.depth, t.path FROM okr.objective_tree() t
 ),
 teams AS (
     SELECT tm.id, ARRAY[tm.name] AS names
@@ -133,6 +105,11 @@ team_paths AS (
       FROM teams t
      GROUP BY t.id
 ),
+figures AS (
+    SELECT f.id, f.progress, f.activity, f.expected, f.status
+      FROM okr.progress(okr.as_of()) f
+     WHERE f.item = 'objective'
+),
 -- (a closed objective's score is the one kept when it was closed, SPEC 7,
 -- as okr.objective_score says)
 scores AS (
@@ -147,6 +124,18 @@ scores AS (
       JOIN okr.objective o ON o.id = s.id
       LEFT JOIN okr.frozen_score z ON z.id = s.id
      WHERE s.item = 'objective'
+),
+key_results AS (
+    SELECT k.objective_id, pg_catalog.count(*) AS n
+      FROM okr.key_result k
+     WHERE k.state = 'active'
+     GROUP BY k.objective_id
+),
+children AS (
+    SELECT o.parent_id, pg_catalog.count(*) AS n
+      FROM okr.objective o
+     WHERE o.parent_id IS NOT NULL AND o.state IN ('active', 'closed')
+     GROUP BY o.parent_id
 ),
 -- GROUP BY id proves one row per objective, so when a query selects no
 -- forecast column the planner removes the join and okr.forecast is not run
@@ -191,21 +180,13 @@ SELECT o.id                                   AS objective_id,
   LEFT JOIN cycles c        ON c.id = o.cycle_id
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
   LEFT JOIN team_paths tt   ON tt.id = o.team_id
-  -- the objective it aligns to: its parent, or its key result's objective
-  CROSS JOIN LATERAL (SELECT COALESCE(o.parent_id,
-                                      (SELECT k.objective_id FROM okr.key_result k
-                                        WHERE k.id = o.parent_key_result_id)) AS parent_id) ln
+  LEFT JOIN links ln        ON ln.id = o.id
   LEFT JOIN okr.objective po ON po.id = ln.parent_id
-  -- per row, so that a condition on the objectives reaches them (see above)
-  LEFT JOIN LATERAL okr.objective_path(o.id) tr ON true
-  LEFT JOIN LATERAL okr.item_figures('objective', o.id, o.id, okr.as_of(), okr.known_at()) f ON true
+  LEFT JOIN paths tr        ON tr.id = o.id
+  LEFT JOIN figures f       ON f.id = o.id
   LEFT JOIN scores s        ON s.id = o.id
-  -- LATERAL counts (aggregates: one row, dropped when unused), so that a
-  -- condition on the objectives, such as a team, restricts them too
-  LEFT JOIN LATERAL (SELECT pg_catalog.count(*) AS n FROM okr.key_result k
-                      WHERE k.objective_id = o.id AND k.state = 'active') kr ON true
-  LEFT JOIN LATERAL (SELECT pg_catalog.count(*) AS n FROM okr.objective c
-                      WHERE c.parent_id = o.id AND c.state IN ('active', 'closed')) ch ON true
+  LEFT JOIN key_results kr  ON kr.objective_id = o.id
+  LEFT JOIN children ch     ON ch.parent_id = o.id
   LEFT JOIN forecasts fc    ON fc.id = o.id;
 
 ------------------------------------------------------------------------------
@@ -217,6 +198,17 @@ cycles AS MATERIALIZED (
     SELECT c.id, c.name, c.starts_on::timestamptz AS starts_at,
            okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
+),
+figures AS (
+    SELECT f.id, f.progress, f.activity, f.expected, f.status
+      FROM okr.progress(okr.as_of()) f
+     WHERE f.item = 'key_result'
+),
+projects AS (
+    SELECT p.key_result_id, pg_catalog.count(*) AS n
+      FROM okr.project p
+     WHERE p.state <> 'cancelled'
+     GROUP BY p.key_result_id
 ),
 -- one row per key result, proven by GROUP BY: see objective_report
 forecasts AS (
@@ -264,13 +256,8 @@ SELECT k.id                                   AS key_result_id,
   LEFT JOIN okr.objective o ON o.id = k.objective_id
   LEFT JOIN cycles c        ON c.id = o.cycle_id
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
-  -- per row, so that a condition on the key results reaches it
-  LEFT JOIN LATERAL okr.item_figures('key_result', k.id, k.objective_id, okr.as_of(), okr.known_at()) f ON true
-  -- LATERAL, so that a filtered query counts the projects of its rows only
-  LEFT JOIN LATERAL (
-        SELECT pg_catalog.count(*) AS n
-          FROM okr.project p
-         WHERE p.key_result_id = k.id AND p.state <> 'cancelled') pr ON true
+  LEFT JOIN figures f       ON f.id = k.id
+  LEFT JOIN projects pr     ON pr.key_result_id = k.id
   LEFT JOIN forecasts fc    ON fc.id = k.id
   -- the latest check-in up to the moment: one probe of checkin_latest_idx
   LEFT JOIN LATERAL (
@@ -284,6 +271,30 @@ SELECT k.id                                   AS key_result_id,
 -- okr.project_report
 ------------------------------------------------------------------------------
 CREATE VIEW okr.project_report WITH (security_invoker = true) AS
+WITH
+figures AS (
+    SELECT f.id, f.progress, f.activity, f.expected, f.status
+      FROM okr.progress(okr.as_of()) f
+     WHERE f.item = 'project'
+),
+tasks AS (
+    SELECT t.project_id,
+           pg_catalog.count(*) FILTER (WHERE t.status <> 'cancelled') AS tasks,
+           pg_catalog.count(*) FILTER (WHERE t.status = 'todo')       AS todo,
+           pg_catalog.count(*) FILTER (WHERE t.status = 'doing')      AS doing,
+           pg_catalog.count(*) FILTER (WHERE t.status = 'done'
+                                         AND t.done_at <= okr.as_of())     AS done,
+           pg_catalog.count(*) FILTER (WHERE t.status = 'cancelled')  AS cancelled,
+           -- open at the moment: todo or doing, or done only after it
+           pg_catalog.count(*) FILTER (WHERE (t.status IN ('todo', 'doing')
+                                              OR (t.status = 'done' AND t.done_at > okr.as_of()))
+                                         AND t.due_on < okr.as_of()::date) AS overdue,
+           pg_catalog.sum(t.effort) FILTER (WHERE t.status = 'done'
+                                              AND t.done_at <= okr.as_of()) AS effort_done,
+           pg_catalog.sum(t.effort) FILTER (WHERE t.status <> 'cancelled') AS effort_total
+      FROM okr.task t
+     GROUP BY t.project_id
+)
 SELECT p.id                                   AS project_id,
        p.name                                 AS name,
        p.owner                                AS owner,
@@ -314,16 +325,8 @@ SELECT p.id                                   AS project_id,
   LEFT JOIN okr.objective o  ON o.id = k.objective_id
   LEFT JOIN okr.cycle c      ON c.id = o.cycle_id
   LEFT JOIN okr.team tm      ON tm.id = o.team_id
-  -- per row, so that a condition on the projects reaches it
-  LEFT JOIN LATERAL okr.item_figures('project', p.id, k.objective_id, okr.as_of(), okr.known_at()) f ON true
-  -- per row, so that a filtered query reads the tasks of its rows only; an
-  -- aggregate (of its one row), so that a query without its columns drops it
-  LEFT JOIN LATERAL (
-        SELECT pg_catalog.min(x.tasks) AS tasks, pg_catalog.min(x.todo) AS todo,
-               pg_catalog.min(x.doing) AS doing, pg_catalog.min(x.done) AS done,
-               pg_catalog.min(x.cancelled) AS cancelled, pg_catalog.min(x.overdue) AS overdue,
-               pg_catalog.min(x.effort_done) AS effort_done, pg_catalog.min(x.effort_total) AS effort_total
-          FROM okr.project_tasks(p.id, okr.as_of()) x) t ON true;
+  LEFT JOIN figures f        ON f.id = p.id
+  LEFT JOIN tasks t          ON t.project_id = p.id;
 
 ------------------------------------------------------------------------------
 -- okr.objective_facts: the per-objective figures team_report and

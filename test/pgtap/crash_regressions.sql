@@ -292,8 +292,8 @@ ROLLBACK TO SAVEPOINT nested;
 -- ===================================================================
 SELECT set_eq($$SELECT proname::text FROM pg_proc WHERE pronamespace = 'okr'::regnamespace AND proparallel = 'r'$$,
               ARRAY['progress', 'objective_progress', 'objective_score', 'progress_history', 'forecast',
-                    'explain', 'changes', 'objective_tree', 'item_figures', 'objective_path', 'project_tasks', 'objective_visible', 'key_result_visible', 'project_visible', 'task_feed_visible', 'access_unscoped'],
-              'the four rollup functions, okr.forecast, okr.explain and okr.changes (on the rollup), okr.objective_tree, okr.item_figures, okr.objective_path and okr.project_tasks (what the views join) and the five functions of the policies (they query as the owner) are PARALLEL RESTRICTED');
+                    'explain', 'changes', 'objective_tree', 'objective_visible', 'key_result_visible', 'project_visible', 'task_feed_visible', 'access_unscoped'],
+              'the four rollup functions, okr.forecast, okr.explain and okr.changes (on the rollup), okr.objective_tree (read under the policies) and the five functions of the policies (they query as the owner) are PARALLEL RESTRICTED');
 SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history DEFERRED;
 INSERT INTO okr.checkin (key_result_id, value, checked_at) SELECT id, 100, '2026-03-05' FROM k;
 CREATE TEMP TABLE serial_figures AS SELECT item, id, progress FROM okr.progress('2026-07-02');

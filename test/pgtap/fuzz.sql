@@ -34,7 +34,7 @@ CREATE TEMP TABLE pool (typ regtype, expr text);
 INSERT INTO pool (typ, expr)
 SELECT 'text'::regtype, unnest(ARRAY[
     'NULL', $$''$$, $$'metric'$$, $$'at_least'$$, $$'at_most'$$, $$'milestone'$$, $$'projects'$$,
-    $$'committed'$$, $$'aspirational'$$, $$'objective'$$, $$'Metric'$$, $$' metric'$$, $$E'metric\n'$$, $$'métrique'$$,
+    $$'committed'$$, $$'aspirational'$$, $$'Metric'$$, $$' metric'$$, $$E'metric\n'$$, $$'métrique'$$,
     $$repeat('x', 1000000)$$, $$repeat('metric', 10000)$$, $$E'\\'$$, $$'%s%n%d'$$])
 UNION ALL
 SELECT 'numeric'::regtype, unnest(ARRAY[
@@ -277,7 +277,6 @@ SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functi
           'okr.bar(double precision,integer), '
           'okr.expected_progress(date,date,timestamp with time zone), '
           'okr.explain(bigint,timestamp with time zone,timestamp with time zone), okr.grade(double precision,text), '
-          'okr.item_figures(text,bigint,bigint,timestamp with time zone,timestamp with time zone), '
           'okr.kr_attainment(text,numeric,numeric,numeric), okr.kr_progress(text,numeric,numeric,numeric), '
           'okr.objective_progress(bigint,timestamp with time zone,timestamp with time zone), '
           'okr.progress(timestamp with time zone,timestamp with time zone), '
