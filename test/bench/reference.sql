@@ -206,3 +206,26 @@ SELECT max(greatest(
                    IS DISTINCT FROM (r.parent_item, r.parent_id, r.cycle_id, r.status) THEN 1 ELSE 0 END))
   FROM okr.progress(t) e FULL JOIN bench.ref_progress(t) r USING (item, id)
 $$;
+
+-- medians of two statements run alternately (the filtered-view lines of run_bench.sh)
+CREATE OR REPLACE FUNCTION bench.alternate_ms(a text, b text, n int,
+                                              OUT a_ms double precision, OUT b_ms double precision,
+                                              OUT ratio double precision)
+LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz;
+    xa double precision[] := '{}';
+    xb double precision[] := '{}';
+BEGIN
+    FOR i IN 1 .. n LOOP
+        t0 := clock_timestamp();
+        EXECUTE a;
+        xa := xa || extract(epoch FROM clock_timestamp() - t0)::double precision * 1000;
+        t0 := clock_timestamp();
+        EXECUTE b;
+        xb := xb || extract(epoch FROM clock_timestamp() - t0)::double precision * 1000;
+    END LOOP;
+    a_ms := (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(xa) x);
+    b_ms := (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(xb) x);
+    ratio := a_ms / b_ms;
+END $$;
