@@ -41,6 +41,9 @@
  *	               from okr.access_grant, and the functions of the row-level
  *	               security policies
  *	  rules_access.c  the write-scope trigger of every okr table
+ *	  goal_lookup.c  the objective above a key result or a project (team,
+ *	               private flag) read through the primary keys, for
+ *	               rules_access.c's accepted writes
  *	  forecast.c   okr.forecast(): where every item will land at the end of its
  *	               cycle, on the organisation rollup.c loaded and computed
  *	               (rollup.h) and one pass over the check-ins for the
@@ -74,7 +77,7 @@
  *	  guards) trigger_util.c only; forecast.c calls rollup.c (which never
  *	  calls it), guc.c, spi_util.c, access.c and progress.c; bar.c nothing;
  *	  history.c calls spi_util.c, access.c, trigger_util.c and insert.c
- *	  only; maintain.c also insert.c; insert.c calls nothing of okr's.
+ *	  only; maintain.c also insert.c; insert.c and goal_lookup.c call nothing of okr's.
  */
 #ifndef OKR_H
 #define OKR_H
@@ -106,6 +109,27 @@ typedef struct OkrInserter
 extern void okr_inserter_open(OkrInserter *ins, Oid relid);
 extern void okr_inserter_put(OkrInserter *ins, Datum *values, bool *nulls);
 extern void okr_inserter_close(OkrInserter *ins);
+
+/* ---- goal_lookup.c: the objective above a row, through the primary keys */
+typedef enum OkrGoalLevel
+{
+	OKR_GOAL_OBJECTIVE,			/* id is the objective's own */
+	OKR_GOAL_KEY_RESULT,		/* id is a key result's */
+	OKR_GOAL_PROJECT			/* id is a project's */
+} OkrGoalLevel;
+typedef struct OkrGoalAbove
+{
+	int64		objective_id;
+	bool		has_team;
+	int64		team_id;
+	bool		private;
+} OkrGoalAbove;
+/*
+ * The objective above key result or project id (or objective id), as a
+ * query run now through SPI would see it.  False: not found, or something
+ * unusual (ask SPI then).
+ */
+extern bool okr_goal_above(OkrGoalLevel from, int64 id, OkrGoalAbove *above);
 
 /* ---- schema.c: the version of okr's tables in this database */
 extern bool okr_has_key_result_alignment(void);

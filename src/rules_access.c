@@ -200,6 +200,18 @@ check_side(Scope *sc, TriggerData *td, HeapTuple tup, const char *table, bool is
 		strcmp(table, "task") == 0 ? "project_id" : "key_result_id";
 		int64		parent_id = okr_get_id(td, tup, parent_col);
 		OkrSpiState st;
+		OkrGoalAbove above;
+
+		/*
+		 * An accepted write is answered through the primary keys
+		 * (goal_lookup.c); anything else asks SPI again, which decides
+		 * and names the team.
+		 */
+		if (okr_goal_above(strcmp(table, "key_result") == 0 ? OKR_GOAL_OBJECTIVE :
+						   strcmp(table, "task") == 0 ? OKR_GOAL_PROJECT : OKR_GOAL_KEY_RESULT,
+						   parent_id, &above) &&
+			above.has_team && okr_access_team(sc->write, above.team_id))
+			return;
 
 		okr_spi_enter(&st, td->tg_relation->rd_rel->relowner);
 		look_up(&ab, table, parent_id);
