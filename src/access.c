@@ -22,7 +22,8 @@
  * row-level security policies that call it: a policy never recurses into
  * itself.
  *
- * It calls nothing of okr's but spi_util.c; rollup.c and rules_access.c
+ * It calls nothing of okr's but spi_util.c and goal_lookup.c (a single
+ * row's answer through the primary keys); rollup.c and rules_access.c
  * build on it.
  */
 #include "okr.h"
@@ -242,6 +243,14 @@ lookup_hidden(const OkrAccess *a, OkrAccessLevel level, int64 id)
 	bool		hidden = false;
 	bool		isnull;
 	int			rc;
+	OkrGoalAbove above;
+
+	/* through the primary keys when it can (goal_lookup.c), as the query would */
+	if (level != OKR_ACCESS_FEED &&
+		okr_goal_above(level == OKR_ACCESS_OBJECTIVE ? OKR_GOAL_OBJECTIVE :
+					   level == OKR_ACCESS_KEY_RESULT ? OKR_GOAL_KEY_RESULT : OKR_GOAL_PROJECT,
+					   id, false, &above))
+		return above.private && !(above.has_team && in_sorted(a->teams, a->nteams, above.team_id));
 
 	okr_spi_enter(&st, okr_access_owner());
 	args[0] = Int64GetDatum(id);

@@ -5,17 +5,21 @@
  *	  okr.project, okr.key_result and okr.objective, without SPI.
  *
  * The write-scope trigger (rules_access.c) asks this for every row a scoped
- * writer writes; through SPI the same answer cost a pinned search_path, an
- * executor run of a three-table join and its snapshot.  Here it is one
- * index probe per level.
+ * writer writes; through SPI the same answer cost a pinned search_path and
+ * an executor run of a three-table join.  Here it is one index probe per
+ * level.
  *
- * It sees exactly what that SPI query saw: the same snapshot, taken the way
- * SPI takes one for a query that may write (the command counter advanced,
- * then the transaction snapshot: a fresh one per call in READ COMMITTED, so
- * a move of an objective to another team committed by another session
- * counts from the writer's next row on; the transaction's own in
- * REPEATABLE READ).  Nothing is kept between calls: there is no cache to
- * go stale.  Rows are read as stored, whatever the user may read, as the
+ * The policies of row-level security ask it too (access.c: is a row below
+ * a private objective outside the reader's teams?).
+ *
+ * It sees exactly what the SPI query it replaces saw.  For the trigger
+ * (may_write): the snapshot SPI takes for a query that is not read-only,
+ * the transaction snapshot with the command counter advanced (a fresh one
+ * per call in READ COMMITTED, so a move of an objective to another team
+ * committed by another session counts from the writer's next row on; the
+ * transaction's own in REPEATABLE READ).  For the policies (read-only):
+ * the active snapshot, the statement's.  Nothing is kept between calls:
+ * there is no cache to go stale.  Rows are read as stored, whatever the user may read, as the
  * owner's SPI query did (the owner is not subject to row-level security).
  *
  * Anything unusual (okr's schema or a table missing, a primary key that is
@@ -130,7 +134,7 @@ fetch_row(Oid nsp, const char *table, int64 id, Snapshot snap,
 }
 
 bool
-okr_goal_above(OkrGoalLevel from, int64 id, OkrGoalAbove *above)
+okr_goal_above(OkrGoalLevel from, int64 id, bool may_write, OkrGoalAbove *above)
 {
 	static const char *const kr_cols[1] = {"objective_id"};
 	static const char *const project_cols[1] = {"key_result_id"};
@@ -143,12 +147,17 @@ okr_goal_above(OkrGoalLevel from, int64 id, OkrGoalAbove *above)
 	bool		n[2];
 	bool		ok = true;
 
-	if (!OidIsValid(nsp))
+	if (!OidIsValid(nsp) || !ActiveSnapshotSet())
 		return false;
 
-	/* as SPI_execute_plan does for a query that may write */
-	CommandCounterIncrement();
-	snap = RegisterSnapshot(GetTransactionSnapshot());
+	if (may_write)
+	{
+		/* as SPI_execute_plan does for a query that is not read-only */
+		PushActiveSnapshot(GetTransactionSnapshot());
+		CommandCounterIncrement();
+		UpdateActiveSnapshotCommandId();
+	}
+	snap = GetActiveSnapshot();
 
 	if (from == OKR_GOAL_PROJECT)
 	{
@@ -163,7 +172,8 @@ okr_goal_above(OkrGoalLevel from, int64 id, OkrGoalAbove *above)
 	}
 	if (ok)
 		ok = fetch_row(nsp, "objective", id, snap, 2, objective_cols, objective_types, v, n);
-	UnregisterSnapshot(snap);
+	if (may_write)
+		PopActiveSnapshot();
 	if (!ok)
 		return false;
 	above->objective_id = id;

@@ -43,7 +43,8 @@
  *	  rules_access.c  the write-scope trigger of every okr table
  *	  goal_lookup.c  the objective above a key result or a project (team,
  *	               private flag) read through the primary keys, for
- *	               rules_access.c's accepted writes
+ *	               rules_access.c's accepted writes and access.c's
+ *	               single-row answers
  *	  forecast.c   okr.forecast(): where every item will land at the end of its
  *	               cycle, on the organisation rollup.c loaded and computed
  *	               (rollup.h) and one pass over the check-ins for the
@@ -126,10 +127,12 @@ typedef struct OkrGoalAbove
 } OkrGoalAbove;
 /*
  * The objective above key result or project id (or objective id), as a
- * query run now through SPI would see it.  False: not found, or something
- * unusual (ask SPI then).
+ * query run now through SPI would see it: not read-only when may_write (a
+ * new snapshot, the command counter advanced), else in the active
+ * snapshot.  False: not found, or something unusual (ask SPI then).
  */
-extern bool okr_goal_above(OkrGoalLevel from, int64 id, OkrGoalAbove *above);
+extern bool okr_goal_above(OkrGoalLevel from, int64 id, bool may_write,
+						   OkrGoalAbove *above);
 
 /* ---- schema.c: the version of okr's tables in this database */
 extern bool okr_has_key_result_alignment(void);

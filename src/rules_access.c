@@ -209,7 +209,7 @@ check_side(Scope *sc, TriggerData *td, HeapTuple tup, const char *table, bool is
 		 */
 		if (okr_goal_above(strcmp(table, "key_result") == 0 ? OKR_GOAL_OBJECTIVE :
 						   strcmp(table, "task") == 0 ? OKR_GOAL_PROJECT : OKR_GOAL_KEY_RESULT,
-						   parent_id, &above) &&
+						   parent_id, true, &above) &&
 			above.has_team && okr_access_team(sc->write, above.team_id))
 			return;
 

@@ -8,11 +8,12 @@
 -- test/isolation/specs/access_structure_move.spec.
 BEGIN;
 CREATE EXTENSION okr;
-SELECT plan(27);
+SELECT plan(35);
 SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
 SET TimeZone = 'UTC';
 
 CREATE ROLE okr_lk_sales;           -- writes team 2 (Sales) and below
+CREATE ROLE okr_lk_reader;          -- reads team 2 (Sales) and below
 
 -- 'ok', or 'SQLSTATE: message' of the first statement that fails, as role r.
 CREATE FUNCTION pg_temp.try_as(r text, VARIADIC stmts text[]) RETURNS text
@@ -35,6 +36,17 @@ BEGIN
     RESET ROLE;
     RETURN res;
 END $$;
+-- The first column of a query's first row as text, as role r.
+CREATE FUNCTION pg_temp.get_as(r text, q text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    v text;
+BEGIN
+    EXECUTE pg_catalog.format('SET ROLE %I', r);
+    EXECUTE q INTO v;
+    RESET ROLE;
+    RETURN v;
+END $$;
 
 INSERT INTO okr.cycle (name, starts_on, ends_on) VALUES ('2026', '2026-01-01', '2026-12-31');
 INSERT INTO okr.team (name) VALUES ('Company');                                   -- 1
@@ -53,6 +65,7 @@ SELECT id, 'project of ' || id FROM okr.key_result ORDER BY id;                 
 INSERT INTO okr.task (project_id, title)
 SELECT id, 'task of ' || id FROM okr.project ORDER BY id;                         -- 1..5
 SELECT okr.grant_write('okr_lk_sales', 2);
+SELECT okr.grant_read('okr_lk_reader', 2);
 
 -- accepted through the primary keys: its team and a sub-team, every table
 SELECT is(pg_temp.try_as('okr_lk_sales',
@@ -157,6 +170,33 @@ SELECT is(pg_temp.try_as('okr_lk_sales', $$UPDATE okr.task SET status = 'todo' W
 UPDATE okr.objective SET team_id = 4 WHERE id = 3;
 SELECT is((SELECT string_agg(id || ':' || status, ' ' ORDER BY id) FROM okr.task WHERE id <= 5),
     '1:doing 2:todo 3:done 4:todo 5:todo', 'only the accepted writes are in');
+
+-- the policies' single rows (is it below a private objective outside the
+-- reader's teams?) through the primary keys too
+SELECT is(pg_temp.get_as('okr_lk_reader',
+    $$SELECT string_agg(id::text, ',' ORDER BY id) FROM okr.task WHERE id IN (1, 2, 3, 5)$$),
+    '1,2,3', 'a scoped reader reads the tasks of public objectives, not those below another team''s private one');
+SELECT is(pg_temp.get_as('okr_lk_reader',
+    $$SELECT (SELECT count(*) FROM okr.project WHERE id = 5) || '/' || (SELECT count(*) FROM okr.key_result WHERE id = 5)
+             || '/' || (SELECT count(*) FROM okr.objective WHERE id = 5) || '/' || (SELECT count(*) FROM okr.checkin WHERE key_result_id = 5)$$),
+    '0/0/0/0', '... nor its project, key result, objective or check-ins');
+SELECT is(pg_temp.try_as('okr_lk_sales', $$UPDATE okr.task SET title = 'seen' WHERE id = 5$$), 'ok',
+    'a scoped writer''s update of a task it may not read finds no row ...');
+SELECT is((SELECT title FROM okr.task WHERE id = 5), 'task of 5', '... and changes nothing');
+UPDATE okr.objective SET team_id = 2 WHERE id = 5;
+SELECT is(pg_temp.get_as('okr_lk_reader', $$SELECT string_agg(id::text, ',' ORDER BY id) FROM okr.task WHERE id IN (1, 2, 3, 5)$$),
+    '1,2,3,5', 'the private objective moved into the reader''s team: its task is read at the next statement');
+UPDATE okr.objective SET team_id = NULL WHERE id = 5;
+SELECT is(pg_temp.get_as('okr_lk_reader', $$SELECT count(*)::text FROM okr.task WHERE id = 5$$),
+    '0', 'a private objective without a team: hidden');
+UPDATE okr.objective SET private = false WHERE id = 5;
+SELECT is(pg_temp.get_as('okr_lk_reader', $$SELECT count(*)::text FROM okr.task WHERE id = 5$$),
+    '1', 'made public: read');
+UPDATE okr.objective SET private = true, team_id = 3 WHERE id = 5;
+UPDATE okr.key_result SET objective_id = 5 WHERE id = 2;
+SELECT is(pg_temp.get_as('okr_lk_reader', $$SELECT string_agg(id::text, ',' ORDER BY id) FROM okr.task WHERE id IN (1, 2, 3, 5)$$),
+    '1,3', 'a key result moved under the private objective: the task below it is hidden');
+UPDATE okr.key_result SET objective_id = 2 WHERE id = 2;
 
 SELECT * FROM finish();
 ROLLBACK;
