@@ -143,8 +143,9 @@ SQL
     # (f) access by team (SPEC 9): every 10th objective moves to a team of
     # its own and becomes private; a reader scoped to another team reads
     # the rollup and a view (it cannot see those rows, the figures count
-    # them), and a writer scoped to the top team updates tasks (the write
-    # trigger looks up each task's objective).  Against the owner.
+    # them), and a writer scoped to the top team updates tasks and inserts
+    # check-ins (the write trigger looks up each row's objective), against
+    # the trigger-less copies.
     q <<'SQL'
 INSERT INTO okr.team (name, parent_id) VALUES ('Private team', 1), ('Reader team', 1);
 UPDATE okr.objective SET team_id = (SELECT id FROM okr.team WHERE name = 'Private team'), private = true
@@ -179,6 +180,7 @@ SQL
     v_owner=$(ms "SELECT count(*) FROM okr.objective_report")
     v_reader=$(PGOPTIONS="-c role=okr_bench_reader" ms "SELECT count(*) FROM okr.objective_report")
     w_scoped=$(PGOPTIONS="-c role=okr_bench_writer" tps task_update.pgbench okr.task -D ntasks="$ntasks")
+    w_scoped_ci=$(PGOPTIONS="-c role=okr_bench_writer" tps checkin_insert.pgbench okr.checkin -D nkrs="$nkrs")
     q -c "DROP OWNED BY okr_bench_reader, okr_bench_writer; DROP ROLE okr_bench_reader, okr_bench_writer" >/dev/null
     # the past after the pgbench runs of (e) and (f): every task update of
     # them is a version, far more churn than a week of a real organisation
@@ -221,6 +223,7 @@ SQL
     printf '   %-58s %10s %10s %8s  %s\n' "(f) okr.progress(), scoped reader vs owner, ms" "$s_reader" "$s_owner" "$(ratio "$s_reader" "$s_owner")x" "<= 1.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(f) okr.objective_report, scoped reader vs owner, ms" "$v_reader" "$v_owner" "$(ratio "$v_reader" "$v_owner")x" "<= 1.5x"
     printf '   %-58s %10s %10s %8s  %s\n' "(f) task status updates by a scoped writer, tps" "$w_scoped" "$t_plain" "$(ratio "$w_scoped" "$t_plain")x" ">= 0.4x"
+    printf '   %-58s %10s %10s %8s  %s\n' "(f) check-ins by a scoped writer, tps" "$w_scoped_ci" "$c_plain" "$(ratio "$w_scoped_ci" "$c_plain")x" ">= 0.4x"
     hist_lines
     printf '   %-58s %10s %10s %8s  %s\n' "okr.progress(20 days back) after pgbench ($heavy_versions task versions), ms" "$heavy_p20" "$heavy_now" "$(ratio "$heavy_p20" "$heavy_now")x" ""
     # --- issue 18: this scale's figures for the summary table
@@ -235,6 +238,7 @@ SQL
     sum_line "(e) owner task updates / trigger-less" "$(ratio "$t_okr" "$t_plain")x" ">= 0.4x"
     sum_line "(e) owner check-ins / trigger-less" "$(ratio "$c_okr" "$c_plain")x" ">= 0.4x"
     sum_line "(e) scoped writer task updates / trigger-less" "$(ratio "$w_scoped" "$t_plain")x" ">= 0.4x"
+    sum_line "(e) scoped writer check-ins / trigger-less" "$(ratio "$w_scoped_ci" "$c_plain")x" ">= 0.4x"
     sum_line "(h) okr.explain(root) / okr.progress()" "$(ratio "$explain_ms" "$engine")x" "<= 1.5x"
     sum_line "(h) okr.changes(a week) / okr.progress()" "$(ratio "$hist_changes" "$hist_now")x" "<= 2.5x"
     sum_line "(h) okr.forecast() / okr.progress()" "$(ratio "$forecast_ms" "$engine")x" "<= 2x"
