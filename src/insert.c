@@ -2,7 +2,9 @@
  * insert.c
  *	  Rows that okr writes into its own tables at commit (history versions,
  *	  history.c; the effort ledger, maintain.c), inserted straight into the
- *	  heap and its indexes, as an INSERT would insert them.  An SPI INSERT
+ *	  heap and its indexes, as an INSERT would insert them; and a row's new
+ *	  version written the same way (a key result's maintained columns,
+ *	  maintain.c, on a version it has locked).  An SPI INSERT
  *	  per row spent most of its time starting and ending an executor: that
  *	  was most of what history cost a write.  No trigger fires and no
  *	  constraint is checked: the callers write values of the columns' types
@@ -13,7 +15,9 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "executor/executor.h"
+#include "access/xact.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 void
 okr_inserter_open(OkrInserter *ins, Oid relid)
@@ -52,3 +56,38 @@ okr_inserter_close(OkrInserter *ins)
 	/* what follows in this transaction sees the rows, as after an INSERT */
 	CommandCounterIncrement();
 }
+
+/*
+ * Replace the version at *tid of rel, which this transaction has locked,
+ * with tup: the heap (HOT when it can) and, unless HOT, every index, as an
+ * UPDATE would.  No trigger fires and no constraint is checked: the caller
+ * changes only columns that no constraint of the table reads.
+ */
+void
+okr_heap_update(Relation rel, ItemPointer tid, HeapTuple tup)
+{
+	EState	   *estate = CreateExecutorState();
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot;
+	bool		update_indexes;
+
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	slot = ExecInitExtraTupleSlot(estate, RelationGetDescr(rel), &TTSOpsHeapTuple);
+	ExecStoreHeapTuple(tup, slot, false);
+	simple_table_tuple_update(rel, tid, slot, GetActiveSnapshot(), &update_indexes);
+	/*
+	 * (update = false: its hint that an index's key did not change needs the
+	 * UPDATE's range table, which there is none of; it only steers index
+	 * page cleanup)
+	 */
+	if (update_indexes && rri->ri_NumIndices > 0)
+		(void) ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
+	ExecClearTuple(slot);
+	ExecCloseIndices(rri);
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+	/* what follows in this transaction sees the row, as after an UPDATE */
+	CommandCounterIncrement();
+}
+

@@ -26,6 +26,14 @@
  * and okr.objective_progress() know it (okr_maint_pending) and read the
  * check-ins and tasks themselves then.
  *
+ * A check-in's new latest value (the common note) is written straight into
+ * the key result's heap and indexes (apply_checkin_candidate_direct; an
+ * UPDATE through SPI spent most of its time starting an executor and
+ * rebuilding key_result's CHECK constraints from their text, none of which
+ * reads a maintained column), locked and decided exactly as that UPDATE
+ * would, while okr.key_result has only okr's triggers and constraints;
+ * anything else still runs the UPDATE.
+ *
  * A project's note also carries the rows it adds to okr.effort_ledger (the
  * effort of done tasks by their done_at, for the past rollup): the flush
  * appends them all in one INSERT, after the effort counters.
@@ -47,13 +55,21 @@
 #include "okr.h"
 #include "trigger_util.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "common/hashfn.h"
+#include "executor/tuptable.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/fmgrprotos.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
@@ -548,6 +564,260 @@ okr_sync_current_value(int64 key_result_id)
 }
 
 /*
+ * Is okr.key_result as CREATE EXTENSION made it, so that writing its
+ * maintained columns straight into the heap does what the UPDATE below
+ * would: its triggers okr's own, enabled as installed, in a session that
+ * fires them (the access check passes the owner, the guard only derives
+ * current_progress, the history records no version of maintained columns,
+ * the foreign keys' triggers skip an unchanged key); its CHECK constraints
+ * okr's own, validated (none reads a maintained column).  Anything else
+ * (a trigger or constraint of its owner's, replica mode): the UPDATE.
+ */
+static bool
+key_result_is_plain(Relation rel)
+{
+	static const char *const triggers[][2] = {
+		{"okr_05_access", "access_check"}, {"okr_05_lock", "structure_lock"},
+		{"okr_10_guard", "key_result_guard"}, {"okr_95_history", "record_history"},
+		{"OKR_05_below", "delete_check"}
+	};
+	static const char *const checks[] = {
+		"key_result_kind_valid", "key_result_state_valid",
+		"key_result_values_finite", "key_result_weight_valid"
+	};
+	TriggerDesc *td = rel->trigdesc;
+	TupleConstr *constr = RelationGetDescr(rel)->constr;
+	int			i,
+				j;
+
+	if (SessionReplicationRole != SESSION_REPLICATION_ROLE_ORIGIN)
+		return false;
+	for (i = 0; td && i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+		bool		known = false;
+
+		if (t->tgisinternal)
+			continue;			/* the foreign keys' */
+		for (j = 0; j < (int) lengthof(triggers) && !known; j++)
+		{
+			char	   *fname;
+
+			if (strcmp(t->tgname, triggers[j][0]) != 0 || t->tgenabled != TRIGGER_FIRES_ON_ORIGIN ||
+				get_func_namespace(t->tgfoid) != RelationGetNamespace(rel))
+				continue;
+			fname = get_func_name(t->tgfoid);
+			known = fname && strcmp(fname, triggers[j][1]) == 0;
+		}
+		if (!known)
+			return false;
+	}
+	for (i = 0; constr && i < constr->num_check; i++)
+	{
+		bool		known = false;
+
+		for (j = 0; j < (int) lengthof(checks) && !known; j++)
+			known = strcmp(constr->check[i].ccname, checks[j]) == 0;
+		if (!known || !constr->check[i].ccvalid)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Would key_result's guard take the row as it is (rule 3's values for its
+ * kind, a milestone's bounds already filled in)?  If not, the UPDATE runs
+ * and the guard says what is wrong.
+ */
+static bool
+key_result_values_fit(TriggerData *td, HeapTuple tup, OkrKrKind *kind)
+{
+	char	   *kind_name = okr_get_text(td, tup, "kind");
+	bool		sn,
+				tn;
+	Datum		start = okr_get_col(td, tup, "start_value", &sn);
+	Datum		target = okr_get_col(td, tup, "target_value", &tn);
+
+	if (kind_name == NULL || !okr_kr_kind_lookup(kind_name, kind))
+		return false;
+	switch (*kind)
+	{
+		case OKR_KR_METRIC:
+			return !sn && !tn && DatumGetInt32(DirectFunctionCall2(numeric_cmp, start, target)) != 0;
+		case OKR_KR_AT_LEAST:
+		case OKR_KR_AT_MOST:
+			return !tn;
+		case OKR_KR_MILESTONE:
+			return !sn && !tn && okr_numeric_is(start, 0) && okr_numeric_is(target, 1);
+		default:
+			return false;		/* takes no check-ins */
+	}
+}
+
+/*
+ * The UPDATE of okr_apply_checkin_candidate written straight into the
+ * heap: found by its primary key in the snapshot the UPDATE would take,
+ * locked as the UPDATE locks it (waiting for a concurrent writer; under
+ * READ COMMITTED then its latest version, under REPEATABLE READ a
+ * serialization failure), the condition decided on the locked version,
+ * current_progress derived as the guard derives it.  False when the
+ * UPDATE must run instead (an unusual table or row, or a check-in at the
+ * same moment as the key result's latest, which the UPDATE's subquery
+ * decides); nothing was written then (the row may be locked).
+ */
+static bool
+apply_checkin_candidate_direct(int64 key_result_id, Datum value, TimestampTz at)
+{
+	Oid			relid = get_relname_relid("key_result", get_namespace_oid("okr", false));
+	Relation	rel;
+	Oid			pk;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	found;
+	ItemPointerData tid;
+	TupleTableSlot *slot;
+	TM_FailureData tmfd;
+	TM_Result	res;
+	HeapTuple	old,
+				tup;
+	TriggerData td;
+	OkrKrKind	kind;
+	bool		done = false;
+	bool		decided = true;
+	bool		at_null;
+	Datum		last;
+	int			cols[2];
+	Datum		vals[2];
+	bool		nulls[2] = {false, false};
+
+	if (!OidIsValid(relid))
+		return false;
+	rel = table_open(relid, RowExclusiveLock);
+	memset(&td, 0, sizeof(td));
+	td.type = T_TriggerData;
+	td.tg_event = TRIGGER_EVENT_UPDATE | TRIGGER_EVENT_ROW | TRIGGER_EVENT_BEFORE;
+	td.tg_relation = rel;
+	pk = RelationGetPrimaryKeyIndex(rel);
+	if (OidIsValid(pk))
+	{
+		/* a btree on the bigint id, as okr made it */
+		Relation	irel = index_open(pk, AccessShareLock);
+
+		if (irel->rd_rel->relam != BTREE_AM_OID || irel->rd_index->indnkeyatts != 1 ||
+			irel->rd_index->indkey.values[0] != okr_attnum_of(&td, "id") ||
+			irel->rd_opcintype[0] != INT8OID)
+			pk = InvalidOid;
+		index_close(irel, NoLock);
+	}
+	if (rel->rd_rel->relkind != RELKIND_RELATION || !OidIsValid(pk) || !key_result_is_plain(rel))
+	{
+		table_close(rel, NoLock);
+		return false;
+	}
+	cols[0] = okr_attnum_of(&td, "current_value");
+	cols[1] = okr_attnum_of(&td, "last_checkin_at");
+
+	/* as SPI_execute_plan does for the UPDATE */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
+
+	ScanKeyInit(&key, okr_attnum_of(&td, "id"), BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(key_result_id));
+	scan = systable_beginscan(rel, pk, true, GetActiveSnapshot(), 1, &key);
+	found = systable_getnext(scan);
+	if (HeapTupleIsValid(found))
+	{
+		tid = found->t_self;
+		last = heap_getattr(found, cols[1], RelationGetDescr(rel), &at_null);
+		/* the UPDATE's condition on the version it scans first */
+		if (!at_null && DatumGetTimestampTz(last) == at)
+			decided = false;	/* the subquery decides: the UPDATE */
+		else if (!at_null && DatumGetTimestampTz(last) > at)
+			done = true;		/* a later check-in: the UPDATE skips the row */
+	}
+	else
+		done = true;			/* deleted: the UPDATE finds nothing either */
+	systable_endscan(scan);
+	if (done || !decided)
+	{
+		PopActiveSnapshot();
+		table_close(rel, NoLock);
+		return decided;
+	}
+
+	slot = table_slot_create(rel, NULL);
+	res = table_tuple_lock(rel, &tid, GetActiveSnapshot(), slot, GetCurrentCommandId(false),
+						   LockTupleNoKeyExclusive, LockWaitBlock,
+						   IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+						   &tmfd);
+	switch (res)
+	{
+		case TM_Ok:
+			break;
+		case TM_Deleted:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent delete")));
+			done = true;		/* gone meanwhile: nothing to update */
+			break;
+		case TM_Updated:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+			/* FALLTHROUGH */
+		default:
+			/* (updated by this very command, or else unexpected) */
+			ExecDropSingleTupleTableSlot(slot);
+			PopActiveSnapshot();
+			table_close(rel, NoLock);
+			return false;
+	}
+	if (done)
+	{
+		ExecDropSingleTupleTableSlot(slot);
+		PopActiveSnapshot();
+		table_close(rel, NoLock);
+		return true;
+	}
+
+	/* the UPDATE's condition again, on the version locked (its latest) */
+	old = ExecFetchSlotHeapTuple(slot, true, NULL);
+	last = heap_getattr(old, cols[1], RelationGetDescr(rel), &at_null);
+	if (!at_null && DatumGetTimestampTz(last) == at)
+	{
+		/* the subquery decides: the UPDATE, which finds the row locked by us */
+		ExecDropSingleTupleTableSlot(slot);
+		PopActiveSnapshot();
+		table_close(rel, NoLock);
+		return false;
+	}
+	if (at_null || DatumGetTimestampTz(last) < at)
+	{
+		td.tg_trigtuple = old;
+		if (!key_result_values_fit(&td, old, &kind))
+		{
+			ExecDropSingleTupleTableSlot(slot);
+			PopActiveSnapshot();
+			table_close(rel, NoLock);
+			return false;
+		}
+		vals[0] = value;
+		vals[1] = TimestampTzGetDatum(at);
+		tup = heap_modify_tuple_by_cols(old, RelationGetDescr(rel), 2, cols, vals, nulls);
+		td.tg_newtuple = tup;
+		tup = okr_maint_current_progress(&td, tup, kind);
+		okr_heap_update(rel, &slot->tts_tid, tup);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	PopActiveSnapshot();
+	table_close(rel, NoLock);
+	return true;
+}
+
+/*
  * Only inserts: the newest inserted check-in becomes the latest unless one
  * is later (a back-dated check-in changes nothing); equal times fall to the
  * highest id.  One conditional UPDATE decides and writes; waiting for the
@@ -561,6 +831,8 @@ okr_apply_checkin_candidate(int64 key_result_id, Datum value, TimestampTz at,
 	Oid			argtypes[4] = {INT8OID, NUMERICOID, TIMESTAMPTZOID, INT8OID};
 	Datum		values[4];
 
+	if (apply_checkin_candidate_direct(key_result_id, value, at))
+		return;
 	values[0] = Int64GetDatum(key_result_id);
 	values[1] = value;
 	values[2] = TimestampTzGetDatum(at);

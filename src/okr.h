@@ -110,6 +110,8 @@ typedef struct OkrInserter
 extern void okr_inserter_open(OkrInserter *ins, Oid relid);
 extern void okr_inserter_put(OkrInserter *ins, Datum *values, bool *nulls);
 extern void okr_inserter_close(OkrInserter *ins);
+/* A new version of a row this transaction locked, heap and indexes. */
+extern void okr_heap_update(Relation rel, ItemPointer tid, HeapTuple tup);
 
 /* ---- goal_lookup.c: the objective above a row, through the primary keys */
 typedef enum OkrGoalLevel
