@@ -66,14 +66,20 @@ run() {  # round label file -D option, with role options
     echo "$1 $2 $tps" | tee -a "$tmp/out"
 }
 for r in $(seq 1 "$ROUNDS"); do
+    # every other round runs the builds in the opposite order: each run
+    # leaves versions and dead rows behind, which the next one pays for
+    order=("${LIBS[@]}")
+    if [ $((r % 2)) -eq 0 ]; then
+        order=(); for l in "${LIBS[@]}"; do order=("$l" "${order[@]}"); done
+    fi
     run "$r" task_plain "$tmp/t_bench.task_plain" ntasks="$ntasks" ""
-    for l in "${LIBS[@]}"; do
+    for l in "${order[@]}"; do
         use "$l"; tag=${l:+@$(basename "$l" .so)}
         run "$r" "task_scoped$tag" "$tmp/t_okr.task" ntasks="$ntasks" "-c role=okr_bench_writer"
         run "$r" "task_owner$tag" "$tmp/t_okr.task" ntasks="$ntasks" ""
     done
     run "$r" checkin_plain "$tmp/c_bench.checkin_plain" nkrs="$nkrs" ""
-    for l in "${LIBS[@]}"; do
+    for l in "${order[@]}"; do
         use "$l"; tag=${l:+@$(basename "$l" .so)}
         run "$r" "checkin_scoped$tag" "$tmp/c_okr.checkin" nkrs="$nkrs" "-c role=okr_bench_writer"
         run "$r" "checkin_owner$tag" "$tmp/c_okr.checkin" nkrs="$nkrs" ""
