@@ -687,8 +687,6 @@ apply_checkin_candidate_direct(int64 key_result_id, Datum value, TimestampTz at)
 	bool		at_null;
 	Datum		last;
 	int			cols[2];
-	Datum		vals[2];
-	bool		nulls[2] = {false, false};
 
 	if (!OidIsValid(relid))
 		return false;
@@ -796,6 +794,9 @@ apply_checkin_candidate_direct(int64 key_result_id, Datum value, TimestampTz at)
 	}
 	if (at_null || DatumGetTimestampTz(last) < at)
 	{
+		Datum		vals[2];
+		bool		nulls[2] = {false, false};
+
 		td.tg_trigtuple = old;
 		if (!key_result_values_fit(&td, old, &kind))
 		{
