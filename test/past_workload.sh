@@ -16,7 +16,9 @@
 #      moment, between two, after all, NULL), equal
 #      test/pgtap/rollup_reference.sql's plain-SQL reference (SPEC 3) run
 #      over the rows as they were at (T, K), computed from the history
-#      tables by wl.fill_asof (SPEC 7), to 1e-12.
+#      tables by wl.fill_asof (SPEC 7), to 1e-12;
+#  (c) okr.progress_history over the workload (its structure moved)
+#      equals okr.progress at each of its moments, exactly.
 #
 # Runs inside pg_virtualenv (PGHOST, PGPORT, PGUSER set; okr installed):
 #   flock /tmp/okr-install.lock bash -c 'make -s install && pg_virtualenv -v 15 bash test/past_workload.sh'
@@ -89,6 +91,7 @@ for seed in $seeds; do
 \\pset fieldsep '\\t'
 SELECT * FROM wl.check_workload('$seed');
 SELECT * FROM wl.check_saved('$seed');
+SELECT * FROM wl.check_history('$seed');
 -- known_at: before anything, at a transaction's moment, between two, after all, and NULL
 WITH k AS MATERIALIZED (
     SELECT * FROM wl.moments()

@@ -411,6 +411,30 @@ CREATE FUNCTION wl.check_saved(seed text) RETURNS TABLE (pass boolean, descripti
       FROM (SELECT diff.*, row_number() OVER (ORDER BY diff.n, diff.item, diff.id, diff.side) AS rn FROM diff) d
 $$;
 
+-- (c) okr.progress_history over the workload (its structure moved: every
+-- moment rolled up as it was, each derived from the rollup at to_ts)
+-- equals okr.progress at each of its moments, exactly, for the objectives
+-- and key results (every column it returns)
+CREATE FUNCTION wl.check_history(seed text) RETURNS TABLE (pass boolean, description text, details text) LANGUAGE sql AS $$
+    WITH b AS (SELECT min(t) AS f, max(t) AS l FROM wl.saved),
+    h AS MATERIALIZED (SELECT x.* FROM b, okr.progress_history(b.f, b.l, (b.l - b.f) / 11) x),
+    m AS (SELECT DISTINCT as_of FROM h),
+    p AS MATERIALIZED (SELECT m.as_of, x.item, x.id, x.progress, x.activity, x.expected, x.status
+                         FROM m CROSS JOIN LATERAL okr.progress(m.as_of) x
+                        WHERE x.item IN ('objective', 'key_result')),
+    diff AS (SELECT 'history only' AS side, d.* FROM (SELECT * FROM h EXCEPT ALL SELECT * FROM p) d
+             UNION ALL
+             SELECT 'progress only', d.* FROM (SELECT * FROM p EXCEPT ALL SELECT * FROM h) d)
+    SELECT count(*) = 0 AND (SELECT count(*) FROM m) >= 11,
+           format('seed %s: okr.progress_history over the workload (%s moments, %s rows) equals okr.progress at each moment exactly',
+                  seed, (SELECT count(*) FROM m), (SELECT count(*) FROM h)),
+           format('%s rows differ; first ones: ', count(*))
+           || string_agg(format('%s at %s: %s %s progress=%s activity=%s expected=%s status=%s',
+                                d.side, d.as_of, d.item, d.id, d.progress, d.activity, d.expected, d.status),
+                         ' ;; ' ORDER BY d.as_of, d.item, d.id, d.side) FILTER (WHERE d.rn <= 8)
+      FROM (SELECT diff.*, row_number() OVER (ORDER BY diff.as_of, diff.item, diff.id, diff.side) AS rn FROM diff) d
+$$;
+
 -- The moments of (b): dates in the cycles, and moments before, at, between
 -- and after those the workload recorded
 CREATE FUNCTION wl.moments() RETURNS TABLE (label text, t timestamptz) LANGUAGE sql AS $$
