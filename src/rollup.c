@@ -465,6 +465,29 @@ grow(void *arr, int n, int *cap, Size elem)
 	" UNION ALL SELECT old.project_id, COALESCE(old.total, 0)::float8, COALESCE(old.done, 0)::float8" \
 	" FROM old WHERE NOT EXISTS (SELECT FROM okr.project p WHERE p.id = old.project_id)"
 
+/*
+ * An earlier moment from a later one loaded at the same K (okr.changes,
+ * okr_rollup_at_from): only the rows with a version recorded after
+ * M = least(T, K) of the earlier moment (H_CHANGED; M of the later one is
+ * not earlier, so its changed rows are among these) can differ in
+ * definition, every other row is its table's row in both.  So the earlier
+ * moment reads those rows' versions only (Q_CHANGED_IDS, H_CHANGED_ROWS),
+ * and the key results whose value at T is not their current_value (checked
+ * in after T, or check-ins recorded after K) with it, and takes every other
+ * row from the later moment's arrays.
+ */
+#define Q_CHANGED_IDS \
+	"SELECT 0, id FROM (" H_CHANGED("objective", H_M) ") o" \
+	" UNION ALL SELECT 1, id FROM (" H_CHANGED("key_result", H_M) ") k" \
+	" UNION ALL SELECT 2, id FROM (" H_CHANGED("project", H_M) ") p"
+#define H_CHANGED_ROWS(t, cols) \
+	"WITH ch AS (" H_CHANGED(t, H_M) "), v AS (" H_VERSIONS(t, "ch", H_M) ")" \
+	" SELECT " cols " FROM v WHERE NOT v.gone AND " H_EXISTS(t, "v")
+#define Q_OBJECTIVES_FROM	H_CHANGED_ROWS("objective", "id, parent_id, cycle_id, weight, rollup, state, parent_key_result_id")
+#define Q_PROJECTS_FROM		H_CHANGED_ROWS("project", "id, key_result_id, weight, state")
+#define Q_KRS_FROM_NOW		Q_KRS_PAST_NOW " WHERE NOT k.now_valid"
+#define Q_KRS_FROM			Q_KRS_PAST " WHERE NOT (k.now_valid AND NOT EXISTS (SELECT FROM kra WHERE kra.id = k.id))"
+
 typedef struct PastPlans
 {
 	SPIPlanPtr	cycles;
@@ -477,6 +500,12 @@ typedef struct PastPlans
 	SPIPlanPtr	task_versions_latest;	/* Q_TASK_VERSIONS_LATEST */
 	SPIPlanPtr	task_truncated; /* Q_TASK_TRUNCATED */
 	SPIPlanPtr	late;			/* Q_LATE_LEDGER */
+	/* okr_rollup_at_from */
+	SPIPlanPtr	changed_ids;
+	SPIPlanPtr	objectives_from;
+	SPIPlanPtr	krs_from;
+	SPIPlanPtr	krs_from_now;
+	SPIPlanPtr	projects_from;
 } PastPlans;
 
 static PastPlans past_plans;
@@ -1288,6 +1317,24 @@ load_effort(Rollup *r, RowReceiver *rr)
 	rr->adjust = NULL;
 }
 
+static void rollup_link(Rollup *r, MemoryContext cxt);
+
+/* A receiver of rows into r's arrays, allocated in cxt */
+static void
+rollup_receiver_init(RowReceiver *rr, Rollup *r, MemoryContext cxt)
+{
+	memset(rr, 0, sizeof(*rr));
+	rr->pub.receiveSlot = receive_row;
+	rr->pub.rStartup = receiver_startup;
+	rr->pub.rShutdown = receiver_noop;
+	rr->pub.rDestroy = receiver_noop;
+	rr->pub.mydest = DestNone;
+	rr->r = r;
+	rr->cxt = cxt;
+	rr->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "okr rollup row",
+									   ALLOCSET_SMALL_SIZES);
+}
+
 /* Load all rows (subtree_ids = 0) or those of one subtree, into arrays
  * allocated in cxt, and link them.
  */
@@ -1301,22 +1348,9 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	RollupPlans *exact_plans = sub ? &sub_exact_plans : &full_exact_plans;
 	RowReceiver rr;
 	MemoryContext old;
-	IdMap		cycle_map,
-				objective_map,
-				kr_map,
-				project_map;
-	int			i;
+	IdMap		project_map;
 
-	memset(&rr, 0, sizeof(rr));
-	rr.pub.receiveSlot = receive_row;
-	rr.pub.rStartup = receiver_startup;
-	rr.pub.rShutdown = receiver_noop;
-	rr.pub.rDestroy = receiver_noop;
-	rr.pub.mydest = DestNone;
-	rr.r = r;
-	rr.cxt = cxt;
-	rr.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "okr rollup row",
-									  ALLOCSET_SMALL_SIZES);
+	rollup_receiver_init(&rr, r, cxt);
 	/* okr.explain's columns come with the whole organisation as it is now */
 	r->explain_loaded = r->explain && !r->past && !sub && !exact &&
 		okr_has_key_result_alignment();
@@ -1391,6 +1425,19 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		}
 	}
 	MemoryContextDelete(rr.rowcxt);
+	rollup_link(r, cxt);
+}
+
+/* Sort the loaded rows by id and link children to parents (cxt: the maps). */
+static void
+rollup_link(Rollup *r, MemoryContext cxt)
+{
+	MemoryContext old;
+	IdMap		cycle_map,
+				objective_map,
+				kr_map;
+	int			i;
+
 	sort_by_id(r->cycles, r->ncycles, sizeof(RCycle));
 	sort_by_id(r->objectives, r->nobjectives, sizeof(RObjective));
 	sort_by_id(r->krs, r->nkrs, sizeof(RKeyResult));
@@ -1464,6 +1511,200 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 			r->krs[p->key_result].first_project = i;
 		}
 	}
+}
+
+/* ---------------------------------------------------------------------
+ * An earlier moment from a later one (okr_rollup_at_from)
+ * --------------------------------------------------------------------- */
+
+static int
+int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* ids (sorted) holds id? */
+static bool
+in_ids(const int64 *ids, int n, int64 id)
+{
+	return n > 0 && bsearch(&id, ids, n, sizeof(int64), int64_cmp) != NULL;
+}
+
+/*
+ * The ids whose rows the later moment cannot give (table 0 objectives,
+ * 1 key results, 2 projects): those changed since M, sorted, in cxt.
+ */
+static void
+changed_ids(Rollup *r, MemoryContext cxt, int64 **ids, int *nids)
+{
+	Oid			argtypes[3] = {TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID};
+	Datum		values[3] = {TimestampTzGetDatum(r->as_of), TimestampTzGetDatum(r->known_at),
+	BoolGetDatum(false)};
+	uint64		i;
+	int			t;
+
+	if (SPI_execute_plan(okr_spi_plan(&past_plans.changed_ids, Q_CHANGED_IDS, 3, argtypes),
+						 values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "okr: reading the rows changed since the moment failed");
+	for (t = 0; t < 3; t++)
+	{
+		ids[t] = MemoryContextAlloc(cxt, Max(SPI_processed, 1) * sizeof(int64));
+		nids[t] = 0;
+	}
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		int			table = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (table < 0 || table > 2)
+			elog(ERROR, "okr: unexpected table %d", table);
+		ids[table][nids[table]++] = id;
+	}
+	SPI_freetuptable(SPI_tuptable);
+	for (t = 0; t < 3; t++)
+		qsort(ids[t], nids[t], sizeof(int64), int64_cmp);
+}
+
+/*
+ * The ids to leave out of the later moment's rows: those changed, and
+ * those the earlier moment's own query brought (rows [0, n) of arr).
+ */
+static int64 *
+skip_ids(MemoryContext cxt, const int64 *changed, int nchanged, const void *arr, int n,
+		 Size elem, int *nskip)
+{
+	int64	   *ids = MemoryContextAlloc(cxt, Max(nchanged + n, 1) * sizeof(int64));
+	int			i;
+
+	memcpy(ids, changed, nchanged * sizeof(int64));
+	for (i = 0; i < n; i++)
+		ids[nchanged + i] = *(const int64 *) ((const char *) arr + i * elem);
+	qsort(ids, nchanged + n, sizeof(int64), int64_cmp);
+	*nskip = nchanged + n;
+	return ids;
+}
+
+/* room for n more rows in an array of cur rows, allocated in cxt */
+static void *
+room_for(MemoryContext cxt, void *arr, int cur, int n, Size elem)
+{
+	Size		size = Max(cur + n, 1) * elem;
+
+	return arr ? repalloc(arr, size) : MemoryContextAlloc(cxt, size);
+}
+
+/*
+ * Load the organisation at r's moment (past, no changes pending) from the
+ * later moment's rows: every row not changed since M as the later moment
+ * has it (its definition; a key result's value-based progress too, its
+ * value at T being its current one), the others from their versions.  The
+ * effort is loaded as for any past moment (load_effort).
+ */
+static void
+rollup_load_from(Rollup *r, const Rollup *later, MemoryContext cxt)
+{
+	RowReceiver rr;
+	MemoryContext old;
+	IdMap		project_map;
+	int64	   *changed[3];
+	int			nchanged[3];
+	int64	   *skip;
+	int			nskip,
+				n,
+				i;
+
+	rollup_receiver_init(&rr, r, cxt);
+	run_past_query(&past_plans.cycles, Q_CYCLES_PAST, r, false, &rr, LOAD_CYCLES);
+	changed_ids(r, cxt, changed, nchanged);
+
+	/* objectives */
+	run_past_query(&past_plans.objectives_from, Q_OBJECTIVES_FROM, r, false, &rr, LOAD_OBJECTIVES);
+	n = r->nobjectives;
+	skip = skip_ids(cxt, changed[0], nchanged[0], r->objectives, n, sizeof(RObjective), &nskip);
+	r->objectives = room_for(cxt, r->objectives, n, later->nobjectives, sizeof(RObjective));
+	for (i = 0; i < later->nobjectives; i++)
+	{
+		const RObjective *s = &later->objectives[i];
+		RObjective *o;
+
+		if (in_ids(skip, nskip, s->id))
+			continue;
+		o = &r->objectives[r->nobjectives++];
+		memset(o, 0, sizeof(RObjective));
+		o->id = s->id;
+		o->has_parent = s->has_parent;
+		o->parent_id = s->parent_id;
+		o->has_parent_kr = s->has_parent_kr;
+		o->parent_kr_id = s->parent_kr_id;
+		o->cycle_id = s->cycle_id;
+		o->weight = s->weight;
+		o->use_krs = s->use_krs;
+		o->use_children = s->use_children;
+		o->state = s->state;
+		o->first_child = o->next_sibling = o->first_kr = -1;
+		o->via_kr = o->next_aligned = -1;
+	}
+
+	/* key results: those changed, and those whose value at T is not the current one */
+	if (r->known_at == DT_NOEND)
+		run_past_query(&past_plans.krs_from_now, Q_KRS_FROM_NOW, r, false, &rr, LOAD_KRS);
+	else
+		run_past_query(&past_plans.krs_from, Q_KRS_FROM, r, false, &rr, LOAD_KRS);
+	n = r->nkrs;
+	skip = skip_ids(cxt, changed[1], nchanged[1], r->krs, n, sizeof(RKeyResult), &nskip);
+	r->krs = room_for(cxt, r->krs, n, later->nkrs, sizeof(RKeyResult));
+	for (i = 0; i < later->nkrs; i++)
+	{
+		const RKeyResult *s = &later->krs[i];
+		RKeyResult *k;
+
+		if (in_ids(skip, nskip, s->id))
+			continue;
+		k = &r->krs[r->nkrs++];
+		memset(k, 0, sizeof(RKeyResult));
+		k->id = s->id;
+		k->objective_id = s->objective_id;
+		k->kind = s->kind;
+		k->weight = s->weight;
+		k->state = s->state;
+		k->progress = s->progress;	/* value-based kinds: at its current value */
+		k->first_project = k->next_kr = k->first_aligned = -1;
+	}
+
+	/* projects, then their effort at T */
+	run_past_query(&past_plans.projects_from, Q_PROJECTS_FROM, r, false, &rr, LOAD_PROJECTS);
+	n = r->nprojects;
+	skip = skip_ids(cxt, changed[2], nchanged[2], r->projects, n, sizeof(RProject), &nskip);
+	r->projects = room_for(cxt, r->projects, n, later->nprojects, sizeof(RProject));
+	for (i = 0; i < later->nprojects; i++)
+	{
+		const RProject *s = &later->projects[i];
+		RProject   *p;
+
+		if (in_ids(skip, nskip, s->id))
+			continue;
+		p = &r->projects[r->nprojects++];
+		memset(p, 0, sizeof(RProject));
+		p->id = s->id;
+		p->key_result_id = s->key_result_id;
+		p->weight = s->weight;
+		p->state = s->state;
+		p->next_project = -1;
+	}
+	sort_by_id(r->projects, r->nprojects, sizeof(RProject));
+	old = MemoryContextSwitchTo(cxt);
+	idmap_build(&project_map, r->projects ? (const char *) &r->projects[0].id : NULL,
+				sizeof(RProject), r->nprojects);
+	MemoryContextSwitchTo(old);
+	rr.project_map = &project_map;
+	load_effort(r, &rr);
+
+	MemoryContextDelete(rr.rowcxt);
+	rollup_link(r, cxt);
 }
 
 /* ---------------------------------------------------------------------
@@ -2494,6 +2735,33 @@ void
 okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f)
 {
 	project_figures(r, i, f);
+}
+
+/*
+ * For changes.c (rollup.h): the whole organisation at (as_of, known_at)
+ * given later, the same organisation already rolled up at a moment not
+ * before as_of with the same known_at: its rows are shared where they
+ * cannot differ.  Otherwise (the moment is now, this transaction has
+ * changes pending, the tables of 1.0) a rollup of its own.
+ */
+void
+okr_rollup_at_from(Rollup *r, const Rollup *later, MemoryContext cxt, TimestampTz as_of,
+				   bool known_null, TimestampTz known_at)
+{
+	MemoryContext old;
+
+	rollup_moment(r, as_of, known_null, known_at);
+	if (!r->past || okr_maint_pending() || !okr_has_key_result_alignment() ||
+		later->explain || later->known_at != r->known_at || later->as_of < as_of)
+	{
+		rollup_run(r, cxt, (Datum) 0);
+		return;
+	}
+	rollup_load_from(r, later, cxt);
+	old = MemoryContextSwitchTo(cxt);
+	rollup_order(r);
+	MemoryContextSwitchTo(old);
+	rollup_compute(r);
 }
 
 /* For forecast.c (rollup.h): the whole organisation, as okr.progress() */
