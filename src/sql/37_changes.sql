@@ -25,6 +25,10 @@ RETURNS TABLE (
     tasks_done      bigint,
     changed         text[])
 AS 'MODULE_PATHNAME', 'okr_changes'
-LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 100;
+LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 100
+-- (changes.c pins both for its own queries too; kept on the function as 1.1
+-- first declared it)
+SET search_path = pg_catalog, pg_temp
+SET jit = off;
 COMMENT ON FUNCTION okr.changes(timestamptz, timestamptz) IS
 'What changed between from_ts and to_ts (default okr.as_of()), as known now or at okr.known_at(): every objective, key result and project whose progress or status moved, that got check-ins (key results) or finished tasks (projects) dated in (from_ts, to_ts], or whose definition changed (changed names the columns; created, deleted), with progress and status at both moments (doc/analysts.md)';
