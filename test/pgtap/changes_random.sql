@@ -478,8 +478,9 @@ BEGIN
     IF a IS NOT DISTINCT FROM b THEN
         RETURN NULL;
     END IF;
-    FOR i IN 1..greatest(cardinality(a), cardinality(b)) LOOP
-        EXIT WHEN a[i] IS DISTINCT FROM b[i];
+    i := 1;
+    WHILE a[i] IS NOT DISTINCT FROM b[i] LOOP
+        i := i + 1;
     END LOOP;
     RETURN format('changes(%s, %s) known_at %s: %s rows, the reference %s; row %s: %s, the reference %s',
                   f, COALESCE(t::text, 'default'), COALESCE(k::text, 'unset'), COALESCE(cardinality(a), 0),
