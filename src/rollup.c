@@ -275,6 +275,10 @@ grow(void *arr, int n, int *cap, Size elem)
 #define Q_EFFORT_NUMERIC \
 	"SELECT project_id, effort_total_float, effort_done_float, effort_done, effort_total" \
 	" FROM okr.project_effort WHERE $1 IS NOT NULL"
+/* the same for some projects ($2) only (okr_rollup_at_from) */
+#define Q_EFFORT_NUMERIC_IDS \
+	"SELECT project_id, effort_total_float, effort_done_float, effort_done, effort_total" \
+	" FROM okr.project_effort WHERE project_id = ANY ($2) AND $1 IS NOT NULL"
 #define Q_LATE \
 	"SELECT t.project_id, t.effort FROM okr.task t WHERE t.status = 'done' AND t.done_at > $1"
 /*
@@ -506,6 +510,7 @@ typedef struct PastPlans
 	SPIPlanPtr	krs_from;
 	SPIPlanPtr	krs_from_now;
 	SPIPlanPtr	projects_from;
+	SPIPlanPtr	effort_ids;
 } PastPlans;
 
 static PastPlans past_plans;
@@ -904,6 +909,9 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 					break;		/* project invisible to the caller */
 				r->projects[p].total_effort = n[1] ? 0.0 : DatumGetFloat8(v[1]);
 				r->projects[p].done_effort = n[2] ? 0.0 : DatumGetFloat8(v[2]);
+				/* load_effort's: okr.project_effort's figures, unless adjusted below */
+				r->projects[p].effort_maintained = rr->adjust &&
+					!(rr->adjust[p].done.any || rr->adjust[p].total.any);
 				/* Q_EFFORT_NUMERIC: adjusted to the moment (EffortAdjust) */
 				if (rr->adjust && slot->tts_tupleDescriptor->natts > 3)
 				{
@@ -1256,12 +1264,37 @@ sort_by_id(void *arr, int n, Size elem)
  * since (the tasks done after T; in the past, the tasks changed since M)
  * first, then the maintained sums, in numeric for the projects that moved.
  */
+static void effort_adjust(Rollup *r, RowReceiver *rr);
+static void effort_unseen(Rollup *r, RowReceiver *rr);
+
 static void
 load_effort(Rollup *r, RowReceiver *rr)
 {
 	int			i;
 	bool		any = false;
 
+	effort_adjust(r, rr);
+	for (i = 0; i < r->nprojects && !any; i++)
+		any = rr->adjust[i].done.any || rr->adjust[i].total.any;
+	if (any)
+	{
+		run_query(&full_plans.effort_numeric, Q_EFFORT_NUMERIC, false, r->as_of, (Datum) 0,
+				  rr, LOAD_EFFORT);
+		effort_unseen(r, rr);
+	}
+	else
+		run_query(&full_plans.effort, Q_EFFORT, false, r->as_of, (Datum) 0, rr, LOAD_EFFORT);
+	rr->adjust = NULL;
+}
+
+/*
+ * What the effort of each project at T needs on top of okr.project_effort
+ * (rr->adjust): the tasks done after T; in the past, the tasks changed
+ * since M.
+ */
+static void
+effort_adjust(Rollup *r, RowReceiver *rr)
+{
 	rr->adjust = MemoryContextAllocZero(rr->cxt, Max(r->nprojects, 1) * sizeof(EffortAdjust));
 	if (r->past)
 		run_query(&past_plans.late, Q_LATE_LEDGER, false, r->as_of, (Datum) 0, rr, LOAD_LATE);
@@ -1291,30 +1324,25 @@ load_effort(Rollup *r, RowReceiver *rr)
 		if (rr->nversions > 0)
 			task_versions_end(r, rr);
 	}
-	for (i = 0; i < r->nprojects && !any; i++)
-		any = rr->adjust[i].done.any || rr->adjust[i].total.any;
-	if (any)
+}
+
+/* The adjusted projects without a row of okr.project_effort (deleted since) */
+static void
+effort_unseen(Rollup *r, RowReceiver *rr)
+{
+	MemoryContext old = MemoryContextSwitchTo(rr->cxt);
+	int			i;
+
+	for (i = 0; i < r->nprojects; i++)
 	{
-		MemoryContext old;
+		EffortAdjust *a = &rr->adjust[i];
 
-		run_query(&full_plans.effort_numeric, Q_EFFORT_NUMERIC, false, r->as_of, (Datum) 0,
-				  rr, LOAD_EFFORT);
-		/* projects without a row of okr.project_effort (deleted since) */
-		old = MemoryContextSwitchTo(rr->cxt);
-		for (i = 0; i < r->nprojects; i++)
-		{
-			EffortAdjust *a = &rr->adjust[i];
-
-			if (a->seen || !(a->done.any || a->total.any))
-				continue;
-			r->projects[i].done_effort = exact_apply((Datum) 0, 0.0, &a->done);
-			r->projects[i].total_effort = exact_apply((Datum) 0, 0.0, &a->total);
-		}
-		MemoryContextSwitchTo(old);
+		if (a->seen || !(a->done.any || a->total.any))
+			continue;
+		r->projects[i].done_effort = exact_apply((Datum) 0, 0.0, &a->done);
+		r->projects[i].total_effort = exact_apply((Datum) 0, 0.0, &a->total);
 	}
-	else
-		run_query(&full_plans.effort, Q_EFFORT, false, r->as_of, (Datum) 0, rr, LOAD_EFFORT);
-	rr->adjust = NULL;
+	MemoryContextSwitchTo(old);
 }
 
 static void rollup_link(Rollup *r, MemoryContext cxt);
@@ -1526,13 +1554,6 @@ int64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/* ids (sorted) holds id? */
-static bool
-in_ids(const int64 *ids, int n, int64 id)
-{
-	return n > 0 && bsearch(&id, ids, n, sizeof(int64), int64_cmp) != NULL;
-}
-
 /*
  * The ids whose rows the later moment cannot give (table 0 objectives,
  * 1 key results, 2 projects): those changed since M, sorted, in cxt.
@@ -1588,13 +1609,148 @@ skip_ids(MemoryContext cxt, const int64 *changed, int nchanged, const void *arr,
 	return ids;
 }
 
-/* room for n more rows in an array of cur rows, allocated in cxt */
-static void *
-room_for(MemoryContext cxt, void *arr, int cur, int n, Size elem)
-{
-	Size		size = Max(cur + n, 1) * elem;
+#define ROW_ID(arr, i, elem) (*(const int64 *) ((const char *) (arr) + (Size) (i) * (elem)))
 
-	return arr ? repalloc(arr, size) : MemoryContextAlloc(cxt, size);
+/*
+ * The rows of one table at the earlier moment, in id order: rows [0, *n)
+ * of arr (its own, read from the history: few) merged with the later
+ * moment's rows (in id order) but those whose ids skip holds, each made by
+ * copy().  rollup_link then finds them sorted.
+ */
+static void *
+merge_rows(MemoryContext cxt, void *arr, int *n, const void *later, int nlater, Size elem,
+		   const int64 *skip, int nskip, void (*copy) (void *dst, const void *src))
+{
+	char	   *out = MemoryContextAlloc(cxt, Max(*n + nlater, 1) * elem);
+	int			i = 0,
+				j = 0,
+				s = 0,
+				m = 0;
+
+	if (*n > 1)
+		qsort(arr, *n, elem, id_cmp);
+	for (;;)
+	{
+		/* the later moment's next row not skipped */
+		while (j < nlater)
+		{
+			int64		id = ROW_ID(later, j, elem);
+
+			while (s < nskip && skip[s] < id)
+				s++;
+			if (s < nskip && skip[s] == id)
+				j++;
+			else
+				break;
+		}
+		if (i >= *n && j >= nlater)
+			break;
+		if (j >= nlater || (i < *n && ROW_ID(arr, i, elem) < ROW_ID(later, j, elem)))
+			memcpy(out + (Size) m * elem, (char *) arr + (Size) i++ * elem, elem);
+		else
+			copy(out + (Size) m * elem, (const char *) later + (Size) j++ * elem);
+		m++;
+	}
+	*n = m;
+	return out;
+}
+
+/* A later moment's row, its definition only (links and figures reset) */
+static void
+copy_objective(void *dst, const void *src)
+{
+	const RObjective *s = src;
+	RObjective *o = dst;
+
+	memset(o, 0, sizeof(RObjective));
+	o->id = s->id;
+	o->has_parent = s->has_parent;
+	o->parent_id = s->parent_id;
+	o->has_parent_kr = s->has_parent_kr;
+	o->parent_kr_id = s->parent_kr_id;
+	o->cycle_id = s->cycle_id;
+	o->weight = s->weight;
+	o->use_krs = s->use_krs;
+	o->use_children = s->use_children;
+	o->state = s->state;
+	o->first_child = o->next_sibling = o->first_kr = -1;
+	o->via_kr = o->next_aligned = -1;
+}
+
+/* ... a key result's with its value-based progress: at its current value */
+static void
+copy_kr(void *dst, const void *src)
+{
+	const RKeyResult *s = src;
+	RKeyResult *k = dst;
+
+	memset(k, 0, sizeof(RKeyResult));
+	k->id = s->id;
+	k->objective_id = s->objective_id;
+	k->kind = s->kind;
+	k->weight = s->weight;
+	k->state = s->state;
+	k->progress = s->progress;
+	k->first_project = k->next_kr = k->first_aligned = -1;
+}
+
+/* ... a project's without its effort (load_effort reads it) */
+static void
+copy_project(void *dst, const void *src)
+{
+	const RProject *s = src;
+	RProject   *p = dst;
+
+	memset(p, 0, sizeof(RProject));
+	p->id = s->id;
+	p->key_result_id = s->key_result_id;
+	p->weight = s->weight;
+	p->state = s->state;
+	p->next_project = -1;
+}
+
+/*
+ * load_effort at the earlier moment: a project with nothing to adjust
+ * whose effort the later moment took as okr.project_effort has it takes
+ * the same figures; the others are read by id (or, when they are many, as
+ * load_effort reads them).
+ */
+static void
+load_effort_from(Rollup *r, RowReceiver *rr, const Rollup *later)
+{
+	Datum	   *ids = palloc(Max(r->nprojects, 1) * sizeof(Datum));
+	int			nids = 0,
+				i,
+				j = 0;
+
+	effort_adjust(r, rr);
+	for (i = 0; i < r->nprojects; i++)
+	{
+		RProject   *p = &r->projects[i];
+
+		while (j < later->nprojects && later->projects[j].id < p->id)
+			j++;
+		if (!(rr->adjust[i].done.any || rr->adjust[i].total.any) &&
+			j < later->nprojects && later->projects[j].id == p->id &&
+			later->projects[j].effort_maintained)
+		{
+			p->total_effort = later->projects[j].total_effort;
+			p->done_effort = later->projects[j].done_effort;
+			p->effort_maintained = true;
+		}
+		else
+			ids[nids++] = Int64GetDatum(p->id);
+	}
+	if (nids > r->nprojects / 4)
+		run_query(&full_plans.effort_numeric, Q_EFFORT_NUMERIC, false, r->as_of, (Datum) 0,
+				  rr, LOAD_EFFORT);
+	else if (nids > 0)
+		run_query(&past_plans.effort_ids, Q_EFFORT_NUMERIC_IDS, true, r->as_of,
+				  PointerGetDatum(construct_array(ids, nids, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
+				  rr, LOAD_EFFORT);
+	effort_unseen(r, rr);
+	rr->adjust = NULL;
+	pfree(ids);
 }
 
 /*
@@ -1613,9 +1769,7 @@ rollup_load_from(Rollup *r, const Rollup *later, MemoryContext cxt)
 	int64	   *changed[3];
 	int			nchanged[3];
 	int64	   *skip;
-	int			nskip,
-				n,
-				i;
+	int			nskip;
 
 	rollup_receiver_init(&rr, r, cxt);
 	run_past_query(&past_plans.cycles, Q_CYCLES_PAST, r, false, &rr, LOAD_CYCLES);
@@ -1623,85 +1777,31 @@ rollup_load_from(Rollup *r, const Rollup *later, MemoryContext cxt)
 
 	/* objectives */
 	run_past_query(&past_plans.objectives_from, Q_OBJECTIVES_FROM, r, false, &rr, LOAD_OBJECTIVES);
-	n = r->nobjectives;
-	skip = skip_ids(cxt, changed[0], nchanged[0], r->objectives, n, sizeof(RObjective), &nskip);
-	r->objectives = room_for(cxt, r->objectives, n, later->nobjectives, sizeof(RObjective));
-	for (i = 0; i < later->nobjectives; i++)
-	{
-		const RObjective *s = &later->objectives[i];
-		RObjective *o;
-
-		if (in_ids(skip, nskip, s->id))
-			continue;
-		o = &r->objectives[r->nobjectives++];
-		memset(o, 0, sizeof(RObjective));
-		o->id = s->id;
-		o->has_parent = s->has_parent;
-		o->parent_id = s->parent_id;
-		o->has_parent_kr = s->has_parent_kr;
-		o->parent_kr_id = s->parent_kr_id;
-		o->cycle_id = s->cycle_id;
-		o->weight = s->weight;
-		o->use_krs = s->use_krs;
-		o->use_children = s->use_children;
-		o->state = s->state;
-		o->first_child = o->next_sibling = o->first_kr = -1;
-		o->via_kr = o->next_aligned = -1;
-	}
+	skip = skip_ids(cxt, changed[0], nchanged[0], r->objectives, r->nobjectives, sizeof(RObjective), &nskip);
+	r->objectives = merge_rows(cxt, r->objectives, &r->nobjectives, later->objectives, later->nobjectives,
+							   sizeof(RObjective), skip, nskip, copy_objective);
 
 	/* key results: those changed, and those whose value at T is not the current one */
 	if (r->known_at == DT_NOEND)
 		run_past_query(&past_plans.krs_from_now, Q_KRS_FROM_NOW, r, false, &rr, LOAD_KRS);
 	else
 		run_past_query(&past_plans.krs_from, Q_KRS_FROM, r, false, &rr, LOAD_KRS);
-	n = r->nkrs;
-	skip = skip_ids(cxt, changed[1], nchanged[1], r->krs, n, sizeof(RKeyResult), &nskip);
-	r->krs = room_for(cxt, r->krs, n, later->nkrs, sizeof(RKeyResult));
-	for (i = 0; i < later->nkrs; i++)
-	{
-		const RKeyResult *s = &later->krs[i];
-		RKeyResult *k;
-
-		if (in_ids(skip, nskip, s->id))
-			continue;
-		k = &r->krs[r->nkrs++];
-		memset(k, 0, sizeof(RKeyResult));
-		k->id = s->id;
-		k->objective_id = s->objective_id;
-		k->kind = s->kind;
-		k->weight = s->weight;
-		k->state = s->state;
-		k->progress = s->progress;	/* value-based kinds: at its current value */
-		k->first_project = k->next_kr = k->first_aligned = -1;
-	}
+	skip = skip_ids(cxt, changed[1], nchanged[1], r->krs, r->nkrs, sizeof(RKeyResult), &nskip);
+	r->krs = merge_rows(cxt, r->krs, &r->nkrs, later->krs, later->nkrs, sizeof(RKeyResult),
+						skip, nskip, copy_kr);
 
 	/* projects, then their effort at T */
 	run_past_query(&past_plans.projects_from, Q_PROJECTS_FROM, r, false, &rr, LOAD_PROJECTS);
-	n = r->nprojects;
-	skip = skip_ids(cxt, changed[2], nchanged[2], r->projects, n, sizeof(RProject), &nskip);
-	r->projects = room_for(cxt, r->projects, n, later->nprojects, sizeof(RProject));
-	for (i = 0; i < later->nprojects; i++)
-	{
-		const RProject *s = &later->projects[i];
-		RProject   *p;
-
-		if (in_ids(skip, nskip, s->id))
-			continue;
-		p = &r->projects[r->nprojects++];
-		memset(p, 0, sizeof(RProject));
-		p->id = s->id;
-		p->key_result_id = s->key_result_id;
-		p->weight = s->weight;
-		p->state = s->state;
-		p->next_project = -1;
-	}
+	skip = skip_ids(cxt, changed[2], nchanged[2], r->projects, r->nprojects, sizeof(RProject), &nskip);
+	r->projects = merge_rows(cxt, r->projects, &r->nprojects, later->projects, later->nprojects,
+							 sizeof(RProject), skip, nskip, copy_project);
 	sort_by_id(r->projects, r->nprojects, sizeof(RProject));
 	old = MemoryContextSwitchTo(cxt);
 	idmap_build(&project_map, r->projects ? (const char *) &r->projects[0].id : NULL,
 				sizeof(RProject), r->nprojects);
 	MemoryContextSwitchTo(old);
 	rr.project_map = &project_map;
-	load_effort(r, &rr);
+	load_effort_from(r, &rr, later);
 
 	MemoryContextDelete(rr.rowcxt);
 	rollup_link(r, cxt);

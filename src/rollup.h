@@ -106,6 +106,8 @@ typedef struct RProject
 	double		progress;
 	double		done_effort;
 	double		total_effort;
+	/* the effort is okr.project_effort's, nothing adjusted (okr_rollup_at_from) */
+	bool		effort_maintained;
 	Datum		title;			/* Rollup.explain_loaded: its name, 0 if NULL */
 } RProject;
 
