@@ -40,6 +40,7 @@
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(okr_changes);
@@ -108,7 +109,7 @@ static const char *const item_names[N_ITEMS] = {"objective", "key_result", "proj
  * they are now.  Per key result, by id.  ($3 makes the plan skip the
  * history when K is not set.)
  */
-#define Q_CHECKINS \
+#define Q_CHECKINS_OF(which) \
 	"WITH cch AS (SELECT DISTINCT h.id FROM okr.checkin_history h WHERE $3 AND h.recorded_at > $4)," \
 	" cv AS (SELECT DISTINCT ON (h.id) h.id, h.key_result_id, h.checked_at," \
 	"   pg_catalog.bool_or(h.action = 'delete') OVER (PARTITION BY h.id) AS gone" \
@@ -116,7 +117,7 @@ static const char *const item_names[N_ITEMS] = {"objective", "key_result", "proj
 	"  ORDER BY h.id, h.hid DESC)" \
 	" SELECT x.key_result_id, count(*)" \
 	" FROM (SELECT c.key_result_id FROM okr.checkin c" \
-	"   WHERE c.checked_at > $1 AND c.checked_at <= $2" \
+	"   WHERE " which " c.checked_at > $1 AND c.checked_at <= $2" \
 	"   AND NOT EXISTS (SELECT FROM cch WHERE cch.id = c.id)" \
 	"  UNION ALL" \
 	"  SELECT cv.key_result_id FROM cv" \
@@ -125,6 +126,20 @@ static const char *const item_names[N_ITEMS] = {"objective", "key_result", "proj
 	"    OR EXISTS (SELECT FROM okr.checkin_history d WHERE d.id = cv.id" \
 	"     AND d.action = 'delete' AND d.recorded_at > $4))) x" \
 	" GROUP BY x.key_result_id ORDER BY x.key_result_id"
+#define Q_CHECKINS		Q_CHECKINS_OF("")
+/*
+ * The same, the check-ins of okr.checkin read for the key results ($5)
+ * whose last_checkin_at is after from_ts only: a check-in dated in the
+ * interval is dated after from_ts, and last_checkin_at is the latest
+ * checked_at of its check-ins (maintained at commit with them, as the
+ * rollup takes it), so these are all there are, found through
+ * checkin_latest_idx instead of a scan of every check-in.
+ */
+#define Q_CHECKINS_IDS	Q_CHECKINS_OF("c.key_result_id = ANY ($5) AND")
+/* (as the owner) those key results, when they are few */
+#define Q_CHECKED_IN_SINCE \
+	"SELECT array_agg(id), count(*) < (SELECT count(*) / 4 FROM okr.key_result)" \
+	" FROM okr.key_result WHERE last_checkin_at > $1"
 
 /*
  * Tasks done at to_ts (as the rollup counts them) with a done_at in
@@ -232,7 +247,7 @@ find_id(void *arr, int n, Size elem, int64 id)
 	return n > 0 ? bsearch(&id, arr, n, elem, id_cmp) : NULL;
 }
 
-static SPIPlanPtr plans[4 + N_ITEMS];
+static SPIPlanPtr plans[6 + N_ITEMS];
 
 static void
 run(int plan, const char *sql, int nargs, Oid *argtypes, Datum *values, const char *nulls)
@@ -305,15 +320,48 @@ read_counts(MemoryContext cxt, int *n)
 	return c;
 }
 
+/*
+ * (As the owner) the key results checked in after t0 as a bigint[] in cxt,
+ * when they are few and last_checkin_at holds for this transaction (no
+ * changes of its own pending: maintain.c applies them at commit); else 0.
+ */
+static Datum
+checked_in_since(MemoryContext cxt, TimestampTz t0)
+{
+	Oid			argtypes[1] = {TIMESTAMPTZOID};
+	Datum		values[1] = {TimestampTzGetDatum(t0)};
+	Datum		ids;
+	bool		isnull,
+				few;
+	MemoryContext old;
+
+	if (okr_maint_pending())
+		return (Datum) 0;
+	run(4, Q_CHECKED_IN_SINCE, 1, argtypes, values, NULL);
+	few = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!few)
+		return (Datum) 0;
+	old = MemoryContextSwitchTo(cxt);
+	/* none: an empty array, so that the check-ins of okr.checkin are not scanned */
+	ids = isnull ? PointerGetDatum(construct_empty_array(INT8OID)) : datumCopy(ids, false, -1);
+	MemoryContextSwitchTo(old);
+	return ids;
+}
+
+/* Q_CHECKINS, or Q_CHECKINS_IDS for the key results ids (not 0) */
 static void
 read_checkins(Changes *ch, MemoryContext cxt, TimestampTz t0, TimestampTz t1, bool known_null,
-			  TimestampTz kk)
+			  TimestampTz kk, Datum ids)
 {
-	Oid			argtypes[4] = {TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID, TIMESTAMPTZOID};
-	Datum		values[4] = {TimestampTzGetDatum(t0), TimestampTzGetDatum(t1),
-	BoolGetDatum(!known_null), TimestampTzGetDatum(kk)};
+	Oid			argtypes[5] = {TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID, TIMESTAMPTZOID, INT8ARRAYOID};
+	Datum		values[5] = {TimestampTzGetDatum(t0), TimestampTzGetDatum(t1),
+	BoolGetDatum(!known_null), TimestampTzGetDatum(kk), ids};
 
-	run(1, Q_CHECKINS, 4, argtypes, values, NULL);
+	if (ids)
+		run(5, Q_CHECKINS_IDS, 5, argtypes, values, NULL);
+	else
+		run(1, Q_CHECKINS, 4, argtypes, values, NULL);
 	ch->checkins = read_counts(cxt, &ch->ncheckins);
 }
 
@@ -457,7 +505,7 @@ read_titles(Changes *ch, int item, MemoryContext cxt, int *n)
 	if (nids == 0)
 		return NULL;
 	values[0] = PointerGetDatum(construct_array(ids, nids, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	run(3 + item, q_titles[item], 1, argtypes, values, NULL);
+	run(6 + item, q_titles[item], 1, argtypes, values, NULL);
 	c = MemoryContextAlloc(cxt, Max(SPI_processed, 1) * sizeof(Count));
 	for (k = 0; k < SPI_processed; k++)
 	{
@@ -588,6 +636,7 @@ okr_changes(PG_FUNCTION_ARGS)
 	int			ntitles[N_ITEMS];
 	int			item,
 				i;
+	Datum		checked_in;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -622,28 +671,36 @@ okr_changes(PG_FUNCTION_ARGS)
 	okr_access_require_select();
 	acc = okr_access_read(work);
 
-	/* as the caller: the definitions, check-ins and tasks it may read */
+	/* as the caller: the definitions and tasks it may read */
 	okr_spi_enter(&st, InvalidOid);
 	read_defs(&ch, work, m0, m1, kk);
-	read_checkins(&ch, work, t0, t1, known_null, kk);
 	read_tasks(&ch, work, t0, t1, m1, kk);
 	okr_spi_leave(&st);
 
 	/* as the owner: both moments, the earlier from the later */
 	okr_spi_enter(&st, okr_access_owner());
+	checked_in = checked_in_since(work, t0);
 	okr_rollup_at(&r1, work, t1, known_null, k);
 	okr_rollup_at_from(&r0, &r1, work, t0, known_null, k);
 	okr_spi_leave(&st);
 
+	/* as the caller: the check-ins it may read */
+	okr_spi_enter(&st, InvalidOid);
+	read_checkins(&ch, work, t0, t1, known_null, kk, checked_in);
+	okr_spi_leave(&st);
+
 	old = MemoryContextSwitchTo(work);
 	compare(&ch, &r0, &r1, acc, work);
+	MemoryContextSwitchTo(old);
 
+	/* as the caller: the titles of the rows that moved it may read */
 	okr_spi_enter(&st, InvalidOid);
 	for (item = 0; item < N_ITEMS; item++)
 		titles[item] = read_titles(&ch, item, work, &ntitles[item]);
 	okr_spi_leave(&st);
 
 	/* the rows that moved and the rows deleted, by item and id */
+	old = MemoryContextSwitchTo(work);
 	i = 0;
 	for (item = 0; item < N_ITEMS; item++)
 	{
