@@ -138,8 +138,8 @@ static const char *const item_names[N_ITEMS] = {"objective", "key_result", "proj
 #define Q_CHECKINS_IDS	Q_CHECKINS_OF("c.key_result_id = ANY ($5) AND")
 /* (as the owner) those key results, when they are few */
 #define Q_CHECKED_IN_SINCE \
-	"SELECT array_agg(id), count(*) < (SELECT count(*) / 4 FROM okr.key_result)" \
-	" FROM okr.key_result WHERE last_checkin_at > $1"
+	"SELECT array_agg(id) FILTER (WHERE last_checkin_at > $1)," \
+	" count(*) FILTER (WHERE last_checkin_at > $1) < count(*) / 4 FROM okr.key_result"
 
 /*
  * Tasks done at to_ts (as the rollup counts them) with a done_at in
