@@ -1259,14 +1259,14 @@ sort_by_id(void *arr, int n, Size elem)
 	pfree(slot);
 }
 
+static void effort_adjust(Rollup *r, RowReceiver *rr);
+static void effort_unseen(Rollup *r, RowReceiver *rr);
+
 /*
  * The effort of every loaded project (rr->project_map) at T: what moved
  * since (the tasks done after T; in the past, the tasks changed since M)
  * first, then the maintained sums, in numeric for the projects that moved.
  */
-static void effort_adjust(Rollup *r, RowReceiver *rr);
-static void effort_unseen(Rollup *r, RowReceiver *rr);
-
 static void
 load_effort(Rollup *r, RowReceiver *rr)
 {
@@ -1545,18 +1545,13 @@ rollup_link(Rollup *r, MemoryContext cxt)
  * An earlier moment from a later one (okr_rollup_at_from)
  * --------------------------------------------------------------------- */
 
-static int
-int64_cmp(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /*
- * The ids whose rows the later moment cannot give (table 0 objectives,
- * 1 key results, 2 projects): those changed since M, sorted, in cxt.
+ * The ids whose rows the earlier moment must not take from the later one
+ * (table 0 objectives, 1 key results, 2 projects): those changed since M,
+ * sorted, in cxt.  Their versions at M come from the history instead, when
+ * they existed then; most are also among those rows, but not all: an id
+ * deleted and inserted again, say, is gone by its versions (H_VERSIONS)
+ * while the later moment, read from today's tables, has its row.
  */
 static void
 changed_ids(Rollup *r, MemoryContext cxt, int64 **ids, int *nids)
@@ -1587,7 +1582,7 @@ changed_ids(Rollup *r, MemoryContext cxt, int64 **ids, int *nids)
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (t = 0; t < 3; t++)
-		qsort(ids[t], nids[t], sizeof(int64), int64_cmp);
+		qsort(ids[t], nids[t], sizeof(int64), id_cmp);
 }
 
 /*
@@ -1604,7 +1599,7 @@ skip_ids(MemoryContext cxt, const int64 *changed, int nchanged, const void *arr,
 	memcpy(ids, changed, nchanged * sizeof(int64));
 	for (i = 0; i < n; i++)
 		ids[nchanged + i] = *(const int64 *) ((const char *) arr + i * elem);
-	qsort(ids, nchanged + n, sizeof(int64), int64_cmp);
+	qsort(ids, nchanged + n, sizeof(int64), id_cmp);
 	*nskip = nchanged + n;
 	return ids;
 }

@@ -16,7 +16,8 @@
 -- tasks finished (some back-dated), reopened, cancelled, moved, created,
 -- deleted; key results re-targeted, re-weighted, cancelled and restored,
 -- created; projects re-weighted, finished, cancelled, moved, created,
--- deleted; objectives moved, closed and reopened, renamed, created.  A
+-- deleted, their ids inserted again; objectives moved, closed and
+-- reopened, renamed, created.  A
 -- change a rule rejects is skipped.  Then okr.changes and the reference
 -- must return the same rows in the same order (compared as text, so
 -- progress to the bit) for many intervals: random ones, empty ones
@@ -413,8 +414,13 @@ BEGIN
                     ELSE
                         UPDATE okr.project SET key_result_id = pg_temp.pick($q$SELECT id FROM okr.key_result WHERE kind = 'projects'$q$) WHERE id = p;
                     END IF;
-                WHEN 12 THEN        -- a project created with a task, or deleted with its tasks
-                    IF random() < 0.5 THEN
+                WHEN 12 THEN        -- a project created with a task, deleted with its tasks, or its id reused
+                    IF random() < 0.25 THEN
+                        INSERT INTO okr.project (id, key_result_id, name) OVERRIDING SYSTEM VALUE
+                        SELECT h.id, h.key_result_id, 'reborn' FROM okr.project_history h
+                         WHERE h.action = 'delete' AND NOT EXISTS (SELECT FROM okr.project p WHERE p.id = h.id)
+                         ORDER BY h.hid LIMIT 1;
+                    ELSIF random() < 0.5 THEN
                         INSERT INTO okr.project (key_result_id, name)
                         VALUES (pg_temp.pick($q$SELECT id FROM okr.key_result WHERE kind = 'projects'$q$), 'new project') RETURNING id INTO p;
                         INSERT INTO okr.task (project_id, title, effort, status, done_at) VALUES (p, 'first', 3, 'done', at);
