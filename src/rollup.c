@@ -275,6 +275,10 @@ grow(void *arr, int n, int *cap, Size elem)
 #define Q_EFFORT_NUMERIC \
 	"SELECT project_id, effort_total_float, effort_done_float, effort_done, effort_total" \
 	" FROM okr.project_effort WHERE $1 IS NOT NULL"
+/* the same for some projects ($2) only (okr_rollup_at_from) */
+#define Q_EFFORT_NUMERIC_IDS \
+	"SELECT project_id, effort_total_float, effort_done_float, effort_done, effort_total" \
+	" FROM okr.project_effort WHERE project_id = ANY ($2) AND $1 IS NOT NULL"
 #define Q_LATE \
 	"SELECT t.project_id, t.effort FROM okr.task t WHERE t.status = 'done' AND t.done_at > $1"
 /*
@@ -465,6 +469,29 @@ grow(void *arr, int n, int *cap, Size elem)
 	" UNION ALL SELECT old.project_id, COALESCE(old.total, 0)::float8, COALESCE(old.done, 0)::float8" \
 	" FROM old WHERE NOT EXISTS (SELECT FROM okr.project p WHERE p.id = old.project_id)"
 
+/*
+ * An earlier moment from a later one loaded at the same K (okr.changes,
+ * okr_rollup_at_from): only the rows with a version recorded after
+ * M = least(T, K) of the earlier moment (H_CHANGED; M of the later one is
+ * not earlier, so its changed rows are among these) can differ in
+ * definition, every other row is its table's row in both.  So the earlier
+ * moment reads those rows' versions only (Q_CHANGED_IDS, H_CHANGED_ROWS),
+ * and the key results whose value at T is not their current_value (checked
+ * in after T, or check-ins recorded after K) with it, and takes every other
+ * row from the later moment's arrays.
+ */
+#define Q_CHANGED_IDS \
+	"SELECT 0, id FROM (" H_CHANGED("objective", H_M) ") o" \
+	" UNION ALL SELECT 1, id FROM (" H_CHANGED("key_result", H_M) ") k" \
+	" UNION ALL SELECT 2, id FROM (" H_CHANGED("project", H_M) ") p"
+#define H_CHANGED_ROWS(t, cols) \
+	"WITH ch AS (" H_CHANGED(t, H_M) "), v AS (" H_VERSIONS(t, "ch", H_M) ")" \
+	" SELECT " cols " FROM v WHERE NOT v.gone AND " H_EXISTS(t, "v")
+#define Q_OBJECTIVES_FROM	H_CHANGED_ROWS("objective", "id, parent_id, cycle_id, weight, rollup, state, parent_key_result_id")
+#define Q_PROJECTS_FROM		H_CHANGED_ROWS("project", "id, key_result_id, weight, state")
+#define Q_KRS_FROM_NOW		Q_KRS_PAST_NOW " WHERE NOT k.now_valid"
+#define Q_KRS_FROM			Q_KRS_PAST " WHERE NOT (k.now_valid AND NOT EXISTS (SELECT FROM kra WHERE kra.id = k.id))"
+
 typedef struct PastPlans
 {
 	SPIPlanPtr	cycles;
@@ -477,6 +504,13 @@ typedef struct PastPlans
 	SPIPlanPtr	task_versions_latest;	/* Q_TASK_VERSIONS_LATEST */
 	SPIPlanPtr	task_truncated; /* Q_TASK_TRUNCATED */
 	SPIPlanPtr	late;			/* Q_LATE_LEDGER */
+	/* okr_rollup_at_from */
+	SPIPlanPtr	changed_ids;
+	SPIPlanPtr	objectives_from;
+	SPIPlanPtr	krs_from;
+	SPIPlanPtr	krs_from_now;
+	SPIPlanPtr	projects_from;
+	SPIPlanPtr	effort_ids;
 } PastPlans;
 
 static PastPlans past_plans;
@@ -875,6 +909,9 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 					break;		/* project invisible to the caller */
 				r->projects[p].total_effort = n[1] ? 0.0 : DatumGetFloat8(v[1]);
 				r->projects[p].done_effort = n[2] ? 0.0 : DatumGetFloat8(v[2]);
+				/* load_effort's: okr.project_effort's figures, unless adjusted below */
+				r->projects[p].effort_maintained = rr->adjust &&
+					!(rr->adjust[p].done.any || rr->adjust[p].total.any);
 				/* Q_EFFORT_NUMERIC: adjusted to the moment (EffortAdjust) */
 				if (rr->adjust && slot->tts_tupleDescriptor->natts > 3)
 				{
@@ -1222,6 +1259,9 @@ sort_by_id(void *arr, int n, Size elem)
 	pfree(slot);
 }
 
+static void effort_adjust(Rollup *r, RowReceiver *rr);
+static void effort_unseen(Rollup *r, RowReceiver *rr);
+
 /*
  * The effort of every loaded project (rr->project_map) at T: what moved
  * since (the tasks done after T; in the past, the tasks changed since M)
@@ -1233,6 +1273,28 @@ load_effort(Rollup *r, RowReceiver *rr)
 	int			i;
 	bool		any = false;
 
+	effort_adjust(r, rr);
+	for (i = 0; i < r->nprojects && !any; i++)
+		any = rr->adjust[i].done.any || rr->adjust[i].total.any;
+	if (any)
+	{
+		run_query(&full_plans.effort_numeric, Q_EFFORT_NUMERIC, false, r->as_of, (Datum) 0,
+				  rr, LOAD_EFFORT);
+		effort_unseen(r, rr);
+	}
+	else
+		run_query(&full_plans.effort, Q_EFFORT, false, r->as_of, (Datum) 0, rr, LOAD_EFFORT);
+	rr->adjust = NULL;
+}
+
+/*
+ * What the effort of each project at T needs on top of okr.project_effort
+ * (rr->adjust): the tasks done after T; in the past, the tasks changed
+ * since M.
+ */
+static void
+effort_adjust(Rollup *r, RowReceiver *rr)
+{
 	rr->adjust = MemoryContextAllocZero(rr->cxt, Max(r->nprojects, 1) * sizeof(EffortAdjust));
 	if (r->past)
 		run_query(&past_plans.late, Q_LATE_LEDGER, false, r->as_of, (Datum) 0, rr, LOAD_LATE);
@@ -1262,30 +1324,43 @@ load_effort(Rollup *r, RowReceiver *rr)
 		if (rr->nversions > 0)
 			task_versions_end(r, rr);
 	}
-	for (i = 0; i < r->nprojects && !any; i++)
-		any = rr->adjust[i].done.any || rr->adjust[i].total.any;
-	if (any)
+}
+
+/* The adjusted projects without a row of okr.project_effort (deleted since) */
+static void
+effort_unseen(Rollup *r, RowReceiver *rr)
+{
+	MemoryContext old = MemoryContextSwitchTo(rr->cxt);
+	int			i;
+
+	for (i = 0; i < r->nprojects; i++)
 	{
-		MemoryContext old;
+		EffortAdjust *a = &rr->adjust[i];
 
-		run_query(&full_plans.effort_numeric, Q_EFFORT_NUMERIC, false, r->as_of, (Datum) 0,
-				  rr, LOAD_EFFORT);
-		/* projects without a row of okr.project_effort (deleted since) */
-		old = MemoryContextSwitchTo(rr->cxt);
-		for (i = 0; i < r->nprojects; i++)
-		{
-			EffortAdjust *a = &rr->adjust[i];
-
-			if (a->seen || !(a->done.any || a->total.any))
-				continue;
-			r->projects[i].done_effort = exact_apply((Datum) 0, 0.0, &a->done);
-			r->projects[i].total_effort = exact_apply((Datum) 0, 0.0, &a->total);
-		}
-		MemoryContextSwitchTo(old);
+		if (a->seen || !(a->done.any || a->total.any))
+			continue;
+		r->projects[i].done_effort = exact_apply((Datum) 0, 0.0, &a->done);
+		r->projects[i].total_effort = exact_apply((Datum) 0, 0.0, &a->total);
 	}
-	else
-		run_query(&full_plans.effort, Q_EFFORT, false, r->as_of, (Datum) 0, rr, LOAD_EFFORT);
-	rr->adjust = NULL;
+	MemoryContextSwitchTo(old);
+}
+
+static void rollup_link(Rollup *r, MemoryContext cxt);
+
+/* A receiver of rows into r's arrays, allocated in cxt */
+static void
+rollup_receiver_init(RowReceiver *rr, Rollup *r, MemoryContext cxt)
+{
+	memset(rr, 0, sizeof(*rr));
+	rr->pub.receiveSlot = receive_row;
+	rr->pub.rStartup = receiver_startup;
+	rr->pub.rShutdown = receiver_noop;
+	rr->pub.rDestroy = receiver_noop;
+	rr->pub.mydest = DestNone;
+	rr->r = r;
+	rr->cxt = cxt;
+	rr->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "okr rollup row",
+									   ALLOCSET_SMALL_SIZES);
 }
 
 /* Load all rows (subtree_ids = 0) or those of one subtree, into arrays
@@ -1301,22 +1376,9 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 	RollupPlans *exact_plans = sub ? &sub_exact_plans : &full_exact_plans;
 	RowReceiver rr;
 	MemoryContext old;
-	IdMap		cycle_map,
-				objective_map,
-				kr_map,
-				project_map;
-	int			i;
+	IdMap		project_map;
 
-	memset(&rr, 0, sizeof(rr));
-	rr.pub.receiveSlot = receive_row;
-	rr.pub.rStartup = receiver_startup;
-	rr.pub.rShutdown = receiver_noop;
-	rr.pub.rDestroy = receiver_noop;
-	rr.pub.mydest = DestNone;
-	rr.r = r;
-	rr.cxt = cxt;
-	rr.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "okr rollup row",
-									  ALLOCSET_SMALL_SIZES);
+	rollup_receiver_init(&rr, r, cxt);
 	/* okr.explain's columns come with the whole organisation as it is now */
 	r->explain_loaded = r->explain && !r->past && !sub && !exact &&
 		okr_has_key_result_alignment();
@@ -1391,6 +1453,19 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 		}
 	}
 	MemoryContextDelete(rr.rowcxt);
+	rollup_link(r, cxt);
+}
+
+/* Sort the loaded rows by id and link children to parents (cxt: the maps). */
+static void
+rollup_link(Rollup *r, MemoryContext cxt)
+{
+	MemoryContext old;
+	IdMap		cycle_map,
+				objective_map,
+				kr_map;
+	int			i;
+
 	sort_by_id(r->cycles, r->ncycles, sizeof(RCycle));
 	sort_by_id(r->objectives, r->nobjectives, sizeof(RObjective));
 	sort_by_id(r->krs, r->nkrs, sizeof(RKeyResult));
@@ -1464,6 +1539,267 @@ rollup_load(Rollup *r, MemoryContext cxt, Datum subtree_ids)
 			r->krs[p->key_result].first_project = i;
 		}
 	}
+}
+
+/* ---------------------------------------------------------------------
+ * An earlier moment from a later one (okr_rollup_at_from)
+ * --------------------------------------------------------------------- */
+
+/*
+ * The ids whose rows the earlier moment must not take from the later one
+ * (table 0 objectives, 1 key results, 2 projects): those changed since M,
+ * sorted, in cxt.  Their versions at M come from the history instead, when
+ * they existed then; most are also among those rows, but not all: an id
+ * deleted and inserted again, say, is gone by its versions (H_VERSIONS)
+ * while the later moment, read from today's tables, has its row.
+ */
+static void
+changed_ids(Rollup *r, MemoryContext cxt, int64 **ids, int *nids)
+{
+	Oid			argtypes[3] = {TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID};
+	Datum		values[3] = {TimestampTzGetDatum(r->as_of), TimestampTzGetDatum(r->known_at),
+	BoolGetDatum(false)};
+	uint64		i;
+	int			t;
+
+	if (SPI_execute_plan(okr_spi_plan(&past_plans.changed_ids, Q_CHANGED_IDS, 3, argtypes),
+						 values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "okr: reading the rows changed since the moment failed");
+	for (t = 0; t < 3; t++)
+	{
+		ids[t] = MemoryContextAlloc(cxt, Max(SPI_processed, 1) * sizeof(int64));
+		nids[t] = 0;
+	}
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		int			table = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (table < 0 || table > 2)
+			elog(ERROR, "okr: unexpected table %d", table);
+		ids[table][nids[table]++] = id;
+	}
+	SPI_freetuptable(SPI_tuptable);
+	for (t = 0; t < 3; t++)
+		qsort(ids[t], nids[t], sizeof(int64), id_cmp);
+}
+
+/*
+ * The ids to leave out of the later moment's rows: those changed, and
+ * those the earlier moment's own query brought (rows [0, n) of arr).
+ */
+static int64 *
+skip_ids(MemoryContext cxt, const int64 *changed, int nchanged, const void *arr, int n,
+		 Size elem, int *nskip)
+{
+	int64	   *ids = MemoryContextAlloc(cxt, Max(nchanged + n, 1) * sizeof(int64));
+	int			i;
+
+	memcpy(ids, changed, nchanged * sizeof(int64));
+	for (i = 0; i < n; i++)
+		ids[nchanged + i] = *(const int64 *) ((const char *) arr + i * elem);
+	qsort(ids, nchanged + n, sizeof(int64), id_cmp);
+	*nskip = nchanged + n;
+	return ids;
+}
+
+#define ROW_ID(arr, i, elem) (*(const int64 *) ((const char *) (arr) + (Size) (i) * (elem)))
+
+/*
+ * The rows of one table at the earlier moment, in id order: rows [0, *n)
+ * of arr (its own, read from the history: few) merged with the later
+ * moment's rows (in id order) but those whose ids skip holds, each made by
+ * copy().  rollup_link then finds them sorted.
+ */
+static void *
+merge_rows(MemoryContext cxt, void *arr, int *n, const void *later, int nlater, Size elem,
+		   const int64 *skip, int nskip, void (*copy) (void *dst, const void *src))
+{
+	char	   *out = MemoryContextAlloc(cxt, Max(*n + nlater, 1) * elem);
+	int			i = 0,
+				j = 0,
+				s = 0,
+				m = 0;
+
+	if (*n > 1)
+		qsort(arr, *n, elem, id_cmp);
+	for (;;)
+	{
+		/* the later moment's next row not skipped */
+		while (j < nlater)
+		{
+			int64		id = ROW_ID(later, j, elem);
+
+			while (s < nskip && skip[s] < id)
+				s++;
+			if (s < nskip && skip[s] == id)
+				j++;
+			else
+				break;
+		}
+		if (i >= *n && j >= nlater)
+			break;
+		if (j >= nlater || (i < *n && ROW_ID(arr, i, elem) < ROW_ID(later, j, elem)))
+			memcpy(out + (Size) m * elem, (char *) arr + (Size) i++ * elem, elem);
+		else
+			copy(out + (Size) m * elem, (const char *) later + (Size) j++ * elem);
+		m++;
+	}
+	*n = m;
+	return out;
+}
+
+/* A later moment's row, its definition only (links and figures reset) */
+static void
+copy_objective(void *dst, const void *src)
+{
+	const RObjective *s = src;
+	RObjective *o = dst;
+
+	memset(o, 0, sizeof(RObjective));
+	o->id = s->id;
+	o->has_parent = s->has_parent;
+	o->parent_id = s->parent_id;
+	o->has_parent_kr = s->has_parent_kr;
+	o->parent_kr_id = s->parent_kr_id;
+	o->cycle_id = s->cycle_id;
+	o->weight = s->weight;
+	o->use_krs = s->use_krs;
+	o->use_children = s->use_children;
+	o->state = s->state;
+	o->first_child = o->next_sibling = o->first_kr = -1;
+	o->via_kr = o->next_aligned = -1;
+}
+
+/* ... a key result's with its value-based progress: at its current value */
+static void
+copy_kr(void *dst, const void *src)
+{
+	const RKeyResult *s = src;
+	RKeyResult *k = dst;
+
+	memset(k, 0, sizeof(RKeyResult));
+	k->id = s->id;
+	k->objective_id = s->objective_id;
+	k->kind = s->kind;
+	k->weight = s->weight;
+	k->state = s->state;
+	k->progress = s->progress;
+	k->first_project = k->next_kr = k->first_aligned = -1;
+}
+
+/* ... a project's without its effort (load_effort reads it) */
+static void
+copy_project(void *dst, const void *src)
+{
+	const RProject *s = src;
+	RProject   *p = dst;
+
+	memset(p, 0, sizeof(RProject));
+	p->id = s->id;
+	p->key_result_id = s->key_result_id;
+	p->weight = s->weight;
+	p->state = s->state;
+	p->next_project = -1;
+}
+
+/*
+ * load_effort at the earlier moment: a project with nothing to adjust
+ * whose effort the later moment took as okr.project_effort has it takes
+ * the same figures; the others are read by id (or, when they are many, as
+ * load_effort reads them).
+ */
+static void
+load_effort_from(Rollup *r, RowReceiver *rr, const Rollup *later)
+{
+	Datum	   *ids = palloc(Max(r->nprojects, 1) * sizeof(Datum));
+	int			nids = 0,
+				i,
+				j = 0;
+
+	effort_adjust(r, rr);
+	for (i = 0; i < r->nprojects; i++)
+	{
+		RProject   *p = &r->projects[i];
+
+		while (j < later->nprojects && later->projects[j].id < p->id)
+			j++;
+		if (!(rr->adjust[i].done.any || rr->adjust[i].total.any) &&
+			j < later->nprojects && later->projects[j].id == p->id &&
+			later->projects[j].effort_maintained)
+		{
+			p->total_effort = later->projects[j].total_effort;
+			p->done_effort = later->projects[j].done_effort;
+			p->effort_maintained = true;
+		}
+		else
+			ids[nids++] = Int64GetDatum(p->id);
+	}
+	if (nids > r->nprojects / 4)
+		run_query(&full_plans.effort_numeric, Q_EFFORT_NUMERIC, false, r->as_of, (Datum) 0,
+				  rr, LOAD_EFFORT);
+	else if (nids > 0)
+		run_query(&past_plans.effort_ids, Q_EFFORT_NUMERIC_IDS, true, r->as_of,
+				  PointerGetDatum(construct_array(ids, nids, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
+				  rr, LOAD_EFFORT);
+	effort_unseen(r, rr);
+	rr->adjust = NULL;
+	pfree(ids);
+}
+
+/*
+ * Load the organisation at r's moment (past, no changes pending) from the
+ * later moment's rows: every row not changed since M as the later moment
+ * has it (its definition; a key result's value-based progress too, its
+ * value at T being its current one), the others from their versions.  The
+ * effort is loaded as for any past moment (load_effort).
+ */
+static void
+rollup_load_from(Rollup *r, const Rollup *later, MemoryContext cxt)
+{
+	RowReceiver rr;
+	MemoryContext old;
+	IdMap		project_map;
+	int64	   *changed[3];
+	int			nchanged[3];
+	int64	   *skip;
+	int			nskip;
+
+	rollup_receiver_init(&rr, r, cxt);
+	run_past_query(&past_plans.cycles, Q_CYCLES_PAST, r, false, &rr, LOAD_CYCLES);
+	changed_ids(r, cxt, changed, nchanged);
+
+	/* objectives */
+	run_past_query(&past_plans.objectives_from, Q_OBJECTIVES_FROM, r, false, &rr, LOAD_OBJECTIVES);
+	skip = skip_ids(cxt, changed[0], nchanged[0], r->objectives, r->nobjectives, sizeof(RObjective), &nskip);
+	r->objectives = merge_rows(cxt, r->objectives, &r->nobjectives, later->objectives, later->nobjectives,
+							   sizeof(RObjective), skip, nskip, copy_objective);
+
+	/* key results: those changed, and those whose value at T is not the current one */
+	if (r->known_at == DT_NOEND)
+		run_past_query(&past_plans.krs_from_now, Q_KRS_FROM_NOW, r, false, &rr, LOAD_KRS);
+	else
+		run_past_query(&past_plans.krs_from, Q_KRS_FROM, r, false, &rr, LOAD_KRS);
+	skip = skip_ids(cxt, changed[1], nchanged[1], r->krs, r->nkrs, sizeof(RKeyResult), &nskip);
+	r->krs = merge_rows(cxt, r->krs, &r->nkrs, later->krs, later->nkrs, sizeof(RKeyResult),
+						skip, nskip, copy_kr);
+
+	/* projects, then their effort at T */
+	run_past_query(&past_plans.projects_from, Q_PROJECTS_FROM, r, false, &rr, LOAD_PROJECTS);
+	skip = skip_ids(cxt, changed[2], nchanged[2], r->projects, r->nprojects, sizeof(RProject), &nskip);
+	r->projects = merge_rows(cxt, r->projects, &r->nprojects, later->projects, later->nprojects,
+							 sizeof(RProject), skip, nskip, copy_project);
+	sort_by_id(r->projects, r->nprojects, sizeof(RProject));
+	old = MemoryContextSwitchTo(cxt);
+	idmap_build(&project_map, r->projects ? (const char *) &r->projects[0].id : NULL,
+				sizeof(RProject), r->nprojects);
+	MemoryContextSwitchTo(old);
+	rr.project_map = &project_map;
+	load_effort_from(r, &rr, later);
+
+	MemoryContextDelete(rr.rowcxt);
+	rollup_link(r, cxt);
 }
 
 /* ---------------------------------------------------------------------
@@ -2494,6 +2830,33 @@ void
 okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f)
 {
 	project_figures(r, i, f);
+}
+
+/*
+ * For changes.c (rollup.h): the whole organisation at (as_of, known_at)
+ * given later, the same organisation already rolled up at a moment not
+ * before as_of with the same known_at: its rows are shared where they
+ * cannot differ.  Otherwise (the moment is now, this transaction has
+ * changes pending, the tables of 1.0) a rollup of its own.
+ */
+void
+okr_rollup_at_from(Rollup *r, const Rollup *later, MemoryContext cxt, TimestampTz as_of,
+				   bool known_null, TimestampTz known_at)
+{
+	MemoryContext old;
+
+	rollup_moment(r, as_of, known_null, known_at);
+	if (!r->past || okr_maint_pending() || !okr_has_key_result_alignment() ||
+		later->explain || later->known_at != r->known_at || later->as_of < as_of)
+	{
+		rollup_run(r, cxt, (Datum) 0);
+		return;
+	}
+	rollup_load_from(r, later, cxt);
+	old = MemoryContextSwitchTo(cxt);
+	rollup_order(r);
+	MemoryContextSwitchTo(old);
+	rollup_compute(r);
 }
 
 /* For forecast.c (rollup.h): the whole organisation, as okr.progress() */

@@ -106,6 +106,8 @@ typedef struct RProject
 	double		progress;
 	double		done_effort;
 	double		total_effort;
+	/* the effort is okr.project_effort's, nothing adjusted (okr_rollup_at_from) */
+	bool		effort_maintained;
 	Datum		title;			/* Rollup.explain_loaded: its name, 0 if NULL */
 } RProject;
 
@@ -292,5 +294,13 @@ extern void okr_rollup_project_figures(Rollup *r, int i, ItemFigures *f);
  */
 extern void okr_rollup_at(Rollup *r, MemoryContext cxt, TimestampTz as_of,
 						  bool known_null, TimestampTz known_at);
+
+/* ---- rollup.c, for changes.c (inside SPI, as the owner) */
+/*
+ * The same at an earlier moment (as_of <= later->as_of, the same known_at)
+ * from later, rolled up by okr_rollup_at: only what differs is read again.
+ */
+extern void okr_rollup_at_from(Rollup *r, const Rollup *later, MemoryContext cxt,
+							   TimestampTz as_of, bool known_null, TimestampTz known_at);
 
 #endif							/* OKR_ROLLUP_H */

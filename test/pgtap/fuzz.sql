@@ -275,6 +275,7 @@ SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functi
 SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functions f
             WHERE EXISTS (SELECT FROM fuzz_log l WHERE l.part LIKE 'functions%' AND l.fn = f.fn::text AND l.sqlstate <> 'ok')),
           'okr.bar(double precision,integer), '
+          'okr.changes(timestamp with time zone,timestamp with time zone), '
           'okr.expected_progress(date,date,timestamp with time zone), '
           'okr.explain(bigint,timestamp with time zone,timestamp with time zone), okr.grade(double precision,text), '
           'okr.kr_attainment(text,numeric,numeric,numeric), okr.kr_progress(text,numeric,numeric,numeric), '
