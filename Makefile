@@ -9,7 +9,8 @@ OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
        src/rules_hierarchy.o src/rules_parents.o src/rules_key_result.o \
        src/rules_task.o src/rules_values.o src/rules_delete.o src/schema.o \
        src/run_as.o src/sources.o src/feeds.o src/access.o src/rules_access.o \
-       src/forecast.o src/bar.o src/history.o src/explain.o src/insert.o
+       src/forecast.o src/bar.o src/history.o src/explain.o src/insert.o \
+       src/view_figures.o src/view_path.o
 PGFILEDESC = "okr - OKR engine for PostgreSQL"
 
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
@@ -55,7 +56,7 @@ $(EXTENSION)--1.0--1.1.sql: $(UPDATE_1_1_PARTS)
 	cat $^ > $@
 
 src/%.o: src/okr.h
-src/rollup.o src/explain.o src/forecast.o: src/rollup.h
+src/rollup.o src/explain.o src/forecast.o src/view_figures.o: src/rollup.h
 src/trigger_util.o src/maintain.o src/rules_hierarchy.o src/rules_parents.o \
 	src/rules_key_result.o src/rules_task.o src/rules_values.o src/rules_delete.o \
 	src/sources.o src/feeds.o src/history.o: src/trigger_util.h
