@@ -25,8 +25,12 @@
 
 PG_FUNCTION_INFO_V1(okr_objective_path);
 
-/* single-row lookups at a call site before it reads every objective */
-#define PATH_MAX_LOOKUPS 200
+/*
+ * Single-row lookups at a call site before it reads every objective: a
+ * lookup costs about what reading 40 rows in the scan does.
+ */
+#define PATH_LOOKUP_ROWS 40
+#define PATH_MIN_LOOKUPS 16
 
 typedef struct PathNode
 {
@@ -44,11 +48,17 @@ typedef struct PathCache
 	HTAB	   *nodes;
 	bool		all;			/* every readable objective is in nodes */
 	int			lookups;
+	int			max_lookups;
 } PathCache;
 
+/*
+ * (the key result probed only for the objectives aligned to one: a join
+ * would hash every key result to read every objective)
+ */
 #define Q_LINKS \
-	"SELECT o.id, o.title, COALESCE(o.parent_id, k.objective_id)" \
-	" FROM okr.objective o LEFT JOIN okr.key_result k ON k.id = o.parent_key_result_id"
+	"SELECT o.id, o.title, COALESCE(o.parent_id, CASE WHEN o.parent_key_result_id IS NOT NULL" \
+	" THEN (SELECT k.objective_id FROM okr.key_result k WHERE k.id = o.parent_key_result_id) END)" \
+	" FROM okr.objective o"
 
 static PathCache *
 path_cache(FunctionCallInfo fcinfo)
@@ -71,6 +81,7 @@ path_cache(FunctionCallInfo fcinfo)
 		c = MemoryContextAllocZero(cxt, sizeof(PathCache));
 		c->cxt = cxt;
 		c->user = GetUserId();
+		c->max_lookups = -1;	/* from the table's size, at the first lookup */
 		memset(&ctl, 0, sizeof(ctl));
 		ctl.keysize = sizeof(int64);
 		ctl.entrysize = sizeof(PathNode);
@@ -122,7 +133,22 @@ path_node(PathCache *c, int64 id)
 		return n;
 	/* as the caller: row-level security decides what it reads */
 	okr_spi_enter(&st, InvalidOid);
-	if (c->lookups++ < PATH_MAX_LOOKUPS)
+	if (c->max_lookups < 0)
+	{
+		static SPIPlanPtr size_plan = NULL;
+		bool		isnull;
+		double		rows = 0;
+
+		if (SPI_execute_plan(okr_spi_plan(&size_plan,
+										  "SELECT reltuples::float8 FROM pg_class WHERE oid = 'okr.objective'::regclass",
+										  0, NULL),
+							 NULL, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "okr: reading the size of okr.objective failed");
+		if (SPI_processed == 1)
+			rows = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		c->max_lookups = Max(PATH_MIN_LOOKUPS, (int) Min(rows / PATH_LOOKUP_ROWS, 100000.0));
+	}
+	if (c->lookups++ < c->max_lookups)
 	{
 		Oid			argtypes[1] = {INT8OID};
 		Datum		values[1] = {Int64GetDatum(id)};
@@ -147,8 +173,11 @@ path_node(PathCache *c, int64 id)
 }
 
 /*
- * okr.objective_path(id): one row (depth, path), or none when the caller
- * cannot read the objective or its branch never reaches a root.
+ * okr.objective_path(id): one row (depth, path, parent_id, parent_title),
+ * none when the caller cannot read the objective; depth and path are NULL
+ * when its branch never reaches a root.  parent_id is the objective it
+ * aligns to (its parent, or its key result's objective, as the caller
+ * reads them), parent_title that one's title when the caller reads it.
  */
 Datum
 okr_objective_path(PG_FUNCTION_ARGS)
@@ -164,10 +193,11 @@ okr_objective_path(PG_FUNCTION_ARGS)
 				j;
 	StringInfoData path;
 	bool		first = true;
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	PathNode   *self;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	c = path_cache(fcinfo);
@@ -176,6 +206,20 @@ okr_objective_path(PG_FUNCTION_ARGS)
 	n = path_node(c, PG_GETARG_INT64(0));
 	if (n == NULL || !n->exists)
 		return (Datum) 0;
+	self = n;
+	values[2] = Int64GetDatum(self->parent_id);
+	nulls[2] = !self->has_parent;
+	nulls[3] = true;
+	if (self->has_parent)
+	{
+		PathNode   *p = path_node(c, self->parent_id);
+
+		if (p && p->exists && p->title)
+		{
+			values[3] = CStringGetTextDatum(p->title);
+			nulls[3] = false;
+		}
+	}
 	/* up to the root: the first node whose parent the caller cannot read */
 	for (;;)
 	{
@@ -184,7 +228,12 @@ okr_objective_path(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		for (j = 0; j < depth; j++)
 			if (chain[j] == n->id)
-				return (Datum) 0;	/* a cycle: no root above (rule 1 forbids it) */
+			{
+				/* a cycle: no root above (rule 1 forbids it) */
+				nulls[0] = nulls[1] = true;
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+				return (Datum) 0;
+			}
 		if (depth == cap)
 		{
 			cap *= 2;

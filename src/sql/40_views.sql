@@ -99,11 +99,11 @@ COMMENT ON FUNCTION okr.objective_score_at(bigint, bigint, timestamptz, timestam
 'An objective''s progress at the end of its cycle (at), as okr.progress(at, known_at) reports it while the objective was in that cycle; NULL otherwise, and for an end before the history horizon (okr.forget_history). The score the reporting views show for an objective without a kept score';
 
 CREATE FUNCTION okr.objective_path(objective_id bigint)
-RETURNS TABLE (depth integer, path text)
+RETURNS TABLE (depth integer, path text, parent_id bigint, parent_title text)
 AS 'MODULE_PATHNAME', 'okr_objective_path'
 LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1;
 COMMENT ON FUNCTION okr.objective_path(bigint) IS
-'Depth and '' › '' path of titles of one objective in the alignment tree as the caller sees it, as okr.objective_tree() gives them (an objective whose parent the caller cannot read is a root); no row when the caller cannot read it';
+'Where one objective sits in the alignment tree as the caller sees it: its depth and '' › '' path of titles as okr.objective_tree() gives them (an objective whose parent the caller cannot read is a root), the objective it aligns to (its parent, or its key result''s objective) and that one''s title; no row when the caller cannot read it';
 
 ------------------------------------------------------------------------------
 -- okr.objective_report
@@ -161,8 +161,8 @@ SELECT o.id                                   AS objective_id,
        tm.name                                AS team_name,
        tt.path                                AS team_path,
        o.owner                                AS owner,
-       COALESCE(o.parent_id, pk.objective_id) AS parent_objective_id,
-       po.title                               AS parent_title,
+       tr.parent_id                           AS parent_objective_id,
+       tr.parent_title                        AS parent_title,
        tr.depth                               AS depth,
        tr.path                                AS path,
        o.kind                                 AS kind,
@@ -185,9 +185,7 @@ SELECT o.id                                   AS objective_id,
   LEFT JOIN cycles c        ON c.id = o.cycle_id
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
   LEFT JOIN team_paths tt   ON tt.id = o.team_id
-  -- the objective it aligns to: its parent, or its key result's objective
-  LEFT JOIN okr.key_result pk ON pk.id = o.parent_key_result_id
-  LEFT JOIN okr.objective po ON po.id = COALESCE(o.parent_id, pk.objective_id)
+  -- its place in the tree, and the objective it aligns to
   LEFT JOIN LATERAL okr.objective_path(o.id) tr ON true
   LEFT JOIN LATERAL okr.item_figures('objective', o.id, o.id, okr.as_of(), okr.known_at()) f ON true
   LEFT JOIN okr.frozen_score z ON z.id = o.id
