@@ -10,7 +10,7 @@ OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
        src/rules_task.o src/rules_values.o src/rules_delete.o src/schema.o \
        src/run_as.o src/sources.o src/feeds.o src/access.o src/rules_access.o \
        src/forecast.o src/bar.o src/history.o src/explain.o src/insert.o \
-       src/view_figures.o src/view_path.o
+       src/view_figures.o src/view_path.o src/view_counts.o
 PGFILEDESC = "okr - OKR engine for PostgreSQL"
 
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))

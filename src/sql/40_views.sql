@@ -105,6 +105,31 @@ LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1;
 COMMENT ON FUNCTION okr.objective_path(bigint) IS
 'Where one objective sits in the alignment tree as the caller sees it: its depth and '' › '' path of titles as okr.objective_tree() gives them (an objective whose parent the caller cannot read is a root), the objective it aligns to (its parent, or its key result''s objective) and that one''s title; no row when the caller cannot read it';
 
+-- Counts of a row's parts (src/view_counts.c), in the select lists: a query
+-- that does not select one does not count, a filtered one counts its rows'
+-- parts only, a whole view counts in one pass.  As the caller (row-level
+-- security applies).
+CREATE FUNCTION okr.objective_key_results(objective_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'okr_objective_key_results'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.objective_key_results(bigint) IS
+'Number of active key results of an objective that the caller can read';
+
+CREATE FUNCTION okr.objective_children(objective_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'okr_objective_children'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.objective_children(bigint) IS
+'Number of active and closed objectives whose parent is the objective, of those the caller can read';
+
+CREATE FUNCTION okr.key_result_projects(key_result_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'okr_key_result_projects'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.key_result_projects(bigint) IS
+'Number of projects of a key result that are not cancelled, of those the caller can read';
+
 ------------------------------------------------------------------------------
 -- okr.objective_report
 ------------------------------------------------------------------------------
@@ -129,18 +154,6 @@ team_paths AS (
     SELECT t.id, pg_catalog.min(pg_catalog.array_to_string(t.names, ' › ')) AS path
       FROM teams t
      GROUP BY t.id
-),
-key_results AS (
-    SELECT k.objective_id, pg_catalog.count(*) AS n
-      FROM okr.key_result k
-     WHERE k.state = 'active'
-     GROUP BY k.objective_id
-),
-children AS (
-    SELECT o.parent_id, pg_catalog.count(*) AS n
-      FROM okr.objective o
-     WHERE o.parent_id IS NOT NULL AND o.state IN ('active', 'closed')
-     GROUP BY o.parent_id
 ),
 -- GROUP BY id proves one row per objective, so when a query selects no
 -- forecast column the planner removes the join and okr.forecast is not run
@@ -174,8 +187,8 @@ SELECT o.id                                   AS objective_id,
        f.status                               AS status,
        f.activity                             AS activity,
        f.activity - f.progress                AS outcome_gap,
-       COALESCE(kr.n, 0)           AS key_results,
-       COALESCE(ch.n, 0)           AS child_objectives,
+       okr.objective_key_results(o.id)        AS key_results,
+       okr.objective_children(o.id)           AS child_objectives,
        c.ends_at < okr.as_of()                AS cycle_ended,
        s.score                                AS score,
        CASE WHEN o.state IN ('active', 'closed') THEN okr.grade(s.score, o.kind) END AS grade,
@@ -200,8 +213,6 @@ SELECT o.id                                   AS objective_id,
                END AS score
          WHERE o.state IN ('active', 'closed') AND c.ends_at < okr.as_of()
         OFFSET 0) s ON true
-  LEFT JOIN key_results kr  ON kr.objective_id = o.id
-  LEFT JOIN children ch     ON ch.parent_id = o.id
   LEFT JOIN forecasts fc    ON fc.id = o.id;
 
 ------------------------------------------------------------------------------
@@ -251,7 +262,7 @@ SELECT k.id                                   AS key_result_id,
                 AND c.starts_at <= okr.as_of() AND okr.as_of() <= c.ends_at
                 AND COALESCE(l.checked_at, c.starts_at) <= okr.as_of() - okr.stale_after(),
                 false)                        AS stale,
-       COALESCE(pr.n, 0)                      AS projects,
+       okr.key_result_projects(k.id)          AS projects,
        f.activity                             AS activity,
        f.activity - f.progress                AS outcome_gap,
        fc.forecast_value                      AS forecast_value,
@@ -261,11 +272,6 @@ SELECT k.id                                   AS key_result_id,
   LEFT JOIN cycles c        ON c.id = o.cycle_id
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
   LEFT JOIN LATERAL okr.item_figures('key_result', k.id, k.objective_id, okr.as_of(), okr.known_at()) f ON true
-  -- its projects: one probe of project_key_result_idx per row
-  LEFT JOIN LATERAL (
-        SELECT pg_catalog.count(*) AS n
-          FROM okr.project p
-         WHERE p.key_result_id = k.id AND p.state <> 'cancelled') pr ON true
   LEFT JOIN forecasts fc    ON fc.id = k.id
   -- the latest check-in up to the moment: one probe of checkin_latest_idx
   LEFT JOIN LATERAL (
