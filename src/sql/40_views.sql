@@ -336,9 +336,10 @@ SELECT p.id                                   AS project_id,
 
 ------------------------------------------------------------------------------
 -- okr.objective_facts: the per-objective figures team_report and
--- cycle_report aggregate (one call of okr.progress() now, one per distinct
--- end of an ended cycle for the scores; task effort from the sums the task
--- trigger maintains on okr.project, so no task is read).
+-- cycle_report aggregate (okr.item_figures and okr.objective_score_at per
+-- row, as objective_report: one rollup now, one per distinct end of an
+-- ended cycle for the scores; task effort from the sums the task trigger
+-- maintains on okr.project, so no task is read).
 --
 -- One name, one figure: its activity and effort are those of every task
 -- below the objective, aligned objectives included, as objective_report's
@@ -352,11 +353,6 @@ WITH
 cycles AS MATERIALIZED (
     SELECT c.id, okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
-),
-figures AS (
-    SELECT f.id, f.progress, f.expected, f.status
-      FROM okr.progress(okr.as_of()) f
-     WHERE f.item = 'objective'
 ),
 -- the objective each one aligns to: its parent, or its key result's objective
 links AS MATERIALIZED (
@@ -385,21 +381,6 @@ within AS (
       JOIN links l ON l.id = ab.ancestor AND l.counted
       JOIN links d ON d.id = ab.id AND d.cycle_id = l.cycle_id
      GROUP BY ab.id
-),
--- (a closed objective's score is the one kept when it was closed, SPEC 7,
--- as okr.objective_score says)
-scores AS (
-    SELECT s.id, CASE WHEN z.id IS NOT NULL AND o.state = 'closed' THEN z.score
-                      ELSE s.progress END AS score
-      FROM (SELECT DISTINCT c.ends_at
-              FROM cycles c
-             WHERE c.ends_at < okr.as_of()
-               AND EXISTS (SELECT FROM okr.objective o WHERE o.cycle_id = c.id)) e
-     CROSS JOIN LATERAL okr.progress(e.ends_at) s
-      JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
-      JOIN okr.objective o ON o.id = s.id
-      LEFT JOIN okr.frozen_score z ON z.id = s.id
-     WHERE s.item = 'objective'
 ),
 -- Task effort under each objective's own key results, from the sums okr
 -- maintains in okr.project_effort (no task is read), less the effort
@@ -456,8 +437,17 @@ SELECT o.id                                   AS objective_id,
        COALESCE(w.cycle, false)               AS within_cycle,
        COALESCE(kr.n, 0)                      AS key_results
   FROM okr.objective o
-  LEFT JOIN figures f      ON f.id = o.id
-  LEFT JOIN scores s       ON s.id = o.id
+  LEFT JOIN cycles c       ON c.id = o.cycle_id
+  -- figures and score per row, as in objective_report
+  LEFT JOIN LATERAL okr.item_figures('objective', o.id, o.id, okr.as_of(), okr.known_at()) f ON true
+  LEFT JOIN okr.frozen_score z ON z.id = o.id
+  LEFT JOIN LATERAL (
+        SELECT CASE WHEN o.state = 'closed' AND z.id IS NOT NULL
+                    THEN CASE WHEN f.cycle_id IS NOT NULL THEN z.score END
+                    ELSE okr.objective_score_at(o.id, o.cycle_id, c.ends_at, okr.known_at())
+               END AS score
+         WHERE c.ends_at < okr.as_of()
+        OFFSET 0) s ON true
   LEFT JOIN effort e       ON e.objective_id = o.id
   LEFT JOIN within w       ON w.id = o.id
   LEFT JOIN key_results kr ON kr.objective_id = o.id;
