@@ -8,13 +8,17 @@
 -- show as descriptions when they sync the schema.
 --
 -- Figures are as of okr.as_of() (1.1: now(), unless the setting okr.as_of
--- pins the session to a moment, SPEC 8): each view calls
--- okr.progress(okr.as_of()) once, which computes the whole organisation in
--- one pass; stale, days since a check-in, ended cycles, scores and overdue
--- tasks are measured from that moment too.  The views never call
--- okr.objective_progress per row.  Scores (progress at the end of a cycle)
--- take one more okr.progress call per distinct end moment of the ended
--- cycles that have objectives, not one per objective.
+-- pins the session to a moment, SPEC 8); stale, days since a check-in,
+-- ended cycles, scores and overdue tasks are measured from that moment too.
+-- 1.1 (issue 18): objective_report, key_result_report, project_report and
+-- objective_facts compute a row's figures per row (okr.item_figures,
+-- okr.objective_score_at, okr.objective_path and the counts below, in C),
+-- so a WHERE on a row's own columns (objective_id, team_id, ...) applies
+-- before any figure is computed and a filtered view costs what its rows'
+-- subtrees cost.  Each call site keeps what it computed for the rest of the
+-- statement, so a view read whole still costs one rollup of the
+-- organisation (one more per distinct end of an ended cycle, for the
+-- scores), never one per row.  The figures are those okr.progress() reports.
 --
 -- Hygiene: every function is called schema-qualified.  Operators are written
 -- plainly for readability: a view stores the OIDs of the operators it uses,
