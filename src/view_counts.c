@@ -60,21 +60,24 @@ static CountQueries key_results_q = {
 	"okr.key_result",
 	"SELECT count(*) FROM okr.key_result k WHERE k.objective_id = $1 AND k.state = 'active'",
 	"SELECT k.objective_id, count(*) FROM okr.key_result k WHERE k.state = 'active'"
-	" GROUP BY k.objective_id"
+	" GROUP BY k.objective_id",
+	NULL, NULL, NULL
 };
 
 static CountQueries children_q = {
 	"okr.objective",
 	"SELECT count(*) FROM okr.objective o WHERE o.parent_id = $1 AND o.state IN ('active', 'closed')",
 	"SELECT o.parent_id, count(*) FROM okr.objective o"
-	" WHERE o.parent_id IS NOT NULL AND o.state IN ('active', 'closed') GROUP BY o.parent_id"
+	" WHERE o.parent_id IS NOT NULL AND o.state IN ('active', 'closed') GROUP BY o.parent_id",
+	NULL, NULL, NULL
 };
 
 static CountQueries projects_q = {
 	"okr.project",
 	"SELECT count(*) FROM okr.project p WHERE p.key_result_id = $1 AND p.state <> 'cancelled'",
 	"SELECT p.key_result_id, count(*) FROM okr.project p WHERE p.state <> 'cancelled'"
-	" GROUP BY p.key_result_id"
+	" GROUP BY p.key_result_id",
+	NULL, NULL, NULL
 };
 
 static CountCache *
