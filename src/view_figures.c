@@ -10,8 +10,8 @@
  * okr.objective_progress does).  A view read whole must not redo a subtree
  * per row, so the rollups a call site made are kept for the rest of the
  * statement (in fn_extra, which lives as long as the query's execution and
- * so sees one snapshot) and every later row that lies in one of them is
- * answered from memory.  After a few subtrees, or at once for a moment in
+ * so sees one snapshot) as the figures of their items, and every later row
+ * that lies in one of them is answered from memory.  After a few subtrees, or at once for a moment in
  * the past (where the engine reads the whole organisation as it was
  * anyway), the call site rolls up the whole organisation once: N rows then
  * cost one rollup.
@@ -41,9 +41,31 @@ PG_FUNCTION_INFO_V1(okr_objective_score_at);
 /* ... or once the subtrees so far hold this many objectives */
 #define VIEW_MAX_SUBTREE_OBJECTIVES 1000
 
+/*
+ * What a rollup says of one item, kept for the statement once the rollup
+ * itself is freed: a whole organisation's rollup takes tens of MB at scale
+ * L (hundreds as it was), its figures a few, and a view's scores may need
+ * one rollup per ended cycle.
+ */
+typedef struct ViewItem
+{
+	int64		id;
+	int64		cycle_id;
+	double		progress;
+	double		done;
+	double		total;
+	double		expected;
+	const char *status;			/* a constant of rollup.c or progress.c */
+	bool		progress_null;
+	bool		expected_null;
+	bool		has_cycle;
+} ViewItem;
+
+/* the figures of one rollup, each level sorted by id as rollup_load sorts it */
 typedef struct ViewRollup
 {
-	Rollup		r;
+	ViewItem   *items[3];		/* objectives, key results, projects */
+	int			n[3];
 	struct ViewRollup *next;
 } ViewRollup;
 
@@ -69,6 +91,12 @@ typedef struct ViewCache
 	bool		horizon_null;
 	TimestampTz horizon;
 	bool		as_of_too;
+	/*
+	 * The level (objective, key result, project) the call site asks for:
+	 * a view's call site asks for one, and only its figures are kept.  A
+	 * call for another level (a direct call) keeps every level from then on.
+	 */
+	int			level;			/* -1: none yet; 3: every level */
 	ViewMoment *moments;
 } ViewCache;
 
@@ -98,6 +126,7 @@ view_cache(FunctionCallInfo fcinfo)
 		c->user = GetUserId();
 		/* lazy: a filtered view asks about a few rows only */
 		c->acc = okr_access_read_lazy(cxt);
+		c->level = -1;
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
@@ -121,52 +150,106 @@ view_moment(ViewCache *c, TimestampTz as_of, bool known_null, TimestampTz known_
 	return m;
 }
 
-/* index of id in an array sorted by id (rollup_load sorts them), or -1 */
-#define FIND_BY_ID(arr, n, want, out) \
-	do { \
-		int lo_ = 0, hi_ = (n) - 1; \
-		(out) = -1; \
-		while (lo_ <= hi_) \
-		{ \
-			int mid_ = lo_ + (hi_ - lo_) / 2; \
-			if ((arr)[mid_].id == (want)) { (out) = mid_; break; } \
-			if ((arr)[mid_].id < (want)) lo_ = mid_ + 1; else hi_ = mid_ - 1; \
-		} \
-	} while (0)
+static int
+level_index(OkrAccessLevel level)
+{
+	return level == OKR_ACCESS_OBJECTIVE ? 0 : level == OKR_ACCESS_KEY_RESULT ? 1 : 2;
+}
 
 /* The item's figures from the rollups of m; false when none holds it. */
 static bool
 view_find(ViewMoment *m, OkrAccessLevel level, int64 id, ItemFigures *f)
 {
+	int			l = level_index(level);
 	ViewRollup *v;
-	int			i;
 
 	for (v = m->rollups; v; v = v->next)
 	{
-		Rollup	   *r = &v->r;
+		int			lo = 0,
+					hi = v->n[l] - 1;
 
-		switch (level)
+		while (lo <= hi)
 		{
-			case OKR_ACCESS_OBJECTIVE:
-				FIND_BY_ID(r->objectives, r->nobjectives, id, i);
-				if (i >= 0)
-					okr_rollup_objective_figures(r, i, f);
-				break;
-			case OKR_ACCESS_KEY_RESULT:
-				FIND_BY_ID(r->krs, r->nkrs, id, i);
-				if (i >= 0)
-					okr_rollup_kr_figures(r, i, f);
-				break;
-			default:
-				FIND_BY_ID(r->projects, r->nprojects, id, i);
-				if (i >= 0)
-					okr_rollup_project_figures(r, i, f);
-				break;
+			int			mid = lo + (hi - lo) / 2;
+			ViewItem   *x = &v->items[l][mid];
+
+			if (x->id == id)
+			{
+				memset(f, 0, sizeof(*f));
+				f->id = x->id;
+				f->cycle_id = x->has_cycle ? &x->cycle_id : NULL;
+				f->progress_null = x->progress_null;
+				f->progress = x->progress;
+				f->done = x->done;
+				f->total = x->total;
+				f->expected_null = x->expected_null;
+				f->expected = x->expected;
+				f->status = x->status;
+				return true;
+			}
+			if (x->id < id)
+				lo = mid + 1;
+			else
+				hi = mid - 1;
 		}
-		if (i >= 0)
-			return true;
 	}
 	return false;
+}
+
+static void
+keep_item(ViewItem *x, const ItemFigures *f)
+{
+	x->id = f->id;
+	x->has_cycle = f->cycle_id != NULL;
+	x->cycle_id = f->cycle_id ? *f->cycle_id : 0;
+	x->progress_null = f->progress_null;
+	x->progress = f->progress;
+	x->done = f->done;
+	x->total = f->total;
+	x->expected_null = f->expected_null;
+	x->expected = f->expected;
+	x->status = f->status;
+}
+
+/* The figures of r's items of the call site's level(s), in the cache's context. */
+static ViewRollup *
+keep_figures(ViewCache *c, Rollup *r)
+{
+	ViewRollup *v = MemoryContextAllocZero(c->cxt, sizeof(ViewRollup));
+	ItemFigures f;
+	int			i;
+
+	if (c->level == 0 || c->level == 3)
+	{
+		v->n[0] = r->nobjectives;
+		v->items[0] = MemoryContextAlloc(c->cxt, sizeof(ViewItem) * Max(v->n[0], 1));
+		for (i = 0; i < r->nobjectives; i++)
+		{
+			okr_rollup_objective_figures(r, i, &f);
+			keep_item(&v->items[0][i], &f);
+		}
+	}
+	if (c->level == 1 || c->level == 3)
+	{
+		v->n[1] = r->nkrs;
+		v->items[1] = MemoryContextAlloc(c->cxt, sizeof(ViewItem) * Max(v->n[1], 1));
+		for (i = 0; i < r->nkrs; i++)
+		{
+			okr_rollup_kr_figures(r, i, &f);
+			keep_item(&v->items[1][i], &f);
+		}
+	}
+	if (c->level == 2 || c->level == 3)
+	{
+		v->n[2] = r->nprojects;
+		v->items[2] = MemoryContextAlloc(c->cxt, sizeof(ViewItem) * Max(v->n[2], 1));
+		for (i = 0; i < r->nprojects; i++)
+		{
+			okr_rollup_project_figures(r, i, &f);
+			keep_item(&v->items[2][i], &f);
+		}
+	}
+	return v;
 }
 
 /*
@@ -181,24 +264,30 @@ view_roll(ViewCache *c, ViewMoment *m, int64 objective_id)
 {
 	TimestampTz start = GetCurrentTransactionStartTimestamp();
 	bool		past = m->as_of < start || (!m->known_null && m->known_at < start);
-	ViewRollup *v = MemoryContextAllocZero(c->cxt, sizeof(ViewRollup));
+	MemoryContext work = AllocSetContextCreate(c->cxt, "okr view rollup",
+											   ALLOCSET_DEFAULT_SIZES);
+	Rollup		r;
+	ViewRollup *v;
 	OkrSpiState st;
 
+	memset(&r, 0, sizeof(r));
 	okr_spi_enter(&st, okr_access_owner());
 	if (past || m->subtrees >= VIEW_MAX_SUBTREES ||
 		m->subtree_objectives >= VIEW_MAX_SUBTREE_OBJECTIVES)
 	{
-		okr_rollup_at(&v->r, c->cxt, m->as_of, m->known_null, m->known_at);
+		okr_rollup_at(&r, work, m->as_of, m->known_null, m->known_at);
 		m->whole = true;
 	}
 	else
 	{
-		(void) okr_rollup_objective(&v->r, c->cxt, c->acc, objective_id, m->as_of,
+		(void) okr_rollup_objective(&r, work, c->acc, objective_id, m->as_of,
 									m->known_null, m->known_at);
 		m->subtrees++;
-		m->subtree_objectives += v->r.nobjectives;
+		m->subtree_objectives += r.nobjectives;
 	}
 	okr_spi_leave(&st);
+	v = keep_figures(c, &r);
+	MemoryContextDelete(work);
 	v->next = m->rollups;
 	m->rollups = v;
 }
@@ -216,6 +305,12 @@ view_figures(ViewCache *c, OkrAccessLevel level, int64 id, int64 objective_id,
 
 	if (okr_access_hidden(c->acc, level, id))
 		return false;
+	if (c->level != level_index(level) && c->level != 3)
+	{
+		/* another level than kept so far: start again, keeping them all */
+		c->moments = NULL;
+		c->level = c->level < 0 ? level_index(level) : 3;
+	}
 	m = view_moment(c, as_of, known_null, known_at);
 	if (view_find(m, level, id, f))
 		return true;

@@ -19,8 +19,8 @@ BEGIN;
 CREATE EXTENSION okr;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
--- 2 seeds x (2 coverage + 2 roles x 3 settings x 5 comparisons) + 7 plans + 6 forget
-SELECT plan(77);
+-- 2 seeds x (2 coverage + 2 roles x 3 settings x 5 comparisons) + 7 plans + 2 direct calls + 6 forget
+SELECT plan(79);
 -- versions and the maintained columns as each statement ends, so that the
 -- past can be pinned inside this transaction
 SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
@@ -876,6 +876,23 @@ SELECT is(pg_temp.calls('SELECT * FROM okr.objective_report', 'item_figures'), a
 SELECT cmp_ok(pg_temp.calls(format('SELECT * FROM okr_ref.objective_report WHERE objective_id = %s', id), 'progress'), '>=', 1,
           'the view of before, filtered, still ran okr.progress() over everything (the measure can fail)')
   FROM one;
+
+-- okr.item_figures at one call site for every item of every level in turn
+-- (the views ask for one level a call site; a direct call may mix them)
+SELECT is((SELECT count(*) FROM (
+             (SELECT p.item, p.id, p.progress, p.activity, p.expected, p.status, p.cycle_id FROM okr.progress() p
+              EXCEPT ALL
+              SELECT x.item, x.id, f.progress, f.activity, f.expected, f.status, f.cycle_id
+                FROM (SELECT p.item, p.id,
+                             CASE p.item WHEN 'objective' THEN p.id
+                                         WHEN 'key_result' THEN (SELECT k.objective_id FROM okr.key_result k WHERE k.id = p.id)
+                                         ELSE (SELECT k.objective_id FROM okr.project j JOIN okr.key_result k ON k.id = j.key_result_id
+                                                WHERE j.id = p.id) END AS oid
+                        FROM okr.progress() p ORDER BY random()) x,
+                     LATERAL okr.item_figures(x.item, x.id, x.oid, okr.as_of(), okr.known_at()) f)) d),
+          0::bigint, 'okr.item_figures for every item, levels mixed at one call site, gives the rows of okr.progress()');
+SELECT throws_ok($$SELECT * FROM okr.item_figures('task', 1, 1, now(), NULL)$$, '22023', NULL,
+                 'okr.item_figures of an unknown item: 22023');
 
 -- ===================================================================
 -- After okr.forget_history: scores never ask for a forgotten moment
