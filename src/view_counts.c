@@ -10,7 +10,8 @@
  * index lookup); after as many probes as a scan of the table would cost,
  * the call site counts every row's parts in one pass instead and answers
  * the rest of the statement from memory (fn_extra lives as long as the
- * query's execution, one snapshot).  The queries run as the caller, so
+ * query's execution, one snapshot; keyed by the snapshot too, for a
+ * PL/pgSQL simple expression, which keeps it for the transaction).  The queries run as the caller, so
  * row-level security decides what is counted, as in the views of 1.0.
  */
 #include "okr.h"
@@ -49,6 +50,7 @@ typedef struct CountEntry
 typedef struct CountCache
 {
 	MemoryContext cxt;
+	OkrSnapshotKey snap;
 	Oid			user;
 	HTAB	   *counts;
 	bool		all;			/* every id with parts is in counts */
@@ -86,8 +88,10 @@ count_cache(FunctionCallInfo fcinfo)
 	CountCache *c = (CountCache *) fcinfo->flinfo->fn_extra;
 	MemoryContext cxt;
 	HASHCTL		ctl;
+	OkrSnapshotKey snap;
 
-	if (c && c->user == GetUserId())
+	okr_snapshot_key(&snap);
+	if (c && c->user == GetUserId() && okr_snapshot_key_same(&c->snap, &snap))
 		return c;
 	if (c)
 		MemoryContextDelete(c->cxt);
@@ -95,6 +99,7 @@ count_cache(FunctionCallInfo fcinfo)
 								ALLOCSET_SMALL_SIZES);
 	c = MemoryContextAllocZero(cxt, sizeof(CountCache));
 	c->cxt = cxt;
+	c->snap = snap;
 	c->user = GetUserId();
 	c->max_probes = -1;
 	memset(&ctl, 0, sizeof(ctl));

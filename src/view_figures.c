@@ -10,7 +10,8 @@
  * okr.objective_progress does).  A view read whole must not redo a subtree
  * per row, so the rollups a call site made are kept for the rest of the
  * statement (in fn_extra, which lives as long as the query's execution and
- * so sees one snapshot) as the figures of their items, and every later row
+ * so sees one snapshot; a PL/pgSQL simple expression keeps it longer, so
+ * it is also keyed by the snapshot) as the figures of their items, and every later row
  * that lies in one of them is answered from memory.  After a few subtrees, or at once for a moment in
  * the past (where the engine reads the whole organisation as it was
  * anyway), the call site rolls up the whole organisation once: N rows then
@@ -85,6 +86,7 @@ typedef struct ViewMoment
 typedef struct ViewCache
 {
 	MemoryContext cxt;
+	OkrSnapshotKey snap;		/* what was read was read under it */
 	Oid			user;			/* the scope below is this role's */
 	OkrAccess  *acc;
 	bool		horizon_read;
@@ -102,14 +104,16 @@ typedef struct ViewCache
 
 /*
  * The call site's cache, for the current user (a cursor may be fetched
- * after SET ROLE: a new role starts afresh).
+ * after SET ROLE: a new role starts afresh) and the rows the snapshot sees.
  */
 static ViewCache *
 view_cache(FunctionCallInfo fcinfo)
 {
 	ViewCache  *c = (ViewCache *) fcinfo->flinfo->fn_extra;
+	OkrSnapshotKey snap;
 
-	if (c && c->user != GetUserId())
+	okr_snapshot_key(&snap);
+	if (c && (c->user != GetUserId() || !okr_snapshot_key_same(&c->snap, &snap)))
 	{
 		MemoryContextDelete(c->cxt);
 		c = NULL;
@@ -123,6 +127,7 @@ view_cache(FunctionCallInfo fcinfo)
 		okr_access_require_select();
 		c = MemoryContextAllocZero(cxt, sizeof(ViewCache));
 		c->cxt = cxt;
+		c->snap = snap;
 		c->user = GetUserId();
 		/* lazy: a filtered view asks about a few rows only */
 		c->acc = okr_access_read_lazy(cxt);

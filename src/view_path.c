@@ -9,7 +9,7 @@
  * objective, so that a view filtered to a few objectives reads a few rows,
  * not the whole tree.  The queries run as the caller, so row-level security
  * decides what is a root, as in objective_tree().  The rows read are kept
- * for the rest of the statement (fn_extra); after a few hundred lookups
+ * for the rest of the statement (fn_extra, under the same snapshot); after a few hundred lookups
  * the call site reads every objective once instead, so a view read whole
  * costs one scan of the tree.
  */
@@ -44,6 +44,7 @@ typedef struct PathNode
 typedef struct PathCache
 {
 	MemoryContext cxt;
+	OkrSnapshotKey snap;
 	Oid			user;
 	HTAB	   *nodes;
 	bool		all;			/* every readable objective is in nodes */
@@ -65,8 +66,10 @@ path_cache(FunctionCallInfo fcinfo)
 {
 	PathCache  *c = (PathCache *) fcinfo->flinfo->fn_extra;
 	HASHCTL		ctl;
+	OkrSnapshotKey snap;
 
-	if (c && c->user != GetUserId())
+	okr_snapshot_key(&snap);
+	if (c && (c->user != GetUserId() || !okr_snapshot_key_same(&c->snap, &snap)))
 	{
 		MemoryContextDelete(c->cxt);
 		c = NULL;
@@ -80,6 +83,7 @@ path_cache(FunctionCallInfo fcinfo)
 
 		c = MemoryContextAllocZero(cxt, sizeof(PathCache));
 		c->cxt = cxt;
+		c->snap = snap;
 		c->user = GetUserId();
 		c->max_lookups = -1;	/* from the table's size, at the first lookup */
 		memset(&ctl, 0, sizeof(ctl));

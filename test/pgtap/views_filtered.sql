@@ -19,8 +19,8 @@ BEGIN;
 CREATE EXTENSION okr;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
--- 2 seeds x (2 coverage + 2 roles x 3 settings x 5 comparisons) + 7 plans + 2 direct calls + 6 forget
-SELECT plan(79);
+-- 2 seeds x (2 coverage + 2 roles x 3 settings x 5 comparisons) + 7 plans + 3 direct calls + 6 forget
+SELECT plan(80);
 -- versions and the maintained columns as each statement ends, so that the
 -- past can be pinned inside this transaction
 SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
@@ -893,6 +893,42 @@ SELECT is((SELECT count(*) FROM (
           0::bigint, 'okr.item_figures for every item, levels mixed at one call site, gives the rows of okr.progress()');
 SELECT throws_ok($$SELECT * FROM okr.item_figures('task', 1, 1, now(), NULL)$$, '22023', NULL,
                  'okr.item_figures of an unknown item: 22023');
+
+-- A PL/pgSQL simple expression keeps its function's cache (fn_extra) for the
+-- transaction: a later statement that sees other rows must not get the
+-- figures of before.
+INSERT INTO okr.objective (cycle_id, title) SELECT id, 'Cache A' FROM okr.cycle WHERE name = 'Y2025';
+INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value)
+SELECT id, 'KR of Cache A', 'metric', 0, 10 FROM okr.objective WHERE title = 'Cache A';
+INSERT INTO okr.checkin (key_result_id, value, checked_at)
+SELECT k.id, 4, '2025-06-01 12:00+00' FROM okr.key_result k WHERE k.title = 'KR of Cache A';
+CREATE FUNCTION pg_temp.around_writes(oid bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    c bigint := (SELECT cycle_id FROM okr.objective WHERE id = oid);
+    e timestamptz := okr.cycle_end(c);
+    r text := '';
+    n bigint;
+    sc float8;
+BEGIN
+    -- the same two expressions (call sites) evaluated twice, writes between
+    FOR i IN 1 .. 2 LOOP
+        n := okr.objective_key_results(oid);
+        sc := okr.objective_score_at(oid, c, e, NULL);
+        r := r || format('%s %s ', n, sc);
+        IF i = 1 THEN
+            INSERT INTO okr.key_result (objective_id, title, kind, start_value, target_value, weight)
+            VALUES (oid, 'KR 2 of Cache A', 'milestone', NULL, NULL, 0);
+            INSERT INTO okr.checkin (key_result_id, value, checked_at)
+            SELECT k.id, 8, '2025-07-01 12:00+00' FROM okr.key_result k
+             WHERE k.objective_id = oid AND k.title = 'KR of Cache A';
+        END IF;
+    END LOOP;
+    RETURN rtrim(r);
+END;
+$$;
+SELECT is(pg_temp.around_writes(id), '1 0.4 2 0.8',
+          'in PL/pgSQL, the counts and the score after writes are those of the rows then, not of the first call')
+  FROM okr.objective WHERE title = 'Cache A';
 
 -- ===================================================================
 -- After okr.forget_history: scores never ask for a forgotten moment
