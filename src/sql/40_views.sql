@@ -81,7 +81,7 @@ COMMENT ON FUNCTION okr.objective_tree() IS
 -- The views call these per row through LATERAL, so that a WHERE on a row's
 -- own columns (objective_id, team_id, ...) is applied before any figure is
 -- computed: a view filtered to one objective costs what its subtree costs.
--- A call site keeps the rollups it made for the rest of the statement, and
+-- A call site keeps the figures of the rollups it made for the statement, and
 -- after a few subtrees (at once for a moment in the past) rolls up the
 -- whole organisation once, so a view read whole costs one rollup.  Every
 -- figure is the one okr.progress(as_of, known_at) reports for the item.
