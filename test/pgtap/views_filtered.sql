@@ -19,8 +19,8 @@ BEGIN;
 CREATE EXTENSION okr;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
--- 2 seeds x (2 coverage + 2 roles x 3 settings x 5 comparisons) + 7 plans + 3 direct calls + 6 forget
-SELECT plan(80);
+-- 2 seeds x (2 coverage + 2 roles x 3 settings x 5 comparisons) + 7 plans + 3 direct calls + 7 forget
+SELECT plan(81);
 -- versions and the maintained columns as each statement ends, so that the
 -- past can be pinned inside this transaction
 SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history IMMEDIATE;
@@ -965,6 +965,9 @@ SELECT is((SELECT count(*) FROM okr.objective_report r JOIN before_forget b USIN
 SELECT results_eq($$SELECT title, score, grade FROM okr.objective_report WHERE title LIKE 'Forget _' ORDER BY title$$,
                   $$VALUES ('Forget A', NULL::float8, NULL::text), ('Forget B', 0.7::float8, okr.grade(0.7, 'committed'))$$,
                   'after: A has no score (the end of 2025 is forgotten), B keeps 0.7 and its grade');
+SELECT results_eq($$SELECT title, okr.objective_score(id) FROM okr.objective WHERE title LIKE 'Forget _' ORDER BY title$$,
+                  $$VALUES ('Forget A', NULL::float8), ('Forget B', 0.7::float8)$$,
+                  'okr.objective_score says the same (it raised 22023 for A)');
 
 SELECT * FROM finish();
 ROLLBACK;
