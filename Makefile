@@ -10,7 +10,7 @@ OBJS = src/okr.o src/guc.o src/progress.o src/aggregate.o src/rollup.o \
        src/rules_task.o src/rules_values.o src/rules_delete.o src/schema.o \
        src/run_as.o src/sources.o src/feeds.o src/access.o src/rules_access.o \
        src/forecast.o src/changes.o src/bar.o src/history.o src/explain.o src/insert.o \
-       src/goal_lookup.o
+       src/goal_lookup.o src/view_figures.o src/view_path.o src/view_counts.o
 PGFILEDESC = "okr - OKR engine for PostgreSQL"
 
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
@@ -56,7 +56,7 @@ $(EXTENSION)--1.0--1.1.sql: $(UPDATE_1_1_PARTS)
 	cat $^ > $@
 
 src/%.o: src/okr.h
-src/rollup.o src/explain.o src/forecast.o src/changes.o: src/rollup.h
+src/rollup.o src/explain.o src/forecast.o src/changes.o src/view_figures.o: src/rollup.h
 src/trigger_util.o src/maintain.o src/rules_hierarchy.o src/rules_parents.o \
 	src/rules_key_result.o src/rules_task.o src/rules_values.o src/rules_delete.o \
 	src/sources.o src/feeds.o src/history.o: src/trigger_util.h

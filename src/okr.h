@@ -212,6 +212,18 @@ extern void okr_spi_leave(OkrSpiState *st);
 /* Prepare (once per backend) and cache a plan. */
 extern SPIPlanPtr okr_spi_plan(SPIPlanPtr *cache, const char *sql,
 							   int nargs, Oid *argtypes);
+/* The snapshot a statement's cache (fn_extra) was filled under. */
+typedef struct OkrSnapshotKey
+{
+	bool		valid;
+	LocalTransactionId lxid;
+	uint64		completion;
+	CommandId	curcid;
+	TransactionId xmin;
+	TransactionId xmax;
+} OkrSnapshotKey;
+extern void okr_snapshot_key(OkrSnapshotKey *k);
+extern bool okr_snapshot_key_same(const OkrSnapshotKey *a, const OkrSnapshotKey *b);
 
 /* ---- run_as.c */
 typedef struct OkrRunAs

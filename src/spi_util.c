@@ -13,6 +13,8 @@
 #include "okr.h"
 
 #include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/snapmgr.h"
 #include "utils/guc.h"
 
 void
@@ -71,4 +73,35 @@ okr_spi_plan(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes)
 		*cache = plan;
 	}
 	return *cache;
+}
+
+/*
+ * What a cache kept for one statement (fn_extra) may be reused under: the
+ * same transaction, and a snapshot that sees the same rows (no transaction
+ * completed since, no command of ours since).  A query keeps its snapshot
+ * while it runs, so its call sites keep their caches; a PL/pgSQL simple
+ * expression keeps its fn_extra for the whole transaction, and this tells
+ * it when the rows may have changed.
+ */
+void
+okr_snapshot_key(OkrSnapshotKey *k)
+{
+	Snapshot	s = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+
+	memset(k, 0, sizeof(*k));
+	if (s == NULL)
+		return;					/* valid false: never reused */
+	k->valid = true;
+	k->lxid = MyProc->lxid;
+	k->completion = s->snapXactCompletionCount;
+	k->curcid = s->curcid;
+	k->xmin = s->xmin;
+	k->xmax = s->xmax;
+}
+
+bool
+okr_snapshot_key_same(const OkrSnapshotKey *a, const OkrSnapshotKey *b)
+{
+	return a->valid && b->valid && a->lxid == b->lxid && a->completion == b->completion &&
+		a->curcid == b->curcid && a->xmin == b->xmin && a->xmax == b->xmax;
 }

@@ -51,7 +51,9 @@ COMMENT ON FUNCTION okr.cycle_end(bigint) IS
 -- history trigger keeps it in okr.frozen_score at the close (and the
 -- upgrade from 1.0 for those closed then), so later corrections under it
 -- do not rewrite it unless it is reopened.  Without a kept score (a closed
--- row loaded with triggers off), as known at its latest closing.
+-- row loaded with triggers off), as known at its latest closing.  After
+-- okr.forget_history, an objective without a kept score whose cycle ended
+-- before the horizon has none (NULL), as in the views, not an error.
 CREATE FUNCTION okr.objective_score(objective_id bigint)
 RETURNS double precision
 LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
@@ -59,6 +61,10 @@ SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT CASE WHEN o.state = 'closed' AND EXISTS (SELECT FROM okr.frozen_score f WHERE f.id = o.id)
                 THEN (SELECT f.score FROM okr.frozen_score f WHERE f.id = o.id)
+                -- (1.1) an end before the history horizon is forgotten: no score
+                WHEN EXISTS (SELECT FROM okr.history_horizon z
+                              WHERE z.as_of_too AND z.horizon > okr.cycle_end(o.cycle_id))
+                THEN NULL
                 ELSE okr.objective_progress(o.id, okr.cycle_end(o.cycle_id),
                          COALESCE((SELECT min(h.recorded_at) FROM okr.objective_history h
                                     WHERE o.state = 'closed' AND h.id = o.id AND h.state = 'closed'

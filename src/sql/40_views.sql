@@ -8,13 +8,17 @@
 -- show as descriptions when they sync the schema.
 --
 -- Figures are as of okr.as_of() (1.1: now(), unless the setting okr.as_of
--- pins the session to a moment, SPEC 8): each view calls
--- okr.progress(okr.as_of()) once, which computes the whole organisation in
--- one pass; stale, days since a check-in, ended cycles, scores and overdue
--- tasks are measured from that moment too.  The views never call
--- okr.objective_progress per row.  Scores (progress at the end of a cycle)
--- take one more okr.progress call per distinct end moment of the ended
--- cycles that have objectives, not one per objective.
+-- pins the session to a moment, SPEC 8); stale, days since a check-in,
+-- ended cycles, scores and overdue tasks are measured from that moment too.
+-- 1.1 (issue 18): objective_report, key_result_report, project_report and
+-- objective_facts compute a row's figures per row (okr.item_figures,
+-- okr.objective_score_at, okr.objective_path and the counts below, in C),
+-- so a WHERE on a row's own columns (objective_id, team_id, ...) applies
+-- before any figure is computed and a filtered view costs what its rows'
+-- subtrees cost.  Each call site keeps what it computed for the rest of the
+-- statement, so a view read whole still costs one rollup of the
+-- organisation (one more per distinct end of an ended cycle, for the
+-- scores), never one per row.  The figures are those okr.progress() reports.
 --
 -- Hygiene: every function is called schema-qualified.  Operators are written
 -- plainly for readability: a view stores the OIDs of the operators it uses,
@@ -72,6 +76,65 @@ COMMENT ON FUNCTION okr.objective_tree() IS
 'The alignment tree as the caller sees it: each readable objective with its root, depth, ids from the root down and path of titles (an objective whose parent the caller cannot read is a root); what the views show as paths';
 
 ------------------------------------------------------------------------------
+-- The figures of one row (1.1, issue 18; src/view_figures.c, src/view_path.c)
+------------------------------------------------------------------------------
+-- The views call these per row through LATERAL, so that a WHERE on a row's
+-- own columns (objective_id, team_id, ...) is applied before any figure is
+-- computed: a view filtered to one objective costs what its subtree costs.
+-- A call site keeps the figures of the rollups it made for the statement, and
+-- after a few subtrees (at once for a moment in the past) rolls up the
+-- whole organisation once, so a view read whole costs one rollup.  Every
+-- figure is the one okr.progress(as_of, known_at) reports for the item.
+CREATE FUNCTION okr.item_figures(item text, id bigint, objective_id bigint,
+                                 as_of timestamptz, known_at timestamptz)
+RETURNS TABLE (progress double precision, activity double precision,
+               expected double precision, status text, cycle_id bigint)
+AS 'MODULE_PATHNAME', 'okr_item_figures'
+LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1;
+COMMENT ON FUNCTION okr.item_figures(text, bigint, bigint, timestamptz, timestamptz) IS
+'The row of okr.progress(as_of, known_at) for one objective, key result or project (objective_id: the objective whose subtree holds it), computed from that subtree; no row when okr.progress has none for it. What the reporting views call per row';
+
+CREATE FUNCTION okr.objective_score_at(objective_id bigint, cycle_id bigint,
+                                       at timestamptz, known_at timestamptz)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'okr_objective_score_at'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.objective_score_at(bigint, bigint, timestamptz, timestamptz) IS
+'An objective''s progress at the end of its cycle (at), as okr.progress(at, known_at) reports it while the objective was in that cycle; NULL otherwise, and for an end before the history horizon (okr.forget_history). The score the reporting views show for an objective without a kept score';
+
+CREATE FUNCTION okr.objective_path(objective_id bigint)
+RETURNS TABLE (depth integer, path text, parent_id bigint, parent_title text)
+AS 'MODULE_PATHNAME', 'okr_objective_path'
+LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1;
+COMMENT ON FUNCTION okr.objective_path(bigint) IS
+'Where one objective sits in the alignment tree as the caller sees it: its depth and '' › '' path of titles as okr.objective_tree() gives them (an objective whose parent the caller cannot read is a root), the objective it aligns to (its parent, or its key result''s objective) and that one''s title; no row when the caller cannot read it';
+
+-- Counts of a row's parts (src/view_counts.c), in the select lists: a query
+-- that does not select one does not count, a filtered one counts its rows'
+-- parts only, a whole view counts in one pass.  As the caller (row-level
+-- security applies).
+CREATE FUNCTION okr.objective_key_results(objective_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'okr_objective_key_results'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.objective_key_results(bigint) IS
+'Number of active key results of an objective that the caller can read';
+
+CREATE FUNCTION okr.objective_children(objective_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'okr_objective_children'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.objective_children(bigint) IS
+'Number of active and closed objectives whose parent is the objective, of those the caller can read';
+
+CREATE FUNCTION okr.key_result_projects(key_result_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'okr_key_result_projects'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION okr.key_result_projects(bigint) IS
+'Number of projects of a key result that are not cancelled, of those the caller can read';
+
+------------------------------------------------------------------------------
 -- okr.objective_report
 ------------------------------------------------------------------------------
 CREATE VIEW okr.objective_report WITH (security_invoker = true) AS
@@ -80,15 +143,6 @@ cycles AS MATERIALIZED (
     SELECT c.id, c.name, c.starts_on, c.ends_on,
            okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
-),
--- the objective each one aligns to: its parent, or its key result's objective
-links AS MATERIALIZED (
-    SELECT o.id, COALESCE(o.parent_id, k.objective_id) AS parent_id
-      FROM okr.objective o
-      LEFT JOIN okr.key_result k ON k.id = o.parent_key_result_id
-),
-paths AS (
-    SELECT t.id, t.depth, t.path FROM okr.objective_tree() t
 ),
 teams AS (
     SELECT tm.id, ARRAY[tm.name] AS names
@@ -104,38 +158,6 @@ team_paths AS (
     SELECT t.id, pg_catalog.min(pg_catalog.array_to_string(t.names, ' › ')) AS path
       FROM teams t
      GROUP BY t.id
-),
-figures AS (
-    SELECT f.id, f.progress, f.activity, f.expected, f.status
-      FROM okr.progress(okr.as_of()) f
-     WHERE f.item = 'objective'
-),
--- (a closed objective's score is the one kept when it was closed, SPEC 7,
--- as okr.objective_score says)
-scores AS (
-    SELECT s.id, CASE WHEN z.id IS NOT NULL AND o.state = 'closed' THEN z.score
-                      ELSE s.progress END AS score
-      FROM (SELECT DISTINCT c.ends_at
-              FROM cycles c
-             WHERE c.ends_at < okr.as_of()
-               AND EXISTS (SELECT FROM okr.objective o WHERE o.cycle_id = c.id)) e
-     CROSS JOIN LATERAL okr.progress(e.ends_at) s
-      JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
-      JOIN okr.objective o ON o.id = s.id
-      LEFT JOIN okr.frozen_score z ON z.id = s.id
-     WHERE s.item = 'objective'
-),
-key_results AS (
-    SELECT k.objective_id, pg_catalog.count(*) AS n
-      FROM okr.key_result k
-     WHERE k.state = 'active'
-     GROUP BY k.objective_id
-),
-children AS (
-    SELECT o.parent_id, pg_catalog.count(*) AS n
-      FROM okr.objective o
-     WHERE o.parent_id IS NOT NULL AND o.state IN ('active', 'closed')
-     GROUP BY o.parent_id
 ),
 -- GROUP BY id proves one row per objective, so when a query selects no
 -- forecast column the planner removes the join and okr.forecast is not run
@@ -156,8 +178,8 @@ SELECT o.id                                   AS objective_id,
        tm.name                                AS team_name,
        tt.path                                AS team_path,
        o.owner                                AS owner,
-       ln.parent_id                           AS parent_objective_id,
-       po.title                               AS parent_title,
+       tr.parent_id                           AS parent_objective_id,
+       tr.parent_title                        AS parent_title,
        tr.depth                               AS depth,
        tr.path                                AS path,
        o.kind                                 AS kind,
@@ -169,10 +191,10 @@ SELECT o.id                                   AS objective_id,
        f.status                               AS status,
        f.activity                             AS activity,
        f.activity - f.progress                AS outcome_gap,
-       COALESCE(kr.n, 0)           AS key_results,
-       COALESCE(ch.n, 0)           AS child_objectives,
+       okr.objective_key_results(o.id)        AS key_results,
+       okr.objective_children(o.id)           AS child_objectives,
        c.ends_at < okr.as_of()                AS cycle_ended,
-       CASE WHEN o.state IN ('active', 'closed') THEN s.score END AS score,
+       s.score                                AS score,
        CASE WHEN o.state IN ('active', 'closed') THEN okr.grade(s.score, o.kind) END AS grade,
        fc.forecast_progress                   AS forecast_progress,
        fc.forecast_grade                      AS forecast_grade
@@ -180,13 +202,21 @@ SELECT o.id                                   AS objective_id,
   LEFT JOIN cycles c        ON c.id = o.cycle_id
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
   LEFT JOIN team_paths tt   ON tt.id = o.team_id
-  LEFT JOIN links ln        ON ln.id = o.id
-  LEFT JOIN okr.objective po ON po.id = ln.parent_id
-  LEFT JOIN paths tr        ON tr.id = o.id
-  LEFT JOIN figures f       ON f.id = o.id
-  LEFT JOIN scores s        ON s.id = o.id
-  LEFT JOIN key_results kr  ON kr.objective_id = o.id
-  LEFT JOIN children ch     ON ch.parent_id = o.id
+  -- its place in the tree, and the objective it aligns to
+  LEFT JOIN LATERAL okr.objective_path(o.id) tr ON true
+  LEFT JOIN LATERAL okr.item_figures('objective', o.id, o.id, okr.as_of(), okr.known_at()) f ON true
+  LEFT JOIN okr.frozen_score z ON z.id = o.id
+  -- The score once its cycle has ended: a closed objective's is the one
+  -- kept when it was closed (SPEC 7, as okr.objective_score says), else
+  -- its progress at the end of the cycle.  (OFFSET 0: one call for score
+  -- and grade.)
+  LEFT JOIN LATERAL (
+        SELECT CASE WHEN o.state = 'closed' AND z.id IS NOT NULL
+                    THEN CASE WHEN f.cycle_id IS NOT NULL THEN z.score END
+                    ELSE okr.objective_score_at(o.id, o.cycle_id, c.ends_at, okr.known_at())
+               END AS score
+         WHERE o.state IN ('active', 'closed') AND c.ends_at < okr.as_of()
+        OFFSET 0) s ON true
   LEFT JOIN forecasts fc    ON fc.id = o.id;
 
 ------------------------------------------------------------------------------
@@ -198,17 +228,6 @@ cycles AS MATERIALIZED (
     SELECT c.id, c.name, c.starts_on::timestamptz AS starts_at,
            okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
-),
-figures AS (
-    SELECT f.id, f.progress, f.activity, f.expected, f.status
-      FROM okr.progress(okr.as_of()) f
-     WHERE f.item = 'key_result'
-),
-projects AS (
-    SELECT p.key_result_id, pg_catalog.count(*) AS n
-      FROM okr.project p
-     WHERE p.state <> 'cancelled'
-     GROUP BY p.key_result_id
 ),
 -- one row per key result, proven by GROUP BY: see objective_report
 forecasts AS (
@@ -247,7 +266,7 @@ SELECT k.id                                   AS key_result_id,
                 AND c.starts_at <= okr.as_of() AND okr.as_of() <= c.ends_at
                 AND COALESCE(l.checked_at, c.starts_at) <= okr.as_of() - okr.stale_after(),
                 false)                        AS stale,
-       COALESCE(pr.n, 0)                      AS projects,
+       okr.key_result_projects(k.id)          AS projects,
        f.activity                             AS activity,
        f.activity - f.progress                AS outcome_gap,
        fc.forecast_value                      AS forecast_value,
@@ -256,8 +275,7 @@ SELECT k.id                                   AS key_result_id,
   LEFT JOIN okr.objective o ON o.id = k.objective_id
   LEFT JOIN cycles c        ON c.id = o.cycle_id
   LEFT JOIN okr.team tm     ON tm.id = o.team_id
-  LEFT JOIN figures f       ON f.id = k.id
-  LEFT JOIN projects pr     ON pr.key_result_id = k.id
+  LEFT JOIN LATERAL okr.item_figures('key_result', k.id, k.objective_id, okr.as_of(), okr.known_at()) f ON true
   LEFT JOIN forecasts fc    ON fc.id = k.id
   -- the latest check-in up to the moment: one probe of checkin_latest_idx
   LEFT JOIN LATERAL (
@@ -271,30 +289,6 @@ SELECT k.id                                   AS key_result_id,
 -- okr.project_report
 ------------------------------------------------------------------------------
 CREATE VIEW okr.project_report WITH (security_invoker = true) AS
-WITH
-figures AS (
-    SELECT f.id, f.progress, f.activity, f.expected, f.status
-      FROM okr.progress(okr.as_of()) f
-     WHERE f.item = 'project'
-),
-tasks AS (
-    SELECT t.project_id,
-           pg_catalog.count(*) FILTER (WHERE t.status <> 'cancelled') AS tasks,
-           pg_catalog.count(*) FILTER (WHERE t.status = 'todo')       AS todo,
-           pg_catalog.count(*) FILTER (WHERE t.status = 'doing')      AS doing,
-           pg_catalog.count(*) FILTER (WHERE t.status = 'done'
-                                         AND t.done_at <= okr.as_of())     AS done,
-           pg_catalog.count(*) FILTER (WHERE t.status = 'cancelled')  AS cancelled,
-           -- open at the moment: todo or doing, or done only after it
-           pg_catalog.count(*) FILTER (WHERE (t.status IN ('todo', 'doing')
-                                              OR (t.status = 'done' AND t.done_at > okr.as_of()))
-                                         AND t.due_on < okr.as_of()::date) AS overdue,
-           pg_catalog.sum(t.effort) FILTER (WHERE t.status = 'done'
-                                              AND t.done_at <= okr.as_of()) AS effort_done,
-           pg_catalog.sum(t.effort) FILTER (WHERE t.status <> 'cancelled') AS effort_total
-      FROM okr.task t
-     GROUP BY t.project_id
-)
 SELECT p.id                                   AS project_id,
        p.name                                 AS name,
        p.owner                                AS owner,
@@ -325,14 +319,31 @@ SELECT p.id                                   AS project_id,
   LEFT JOIN okr.objective o  ON o.id = k.objective_id
   LEFT JOIN okr.cycle c      ON c.id = o.cycle_id
   LEFT JOIN okr.team tm      ON tm.id = o.team_id
-  LEFT JOIN figures f        ON f.id = p.id
-  LEFT JOIN tasks t          ON t.project_id = p.id;
+  LEFT JOIN LATERAL okr.item_figures('project', p.id, k.objective_id, okr.as_of(), okr.known_at()) f ON true
+  -- its tasks: one probe of the task table's project index per row
+  LEFT JOIN LATERAL (
+        SELECT pg_catalog.count(*) FILTER (WHERE t.status <> 'cancelled') AS tasks,
+               pg_catalog.count(*) FILTER (WHERE t.status = 'todo')       AS todo,
+               pg_catalog.count(*) FILTER (WHERE t.status = 'doing')      AS doing,
+               pg_catalog.count(*) FILTER (WHERE t.status = 'done'
+                                             AND t.done_at <= okr.as_of())     AS done,
+               pg_catalog.count(*) FILTER (WHERE t.status = 'cancelled')  AS cancelled,
+               -- open at the moment: todo or doing, or done only after it
+               pg_catalog.count(*) FILTER (WHERE (t.status IN ('todo', 'doing')
+                                                  OR (t.status = 'done' AND t.done_at > okr.as_of()))
+                                             AND t.due_on < okr.as_of()::date) AS overdue,
+               pg_catalog.sum(t.effort) FILTER (WHERE t.status = 'done'
+                                                  AND t.done_at <= okr.as_of()) AS effort_done,
+               pg_catalog.sum(t.effort) FILTER (WHERE t.status <> 'cancelled') AS effort_total
+          FROM okr.task t
+         WHERE t.project_id = p.id) t ON true;
 
 ------------------------------------------------------------------------------
 -- okr.objective_facts: the per-objective figures team_report and
--- cycle_report aggregate (one call of okr.progress() now, one per distinct
--- end of an ended cycle for the scores; task effort from the sums the task
--- trigger maintains on okr.project, so no task is read).
+-- cycle_report aggregate (okr.item_figures and okr.objective_score_at per
+-- row, as objective_report: one rollup now, one per distinct end of an
+-- ended cycle for the scores; task effort from the sums the task trigger
+-- maintains on okr.project, so no task is read).
 --
 -- One name, one figure: its activity and effort are those of every task
 -- below the objective, aligned objectives included, as objective_report's
@@ -346,11 +357,6 @@ WITH
 cycles AS MATERIALIZED (
     SELECT c.id, okr.cycle_end(c.id) AS ends_at
       FROM okr.cycle c
-),
-figures AS (
-    SELECT f.id, f.progress, f.expected, f.status
-      FROM okr.progress(okr.as_of()) f
-     WHERE f.item = 'objective'
 ),
 -- the objective each one aligns to: its parent, or its key result's objective
 links AS MATERIALIZED (
@@ -379,21 +385,6 @@ within AS (
       JOIN links l ON l.id = ab.ancestor AND l.counted
       JOIN links d ON d.id = ab.id AND d.cycle_id = l.cycle_id
      GROUP BY ab.id
-),
--- (a closed objective's score is the one kept when it was closed, SPEC 7,
--- as okr.objective_score says)
-scores AS (
-    SELECT s.id, CASE WHEN z.id IS NOT NULL AND o.state = 'closed' THEN z.score
-                      ELSE s.progress END AS score
-      FROM (SELECT DISTINCT c.ends_at
-              FROM cycles c
-             WHERE c.ends_at < okr.as_of()
-               AND EXISTS (SELECT FROM okr.objective o WHERE o.cycle_id = c.id)) e
-     CROSS JOIN LATERAL okr.progress(e.ends_at) s
-      JOIN cycles c ON c.id = s.cycle_id AND c.ends_at = e.ends_at
-      JOIN okr.objective o ON o.id = s.id
-      LEFT JOIN okr.frozen_score z ON z.id = s.id
-     WHERE s.item = 'objective'
 ),
 -- Task effort under each objective's own key results, from the sums okr
 -- maintains in okr.project_effort (no task is read), less the effort
@@ -450,8 +441,17 @@ SELECT o.id                                   AS objective_id,
        COALESCE(w.cycle, false)               AS within_cycle,
        COALESCE(kr.n, 0)                      AS key_results
   FROM okr.objective o
-  LEFT JOIN figures f      ON f.id = o.id
-  LEFT JOIN scores s       ON s.id = o.id
+  LEFT JOIN cycles c       ON c.id = o.cycle_id
+  -- figures and score per row, as in objective_report
+  LEFT JOIN LATERAL okr.item_figures('objective', o.id, o.id, okr.as_of(), okr.known_at()) f ON true
+  LEFT JOIN okr.frozen_score z ON z.id = o.id
+  LEFT JOIN LATERAL (
+        SELECT CASE WHEN o.state = 'closed' AND z.id IS NOT NULL
+                    THEN CASE WHEN f.cycle_id IS NOT NULL THEN z.score END
+                    ELSE okr.objective_score_at(o.id, o.cycle_id, c.ends_at, okr.known_at())
+               END AS score
+         WHERE c.ends_at < okr.as_of()
+        OFFSET 0) s ON true
   LEFT JOIN effort e       ON e.objective_id = o.id
   LEFT JOIN within w       ON w.id = o.id
   LEFT JOIN key_results kr ON kr.objective_id = o.id;

@@ -292,8 +292,9 @@ ROLLBACK TO SAVEPOINT nested;
 -- ===================================================================
 SELECT set_eq($$SELECT proname::text FROM pg_proc WHERE pronamespace = 'okr'::regnamespace AND proparallel = 'r'$$,
               ARRAY['progress', 'objective_progress', 'objective_score', 'progress_history', 'forecast',
-                    'explain', 'changes', 'objective_tree', 'objective_visible', 'key_result_visible', 'project_visible', 'task_feed_visible', 'access_unscoped'],
-              'the four rollup functions, okr.forecast, okr.explain and okr.changes (on the rollup), okr.objective_tree (read under the policies) and the five functions of the policies (they query as the owner) are PARALLEL RESTRICTED');
+                    'explain', 'changes', 'objective_tree', 'item_figures', 'objective_score_at', 'objective_path',
+                    'objective_key_results', 'objective_children', 'key_result_projects', 'objective_visible', 'key_result_visible', 'project_visible', 'task_feed_visible', 'access_unscoped'],
+              'the four rollup functions, okr.forecast, okr.explain and okr.changes (on the rollup), okr.objective_tree and the per-row functions of the views (on the rollup, or read under the policies) and the five functions of the policies (they query as the owner) are PARALLEL RESTRICTED');
 SET CONSTRAINTS okr.okr_90_maintain, okr.okr_95_history DEFERRED;
 INSERT INTO okr.checkin (key_result_id, value, checked_at) SELECT id, 100, '2026-03-05' FROM k;
 CREATE TEMP TABLE serial_figures AS SELECT item, id, progress FROM okr.progress('2026-07-02');

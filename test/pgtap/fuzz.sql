@@ -271,15 +271,20 @@ SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functi
 -- Each function that validates its arguments rejected some of the pool:
 -- okr.progress and okr.forecast take any as_of (+-infinity included),
 -- okr.progress not an infinite known_at, and those without arguments have
--- nothing to reject.
+-- nothing to reject.  The views' per-row functions: okr.item_figures
+-- rejects an unknown item and, as the rollup does, an unknown objective or
+-- an infinite known_at, and so does okr.objective_score_at; the path and
+-- the counts take any id.
 SELECT is((SELECT string_agg(f.fn::text, ', ' ORDER BY f.fn::text) FROM c_functions f
             WHERE EXISTS (SELECT FROM fuzz_log l WHERE l.part LIKE 'functions%' AND l.fn = f.fn::text AND l.sqlstate <> 'ok')),
           'okr.bar(double precision,integer), '
           'okr.changes(timestamp with time zone,timestamp with time zone), '
           'okr.expected_progress(date,date,timestamp with time zone), '
           'okr.explain(bigint,timestamp with time zone,timestamp with time zone), okr.grade(double precision,text), '
+          'okr.item_figures(text,bigint,bigint,timestamp with time zone,timestamp with time zone), '
           'okr.kr_attainment(text,numeric,numeric,numeric), okr.kr_progress(text,numeric,numeric,numeric), '
           'okr.objective_progress(bigint,timestamp with time zone,timestamp with time zone), '
+          'okr.objective_score_at(bigint,bigint,timestamp with time zone,timestamp with time zone), '
           'okr.progress(timestamp with time zone,timestamp with time zone), '
           'okr.progress_history(timestamp with time zone,timestamp with time zone,interval,bigint), '
           'okr.status(double precision,double precision), '
