@@ -27,15 +27,8 @@ for scale in $SCALES; do
     q -v levels="${LEVELS[$scale]}" -f generate.sql >/dev/null
     q -f reference.sql >/dev/null
     known=$(q -c "SELECT clock_timestamp()")
-    # the churn of history_bench.sh, recorded now
-    q <<'SQL'
-UPDATE okr.task SET status = CASE WHEN status = 'done' THEN 'todo' ELSE 'done' END,
-                    done_at = CASE WHEN status = 'done' THEN NULL ELSE now() - interval '30 days' END
- WHERE id % 100 = 7 AND status <> 'cancelled';
-UPDATE okr.key_result SET target_value = target_value * 1.1 WHERE kind = 'metric' AND id % 100 = 3;
-UPDATE okr.project SET weight = weight + 1 WHERE id % 100 = 5;
-VACUUM ANALYZE okr.task_history, okr.key_result_history, okr.project_history;
-SQL
+    # the churn of history_bench.sh (churn.sql), recorded now
+    q -f churn.sql
     rows=$(q -c "SELECT count(*) FROM okr.changes('$known')")
     echo "== scale $scale: okr.changes('$known') returns $rows rows; ms of progress() now, changes, progress(from_ts)"
     for r in $(seq 1 "$ROUNDS"); do
