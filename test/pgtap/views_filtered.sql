@@ -673,19 +673,34 @@ BEGIN
 END;
 $$;
 
+-- The view's rows as role r (the owner when NULL), into got_<view>: one
+-- temporary table per view for the whole file, emptied each time (a table
+-- created per comparison held its locks until the file's one transaction
+-- ended: out of shared memory on a server with few connections).
+CREATE FUNCTION pg_temp.fill_got(r text, v text, filter text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF to_regclass(format('pg_temp.got_%s', v)) IS NULL THEN
+        EXECUTE format('CREATE TEMP TABLE got_%1$s AS SELECT * FROM okr.%1$I WITH NO DATA', v);
+        EXECUTE format('GRANT SELECT, INSERT ON pg_temp.got_%s TO PUBLIC', v);
+    END IF;
+    EXECUTE format('DELETE FROM pg_temp.got_%s', v);
+    IF r IS NOT NULL THEN
+        EXECUTE format('SET LOCAL ROLE %I', r);
+    END IF;
+    EXECUTE format('INSERT INTO pg_temp.got_%1$s SELECT * FROM okr.%1$I WHERE %2$s', v, filter);
+    RESET ROLE;
+END;
+$$;
+
 CREATE FUNCTION pg_temp.diff(r text, v text, filter text DEFAULT 'true') RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     n bigint;
 BEGIN
-    DROP TABLE IF EXISTS pg_temp.got;
-    IF r IS NOT NULL THEN
-        EXECUTE format('SET LOCAL ROLE %I', r);
-    END IF;
-    EXECUTE format('CREATE TEMP TABLE got AS SELECT * FROM okr.%I WHERE %s', v, filter);
-    RESET ROLE;
-    EXECUTE format('SELECT count(*) FROM ((TABLE got EXCEPT ALL SELECT * FROM pg_temp.ref_%1$s WHERE %2$s)
-                    UNION ALL (SELECT * FROM pg_temp.ref_%1$s WHERE %2$s EXCEPT ALL TABLE got)) d',
+    PERFORM pg_temp.fill_got(r, v, filter);
+    EXECUTE format('SELECT count(*) FROM ((TABLE pg_temp.got_%1$s EXCEPT ALL SELECT * FROM pg_temp.ref_%1$s WHERE %2$s)
+                    UNION ALL (SELECT * FROM pg_temp.ref_%1$s WHERE %2$s EXCEPT ALL TABLE pg_temp.got_%1$s)) d',
                    v, filter) INTO n;
     RETURN n;
 END;
@@ -705,13 +720,8 @@ BEGIN
                            ELSE format('g.%1$I IS NOT DISTINCT FROM x.%1$I', a.attname) END, ' AND ')
       INTO same
       FROM pg_attribute a WHERE a.attrelid = format('okr.%I', v)::regclass AND a.attnum > 0;
-    DROP TABLE IF EXISTS pg_temp.got;
-    IF r IS NOT NULL THEN
-        EXECUTE format('SET LOCAL ROLE %I', r);
-    END IF;
-    EXECUTE format('CREATE TEMP TABLE got AS SELECT * FROM okr.%I WHERE %s', v, filter);
-    RESET ROLE;
-    EXECUTE format('SELECT count(*) FROM got g FULL JOIN (SELECT * FROM pg_temp.ref_%1$s WHERE %2$s) x ON %3$s WHERE NOT (%4$s)',
+    PERFORM pg_temp.fill_got(r, v, filter);
+    EXECUTE format('SELECT count(*) FROM pg_temp.got_%1$s g FULL JOIN (SELECT * FROM pg_temp.ref_%1$s WHERE %2$s) x ON %3$s WHERE NOT (%4$s)',
                    v, filter,
                    (SELECT string_agg(format('coalesce(g.%1$I, -1) = coalesce(x.%1$I, -1)', k), ' AND ') FROM unnest(keys) k),
                    same) INTO n;
